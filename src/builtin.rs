@@ -1,0 +1,55 @@
+//! The built-in rule packs: the files in `rules/`, embedded in the binary.
+//! They use exactly the format users write, and load through the same path.
+
+use crate::error::TomlFile;
+
+/// Every file in `rules/`. A test checks that this list and the directory agree.
+pub const PACKS: &[(&str, &str)] = &[
+    ("rules/payment.toml", include_str!("../rules/payment.toml")),
+    (
+        "rules/outcomes.toml",
+        include_str!("../rules/outcomes.toml"),
+    ),
+];
+
+pub fn files() -> Vec<TomlFile> {
+    PACKS
+        .iter()
+        .map(|(name, text)| TomlFile::new(*name, *text))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_file_in_rules_is_embedded() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/rules");
+        let mut on_disk: Vec<String> = std::fs::read_dir(dir)
+            .map(|d| {
+                d.filter_map(Result::ok)
+                    .map(|e| format!("rules/{}", e.file_name().to_string_lossy()))
+                    .filter(|n| n.ends_with(".toml"))
+                    .collect()
+            })
+            .unwrap_or_default();
+        on_disk.sort();
+        let mut embedded: Vec<String> = PACKS.iter().map(|(n, _)| n.to_string()).collect();
+        embedded.sort();
+        assert_eq!(on_disk, embedded);
+    }
+
+    #[test]
+    fn built_in_rules_load() {
+        let set = crate::rules::RuleSet::load(&files()).unwrap_or_else(|e| panic!("{e:?}"));
+        for id in [
+            "service-credits",
+            "payment-deduction",
+            "volume-payment",
+            "missing-patient-outcomes",
+        ] {
+            assert!(set.get(id).is_some(), "missing built-in rule {id}");
+        }
+    }
+}

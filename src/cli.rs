@@ -1,0 +1,295 @@
+//! Command-line arguments, loading rules and configuration, and exit codes.
+//!
+//! Exit codes: 0 no error-level finding; 1 at least one (or more warnings than
+//! `--max-warnings`); 2 a usage, configuration, rule-file or file-reading problem.
+
+use crate::builtin;
+use crate::check::check_files;
+use crate::config::{Config, UNUSED_SUPPRESSION};
+use crate::engine::Linter;
+use crate::error::{LoadErrors, TomlFile};
+use crate::files;
+use crate::report::{human, json, Format, Summary};
+use crate::rules::RuleSet;
+use clap::{Args, Parser, Subcommand};
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "tenderlint",
+    version,
+    about = "Checks health-care tender specifications for performance-centric clauses and missing patient-outcome measures."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Check Markdown tender documents (files or folders; default: the current folder).
+    Check(CheckArgs),
+    /// List the rules: id, severity, category and what each finds.
+    Rules(RuleArgs),
+    /// Explain one rule: why it matters, an example it flags, and a better wording.
+    Explain {
+        /// The rule id, for example `service-credits`.
+        id: String,
+        #[command(flatten)]
+        rules: RuleArgs,
+    },
+}
+
+#[derive(Debug, Args)]
+struct RuleArgs {
+    /// Use this configuration file instead of searching for tenderlint.toml.
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Ignore any tenderlint.toml: built-in rules at their default severities.
+    #[arg(long, conflicts_with = "config")]
+    no_config: bool,
+    /// Load more rules from this file (repeatable).
+    #[arg(long = "rules", value_name = "FILE")]
+    rule_files: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+struct CheckArgs {
+    /// Files or folders to check. Folders are searched for .md and .markdown files.
+    paths: Vec<PathBuf>,
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// Check only these rules (comma-separated ids).
+    #[arg(long, value_delimiter = ',', value_name = "IDS")]
+    select: Vec<String>,
+    /// Do not check these rules (comma-separated ids).
+    #[arg(long, value_delimiter = ',', value_name = "IDS")]
+    ignore: Vec<String>,
+    /// Fail (exit 1) when there are more warnings than this.
+    #[arg(long, value_name = "N")]
+    max_warnings: Option<usize>,
+    #[command(flatten)]
+    rules: RuleArgs,
+}
+
+pub fn run() -> ExitCode {
+    let cli = Cli::parse();
+    let code = match cli.command {
+        Command::Check(args) => check(args),
+        Command::Rules(args) => list_rules(args),
+        Command::Explain { id, rules } => explain(&id, rules),
+    };
+    ExitCode::from(code)
+}
+
+fn stderr_color() -> bool {
+    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stderr().is_terminal()
+}
+
+fn stdout_color() -> bool {
+    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal()
+}
+
+/// Prints problems with rule or configuration files to stderr; returns exit code 2.
+fn report_load_errors(errors: LoadErrors) -> u8 {
+    let h = human::Human::new(stderr_color());
+    let mut err = std::io::stderr().lock();
+    for e in &errors.0 {
+        let _ = write!(err, "{}", h.render_problem(e));
+    }
+    2
+}
+
+fn usage_error(message: &str) -> u8 {
+    let _ = writeln!(std::io::stderr(), "error: {message}");
+    2
+}
+
+/// Writes to stdout. A closed pipe (`tenderlint check | head -1`) is not an error.
+fn emit(text: &str) -> bool {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => true,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => false,
+        Err(e) => {
+            let _ = writeln!(std::io::stderr(), "error: cannot write the report: {e}");
+            false
+        }
+    }
+}
+
+/// Built-in rules, then rule files from the configuration, then `--rules`, configured.
+fn load_linter(args: &RuleArgs) -> Result<(Linter, Option<Config>), LoadErrors> {
+    let config = match (&args.config, args.no_config) {
+        (Some(path), _) => Some(Config::load(path)?),
+        (None, true) => None,
+        (None, false) => {
+            let cwd = std::env::current_dir().unwrap_or_default();
+            Config::discover(&cwd)
+                .map(|p| Config::load(&p))
+                .transpose()?
+        }
+    };
+    let mut files = builtin::files();
+    if let Some(c) = &config {
+        files.extend(c.extend_files()?);
+    }
+    for path in &args.rule_files {
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            crate::error::SourceError::new(
+                &TomlFile::new(path.display().to_string(), ""),
+                "tenderlint::rule_file",
+                format!("cannot read this rule file: {e}"),
+            )
+        })?;
+        files.push(TomlFile::new(path.display().to_string(), text));
+    }
+    let mut rules = RuleSet::load(&files)?;
+    let mut linter = Linter::new(rules.clone());
+    if let Some(c) = &config {
+        linter.unused_suppression = c.apply(&mut rules)?;
+    }
+    linter.rules = rules;
+    Ok((linter, config))
+}
+
+fn check(args: CheckArgs) -> u8 {
+    let (mut linter, config) = match load_linter(&args.rules) {
+        Ok(v) => v,
+        Err(e) => return report_load_errors(e),
+    };
+    for id in args.select.iter().chain(&args.ignore) {
+        if !linter.known.contains(id) && id != UNUSED_SUPPRESSION {
+            let hint = crate::config::closest(id, linter.known.iter().map(String::as_str))
+                .map(|c| format!(" Did you mean `{c}`?"))
+                .unwrap_or_default();
+            return usage_error(&format!(
+                "there is no rule `{id}`.{hint} Run `tenderlint rules` to list the rules."
+            ));
+        }
+    }
+    if !args.select.is_empty() {
+        linter
+            .rules
+            .retain(|r| args.select.iter().any(|s| *s == *r.id));
+        if !args.select.iter().any(|s| s == UNUSED_SUPPRESSION) {
+            linter.unused_suppression = None;
+        }
+    }
+    if !args.ignore.is_empty() {
+        linter
+            .rules
+            .retain(|r| !args.ignore.iter().any(|s| *s == *r.id));
+        if args.ignore.iter().any(|s| s == UNUSED_SUPPRESSION) {
+            linter.unused_suppression = None;
+        }
+    }
+
+    let excludes = match config.as_ref().map(Config::excludes).transpose() {
+        Ok(v) => v,
+        Err(e) => return report_load_errors(e),
+    };
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
+    let root = config
+        .as_ref()
+        .map(|c| std::path::absolute(&c.dir).unwrap_or_else(|_| c.dir.clone()));
+    let (found, unreachable) = files::discover(&paths, excludes.as_ref().zip(root.as_deref()));
+
+    let human = (args.format == Format::Human).then(|| human::Human::new(stdout_color()));
+    let reports = check_files(&linter, &found, human.as_ref());
+    let summary = Summary::of(&reports, &unreachable);
+
+    match args.format {
+        Format::Human => {
+            let h = human.unwrap_or_else(|| human::Human::new(false));
+            let mut open = true;
+            for r in &reports {
+                open = open && emit(&r.rendered);
+            }
+            for e in &unreachable {
+                open = open && emit(&h.render_error(e));
+            }
+            if open {
+                emit(&human::summary_line(&summary));
+            }
+        }
+        Format::Json => {
+            emit(&json::render(&reports, &unreachable, &summary));
+        }
+    }
+
+    if summary.file_errors > 0 {
+        2
+    } else if summary.errors > 0 || args.max_warnings.is_some_and(|max| summary.warnings > max) {
+        1
+    } else {
+        0
+    }
+}
+
+fn list_rules(args: RuleArgs) -> u8 {
+    let (linter, _) = match load_linter(&args) {
+        Ok(v) => v,
+        Err(e) => return report_load_errors(e),
+    };
+    let width = linter
+        .rules
+        .rules
+        .iter()
+        .map(|r| r.id.len())
+        .max()
+        .unwrap_or(0);
+    let mut out = String::new();
+    for r in &linter.rules.rules {
+        let line = r.message.split(": ").next().unwrap_or(&r.message);
+        out.push_str(&format!(
+            "{:width$}  {:7}  {:20}  {}\n",
+            r.id,
+            r.severity.as_str(),
+            r.category,
+            line,
+            width = width
+        ));
+    }
+    emit(&out);
+    0
+}
+
+fn explain(id: &str, args: RuleArgs) -> u8 {
+    let (linter, _) = match load_linter(&args) {
+        Ok(v) => v,
+        Err(e) => return report_load_errors(e),
+    };
+    let Some(r) = linter.rules.get(id) else {
+        let hint = crate::config::closest(id, linter.known.iter().map(String::as_str))
+            .map(|c| format!(" Did you mean `{c}`?"))
+            .unwrap_or_default();
+        return usage_error(&format!(
+            "there is no rule `{id}`.{hint} Run `tenderlint rules` to list the rules."
+        ));
+    };
+    let mut out = format!(
+        "{} ({}, {})\n\n{}\n\nWhy it matters\n  {}\n\nWhat to write instead\n  {}\n",
+        r.id,
+        r.severity,
+        r.category,
+        r.message,
+        r.rationale.trim(),
+        r.help
+    );
+    if let Some(e) = &r.example {
+        out.push_str(&format!("\nFlagged\n  {e}\n"));
+    }
+    if let Some(b) = &r.better {
+        out.push_str(&format!("\nBetter\n  {b}\n"));
+    }
+    out.push_str(&format!("\nDefined in {}\n", r.origin));
+    emit(&out);
+    0
+}

@@ -1,0 +1,399 @@
+//! `tenderlint.toml`: found by walking up from the current directory, or given with
+//! `--config`. It sets rule severities and parameters, adds rule files and excludes paths.
+//!
+//! ```toml
+//! extend = ["team-rules.toml"]          # more rule files, relative to this file
+//! exclude = ["drafts/**", "archive/"]   # globs, relative to this file
+//!
+//! [rules]
+//! volume-payment = "warning"            # error, warning, info or off
+//! rigid-specification = { severity = "info", max = 300 }
+//! ```
+
+use crate::diagnostic::Severity;
+use crate::error::{LoadErrors, SourceError, TomlFile};
+use crate::rules::{Check, Kind, RuleSet};
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use serde::de::{self, MapAccess, Visitor};
+use serde::{Deserialize, Deserializer};
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use toml::Spanned;
+
+pub const FILE_NAMES: [&str; 2] = ["tenderlint.toml", ".tenderlint.toml"];
+
+/// The id of the engine's own finding for suppression comments that suppress nothing.
+pub const UNUSED_SUPPRESSION: &str = "unused-suppression";
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    #[serde(default)]
+    extend: Vec<Spanned<String>>,
+    #[serde(default)]
+    exclude: Vec<Spanned<String>>,
+    #[serde(default)]
+    rules: BTreeMap<Spanned<String>, Spanned<RuleSetting>>,
+}
+
+/// What a config may say about one rule: a bare severity (or `off`), or a table.
+#[derive(Debug, Default, Clone)]
+struct RuleSetting {
+    level: Option<Level>,
+    min: Option<usize>,
+    max: Option<f64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Level {
+    Off,
+    On(Severity),
+}
+
+fn parse_level<E: de::Error>(s: &str) -> Result<Level, E> {
+    match s {
+        "off" => Ok(Level::Off),
+        "error" => Ok(Level::On(Severity::Error)),
+        "warning" => Ok(Level::On(Severity::Warning)),
+        "info" => Ok(Level::On(Severity::Info)),
+        other => Err(E::custom(format!(
+            "unknown severity `{other}`, expected one of `error`, `warning`, `info`, `off`"
+        ))),
+    }
+}
+
+impl<'de> Deserialize<'de> for RuleSetting {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = RuleSetting;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a severity (\"error\", \"warning\", \"info\" or \"off\") or a table such as { severity = \"warning\", max = 300 }")
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<RuleSetting, E> {
+                Ok(RuleSetting {
+                    level: Some(parse_level(s)?),
+                    ..RuleSetting::default()
+                })
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RuleSetting, A::Error> {
+                let mut out = RuleSetting::default();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "severity" => out.level = Some(parse_level(&map.next_value::<String>()?)?),
+                        "min" => out.min = Some(map.next_value()?),
+                        "max" => out.max = Some(map.next_value()?),
+                        other => {
+                            return Err(de::Error::custom(format!(
+                                "unknown key `{other}`, expected `severity`, `min` or `max`"
+                            )))
+                        }
+                    }
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// A loaded configuration file, not yet applied to rules.
+#[derive(Debug)]
+pub struct Config {
+    pub file: TomlFile,
+    pub dir: PathBuf,
+    raw: RawConfig,
+}
+
+impl Config {
+    /// The first configuration file in `start` or a directory above it.
+    pub fn discover(start: &Path) -> Option<PathBuf> {
+        start
+            .ancestors()
+            .find_map(|dir| FILE_NAMES.iter().map(|n| dir.join(n)).find(|p| p.is_file()))
+    }
+
+    pub fn load(path: &Path) -> Result<Config, LoadErrors> {
+        let name = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            SourceError::new(
+                &TomlFile::new(name.clone(), ""),
+                "tenderlint::config",
+                format!("cannot read this configuration file: {e}"),
+            )
+        })?;
+        let file = TomlFile::new(name, text);
+        let raw: RawConfig = file.parse("tenderlint::config")?;
+        let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        Ok(Config { file, dir, raw })
+    }
+
+    /// The rule files named by `extend`, read and ready for [`RuleSet::load`].
+    pub fn extend_files(&self) -> Result<Vec<TomlFile>, LoadErrors> {
+        let mut errors = LoadErrors::default();
+        let mut files = Vec::new();
+        for e in &self.raw.extend {
+            let path = self.dir.join(e.get_ref());
+            match std::fs::read_to_string(&path) {
+                Ok(text) => files.push(TomlFile::new(path.display().to_string(), text)),
+                Err(err) => errors.push(
+                    SourceError::new(
+                        &self.file,
+                        "tenderlint::config",
+                        format!("cannot read the rule file `{}`: {err}", path.display()),
+                    )
+                    .at(e.span(), "this rule file")
+                    .help("Paths in `extend` are relative to the configuration file."),
+                ),
+            }
+        }
+        errors.into_result(files)
+    }
+
+    /// Globs from `exclude`, matched against paths relative to the config's directory.
+    pub fn excludes(&self) -> Result<GlobSet, LoadErrors> {
+        let mut errors = LoadErrors::default();
+        let mut builder = GlobSetBuilder::new();
+        for g in &self.raw.exclude {
+            let pattern = g.get_ref().trim_end_matches('/');
+            // `drafts` or `drafts/` excludes the directory and everything under it.
+            for p in [pattern.to_string(), format!("{pattern}/**")] {
+                match Glob::new(&p) {
+                    Ok(glob) => {
+                        builder.add(glob);
+                    }
+                    Err(err) => {
+                        errors.push(
+                            SourceError::new(
+                                &self.file,
+                                "tenderlint::config",
+                                format!("this exclude pattern is not a valid glob: {}", err.kind()),
+                            )
+                            .at(g.span(), "invalid glob"),
+                        );
+                        break;
+                    }
+                }
+            }
+        }
+        let set = builder.build().unwrap_or_else(|_| GlobSet::empty());
+        errors.into_result(set)
+    }
+
+    /// Sets severities and parameters, turns rules off. Every key must name a loaded rule.
+    /// Returns the severity of `unused-suppression` (None when it is off).
+    pub fn apply(&self, rules: &mut RuleSet) -> Result<Option<Severity>, LoadErrors> {
+        let mut errors = LoadErrors::default();
+        let mut unused = Some(Severity::Info);
+        let mut off = Vec::new();
+        for (key, setting) in &self.raw.rules {
+            let id = key.get_ref().as_str();
+            let s = setting.get_ref();
+            let err = |message: String| SourceError::new(&self.file, "tenderlint::config", message);
+            if id == UNUSED_SUPPRESSION {
+                if s.min.is_some() || s.max.is_some() {
+                    errors.push(
+                        err(format!("`{id}` takes only a severity"))
+                            .at(setting.span(), "no parameters here"),
+                    );
+                }
+                match s.level {
+                    Some(Level::Off) => unused = None,
+                    Some(Level::On(sev)) => unused = Some(sev),
+                    None => {}
+                }
+                continue;
+            }
+            let Some(rule) = rules.rules.iter_mut().find(|r| &*r.id == id) else {
+                let hint = closest(id, rules.rules.iter().map(|r| &*r.id))
+                    .map(|c| format!("Did you mean `{c}`? "))
+                    .unwrap_or_default();
+                errors.push(
+                    err(format!("there is no rule `{id}`"))
+                        .at(key.span(), "unknown rule")
+                        .help(format!("{hint}Run `tenderlint rules` to list the rules.")),
+                );
+                continue;
+            };
+            match s.level {
+                Some(Level::Off) => off.push(rule.id.clone()),
+                Some(Level::On(sev)) => rule.severity = sev,
+                None => {}
+            }
+            if let Some(v) = s.min {
+                match &mut rule.check {
+                    Check::Require { min, .. } if v >= 1 => *min = v,
+                    Check::Require { .. } => errors
+                        .push(err("`min` must be at least 1".into()).at(setting.span(), "here")),
+                    _ => errors.push(
+                        err(format!(
+                            "`min` applies only to require rules, and `{id}` is a {} rule",
+                            kind_word(rule.kind)
+                        ))
+                        .at(setting.span(), "here"),
+                    ),
+                }
+            }
+            if let Some(v) = s.max {
+                match &mut rule.check {
+                    Check::Metric { max, .. } if v.is_finite() && v >= 0.0 => *max = v,
+                    Check::Metric { .. } => errors.push(
+                        err("`max` must be a number of 0 or more".into())
+                            .at(setting.span(), "here"),
+                    ),
+                    _ => errors.push(
+                        err(format!(
+                            "`max` applies only to metric rules, and `{id}` is a {} rule",
+                            kind_word(rule.kind)
+                        ))
+                        .at(setting.span(), "here"),
+                    ),
+                }
+            }
+        }
+        errors.into_result(())?;
+        rules.retain(|r| !off.contains(&r.id));
+        Ok(unused)
+    }
+}
+
+fn kind_word(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Pattern => "pattern",
+        Kind::Require => "require",
+        Kind::Conditional => "conditional",
+        Kind::Metric => "metric",
+        Kind::Table => "table",
+    }
+}
+
+/// The candidate nearest to `id` by edit distance, if it is close enough to be a typo.
+pub fn closest<'a>(id: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .map(|c| (edit_distance(id, c), c))
+        .filter(|(d, c)| *d <= 3.max(c.len() / 4))
+        .min()
+        .map(|(_, c)| c)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(text: &str) -> Result<Config, LoadErrors> {
+        let file = TomlFile::new("tenderlint.toml", text);
+        let raw: RawConfig = file.parse("tenderlint::config")?;
+        Ok(Config {
+            file,
+            dir: PathBuf::new(),
+            raw,
+        })
+    }
+
+    fn rules() -> RuleSet {
+        RuleSet::load(&crate::builtin::files()).unwrap_or_else(|e| panic!("{e:?}"))
+    }
+
+    #[test]
+    fn severities_and_off() {
+        let mut set = rules();
+        let c = config("[rules]\nservice-credits = \"info\"\nvolume-payment = \"off\"\nunused-suppression = \"warning\"\n")
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        let unused = c.apply(&mut set).unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(unused, Some(Severity::Warning));
+        assert_eq!(
+            set.get("service-credits").map(|r| r.severity),
+            Some(Severity::Info)
+        );
+        assert!(set.get("volume-payment").is_none());
+    }
+
+    #[test]
+    fn unknown_rule_points_at_the_key_and_suggests() {
+        let text = "[rules]\nservice-credit = \"off\"\n";
+        let c = config(text).unwrap_or_else(|e| panic!("{e:?}"));
+        let Err(e) = c.apply(&mut rules()) else {
+            panic!("accepted an unknown rule")
+        };
+        let e = &e.0[0];
+        assert_eq!(&text[e.span.clone().unwrap_or_default()], "service-credit");
+        assert!(e
+            .help
+            .as_deref()
+            .unwrap_or_default()
+            .contains("Did you mean `service-credits`?"));
+    }
+
+    #[test]
+    fn bad_values_point_into_the_file() {
+        let text = "[rules]\nservice-credits = \"loud\"\n";
+        let Err(e) = config(text) else {
+            panic!("accepted a bad severity")
+        };
+        assert!(e.0[0].message.contains("unknown severity `loud`"));
+        assert_eq!(&text[e.0[0].span.clone().unwrap_or_default()], "\"loud\"");
+        let Err(e) = config("exclude = \"drafts\"\n") else {
+            panic!("accepted a string for a list")
+        };
+        assert!(
+            e.0[0].message.contains("invalid type"),
+            "{}",
+            e.0[0].message
+        );
+        let Err(e) = config("colour = true\n") else {
+            panic!("accepted an unknown key")
+        };
+        assert!(e.0[0].message.contains("unknown field `colour`"));
+    }
+
+    #[test]
+    fn parameters_only_where_they_mean_something() {
+        let c =
+            config("[rules]\nservice-credits = { max = 3 }\n").unwrap_or_else(|e| panic!("{e:?}"));
+        let Err(e) = c.apply(&mut rules()) else {
+            panic!("accepted max on a pattern rule")
+        };
+        assert!(e.0[0]
+            .message
+            .contains("`max` applies only to metric rules"));
+        let mut set = rules();
+        let c = config("[rules]\nmissing-patient-outcomes = { min = 2, severity = \"warning\" }\n")
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        c.apply(&mut set).unwrap_or_else(|e| panic!("{e:?}"));
+        let r = set
+            .get("missing-patient-outcomes")
+            .unwrap_or_else(|| panic!("rule gone"));
+        assert!(matches!(r.check, Check::Require { min: 2, .. }));
+        assert_eq!(r.severity, Severity::Warning);
+    }
+
+    #[test]
+    fn excludes_match_directories_and_files() {
+        let c =
+            config("exclude = [\"drafts/\", \"*.old.md\"]\n").unwrap_or_else(|e| panic!("{e:?}"));
+        let set = c.excludes().unwrap_or_else(|e| panic!("{e:?}"));
+        assert!(set.is_match("drafts/a.md"));
+        assert!(set.is_match("b.old.md"));
+        assert!(!set.is_match("final/a.md"));
+        let Err(e) = config("exclude = [\"a[\"]\n").and_then(|c| c.excludes()) else {
+            panic!("bad glob accepted")
+        };
+        assert!(e.0[0].message.contains("not a valid glob"));
+    }
+}

@@ -1,0 +1,686 @@
+//! A Markdown document parsed once into prose blocks that remember where they came from.
+//!
+//! Every rule sees the same [`Document`]: a list of [`Block`]s (headings, paragraphs,
+//! list items, table cells, blockquotes, footnotes), each with the text a reader sees
+//! and a map from that text back to byte offsets in the file. Code (fenced, indented and
+//! inline), raw HTML and front matter never reach a block's text. HTML ranges are kept
+//! aside, because suppression comments live there.
+
+use crate::line_index::LineIndex;
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+use serde::{Deserialize, Serialize};
+use std::ops::Range;
+
+/// The kinds of block a rule can be scoped to, as written in rule files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Scope {
+    Heading,
+    Paragraph,
+    ListItem,
+    TableHeader,
+    TableCell,
+    Blockquote,
+    Footnote,
+}
+
+impl Scope {
+    pub const ALL: [Scope; 7] = [
+        Scope::Heading,
+        Scope::Paragraph,
+        Scope::ListItem,
+        Scope::TableHeader,
+        Scope::TableCell,
+        Scope::Blockquote,
+        Scope::Footnote,
+    ];
+
+    pub fn bit(self) -> u8 {
+        1 << (self as u8)
+    }
+}
+
+/// What a block is. Text inside a blockquote is a `Blockquote` whatever its shape,
+/// and text inside a footnote definition is a `Footnote`: quoted guidance and notes
+/// are kept apart from the clauses of the tender itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BlockKind {
+    Heading {
+        level: u8,
+    },
+    Paragraph,
+    ListItem,
+    TableHeader {
+        table: usize,
+        column: usize,
+    },
+    TableCell {
+        table: usize,
+        row: usize,
+        column: usize,
+    },
+    Blockquote,
+    Footnote,
+}
+
+impl BlockKind {
+    pub fn scope(self) -> Scope {
+        match self {
+            BlockKind::Heading { .. } => Scope::Heading,
+            BlockKind::Paragraph => Scope::Paragraph,
+            BlockKind::ListItem => Scope::ListItem,
+            BlockKind::TableHeader { .. } => Scope::TableHeader,
+            BlockKind::TableCell { .. } => Scope::TableCell,
+            BlockKind::Blockquote => Scope::Blockquote,
+            BlockKind::Footnote => Scope::Footnote,
+        }
+    }
+}
+
+/// A run of block text and the source bytes it came from.
+#[derive(Debug, Clone, Copy)]
+struct Segment {
+    text_start: usize,
+    src: (usize, usize),
+    /// The text equals the source bytes, so offsets map one to one.
+    verbatim: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Block {
+    pub kind: BlockKind,
+    /// Source bytes from the first to the last character of the block's text.
+    pub range: Range<usize>,
+    /// The text a reader sees: inline markup removed, line breaks as spaces,
+    /// inline code and inline HTML replaced by a single space.
+    pub text: String,
+    segments: Vec<Segment>,
+    /// The innermost heading this block sits under (for a heading: itself).
+    pub section: Option<usize>,
+}
+
+impl Block {
+    /// Source offset of a character boundary `at` in `self.text`, used for match starts.
+    pub fn source_start(&self, at: usize) -> usize {
+        let seg = self.segment_holding(at);
+        if seg.verbatim {
+            seg.src.0 + (at - seg.text_start)
+        } else if at == seg.text_start {
+            seg.src.0
+        } else {
+            seg.src.1
+        }
+    }
+
+    /// Source offset just after the text ending at `at` in `self.text`, used for match ends.
+    pub fn source_end(&self, at: usize) -> usize {
+        if at == 0 {
+            return self.range.start;
+        }
+        let seg = self.segment_holding(at - 1);
+        if seg.verbatim {
+            seg.src.0 + (at - seg.text_start)
+        } else {
+            seg.src.1
+        }
+    }
+
+    fn segment_holding(&self, at: usize) -> Segment {
+        let i = match self.segments.binary_search_by(|s| s.text_start.cmp(&at)) {
+            Ok(i) => i,
+            Err(i) => i.saturating_sub(1),
+        };
+        self.segments[i]
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Heading {
+    pub level: u8,
+    pub title: String,
+    pub block: usize,
+    pub parent: Option<usize>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Table {
+    /// Source range of the whole table, and of its header row.
+    pub range: Range<usize>,
+    pub header_range: Range<usize>,
+    /// Header cells as (column, block index); empty cells have no block.
+    pub header: Vec<(usize, usize)>,
+    pub body_rows: usize,
+}
+
+#[derive(Debug)]
+pub struct Document<'a> {
+    pub source: &'a str,
+    pub lines: LineIndex,
+    pub blocks: Vec<Block>,
+    pub headings: Vec<Heading>,
+    pub tables: Vec<Table>,
+    /// Source ranges of raw HTML (blocks and inline), where suppression comments live.
+    pub html: Vec<Range<usize>>,
+}
+
+impl<'a> Document<'a> {
+    pub fn parse(source: &'a str) -> Self {
+        // A UTF-8 byte order mark is accepted and skipped; offsets stay file offsets.
+        let base = if source.starts_with('\u{feff}') { 3 } else { 0 };
+        let mut builder = Builder::new();
+        let parser = Parser::new_ext(&source[base..], options());
+        for (event, range) in parser.into_offset_iter() {
+            let range = range.start + base..range.end + base;
+            builder.event(source, event, range);
+        }
+        builder.flush();
+        Document {
+            source,
+            lines: LineIndex::new(source),
+            blocks: builder.blocks,
+            headings: builder.headings,
+            tables: builder.tables,
+            html: builder.html,
+        }
+    }
+
+    /// The heading titles from the top of the document down to `block`'s section.
+    pub fn section_path(&self, block: &Block) -> Vec<&str> {
+        let mut path = Vec::new();
+        let mut at = block.section;
+        while let Some(i) = at {
+            path.push(self.headings[i].title.as_str());
+            at = self.headings[i].parent;
+        }
+        path.reverse();
+        path
+    }
+
+    pub fn first_heading(&self) -> Option<&Block> {
+        self.headings.first().map(|h| &self.blocks[h.block])
+    }
+
+    /// Words of prose in the document (tokens holding a letter or digit).
+    pub fn word_count(&self) -> usize {
+        self.blocks.iter().map(|b| word_count(&b.text)).sum()
+    }
+}
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS
+}
+
+pub fn word_count(text: &str) -> usize {
+    text.split_whitespace()
+        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .count()
+}
+
+/// Byte offsets in `text` where sentences start (always including 0).
+///
+/// A sentence ends at `.`, `!` or `?` followed by whitespace and then something that
+/// is not a lower-case letter, so "e.g. the provider" and "clause 4.2" stay whole.
+pub fn sentence_starts(text: &str) -> Vec<usize> {
+    let mut starts = vec![0];
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if matches!(bytes[i], b'.' | b'!' | b'?') {
+            let mut j = i + 1;
+            while j < bytes.len() && matches!(bytes[j], b'.' | b'!' | b'?' | b')' | b'"' | b'\'') {
+                j += 1;
+            }
+            let ws_start = j;
+            while j < bytes.len() && bytes[j].is_ascii_whitespace() {
+                j += 1;
+            }
+            if j > ws_start && j < bytes.len() {
+                let next = text[j..].chars().next().unwrap_or(' ');
+                if !next.is_lowercase() {
+                    starts.push(j);
+                }
+            }
+            i = j.max(i + 1);
+        } else {
+            i += 1;
+        }
+    }
+    starts
+}
+
+/// The sentence of `text` holding the byte range `at`, as a byte range.
+pub fn sentence_around(starts: &[usize], text_len: usize, at: Range<usize>) -> Range<usize> {
+    let i = match starts.binary_search(&at.start) {
+        Ok(i) => i,
+        Err(i) => i.saturating_sub(1),
+    };
+    let start = starts.get(i).copied().unwrap_or(0);
+    let end = starts
+        .iter()
+        .skip(i + 1)
+        .find(|&&s| s >= at.end)
+        .copied()
+        .unwrap_or(text_len);
+    start..end
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Container {
+    BlockQuote,
+    Footnote,
+    Item,
+    Heading(u8),
+    HeaderCell {
+        column: usize,
+    },
+    Cell {
+        row: usize,
+        column: usize,
+    },
+    /// Code blocks, HTML blocks and front matter: no prose inside.
+    Verbatim,
+    Other,
+}
+
+struct OpenBlock {
+    kind: BlockKind,
+    text: String,
+    segments: Vec<Segment>,
+    range: Option<Range<usize>>,
+}
+
+struct Builder {
+    stack: Vec<Container>,
+    open: Option<OpenBlock>,
+    blocks: Vec<Block>,
+    headings: Vec<Heading>,
+    heading_stack: Vec<usize>,
+    tables: Vec<Table>,
+    html: Vec<Range<usize>>,
+    /// Inside the current table: whether in the header, the body row, the column.
+    row: usize,
+    column: usize,
+    in_head: bool,
+}
+
+impl Builder {
+    fn new() -> Self {
+        Builder {
+            stack: Vec::new(),
+            open: None,
+            blocks: Vec::new(),
+            headings: Vec::new(),
+            heading_stack: Vec::new(),
+            tables: Vec::new(),
+            html: Vec::new(),
+            row: 0,
+            column: 0,
+            in_head: false,
+        }
+    }
+
+    fn verbatim(&self) -> bool {
+        self.stack.contains(&Container::Verbatim)
+    }
+
+    /// The kind of a block opened now, from the containers around it.
+    fn context_kind(&self) -> BlockKind {
+        if self.stack.contains(&Container::BlockQuote) {
+            return BlockKind::Blockquote;
+        }
+        if self.stack.contains(&Container::Footnote) {
+            return BlockKind::Footnote;
+        }
+        let table = self.tables.len().saturating_sub(1);
+        for c in self.stack.iter().rev() {
+            match *c {
+                Container::Heading(level) => return BlockKind::Heading { level },
+                Container::HeaderCell { column } => {
+                    return BlockKind::TableHeader { table, column }
+                }
+                Container::Cell { row, column } => {
+                    return BlockKind::TableCell { table, row, column }
+                }
+                Container::Item => return BlockKind::ListItem,
+                _ => {}
+            }
+        }
+        BlockKind::Paragraph
+    }
+
+    fn push_text(&mut self, source: &str, text: &str, range: Range<usize>) {
+        if self.verbatim() {
+            return;
+        }
+        let verbatim = source.get(range.clone()) == Some(text);
+        self.push_segment(text, range, verbatim);
+    }
+
+    /// Inline code, inline HTML and line breaks: a space that maps to the whole range.
+    fn push_separator(&mut self, range: Range<usize>) {
+        if self.verbatim() || self.open.is_none() {
+            return;
+        }
+        self.push_segment(" ", range, false);
+    }
+
+    fn push_segment(&mut self, text: &str, range: Range<usize>, verbatim: bool) {
+        if text.is_empty() {
+            return;
+        }
+        if self.open.is_none() {
+            self.open = Some(OpenBlock {
+                kind: self.context_kind(),
+                text: String::new(),
+                segments: Vec::new(),
+                range: None,
+            });
+        }
+        let Some(open) = self.open.as_mut() else {
+            return;
+        };
+        open.segments.push(Segment {
+            text_start: open.text.len(),
+            src: (range.start, range.end),
+            verbatim,
+        });
+        open.text.push_str(text);
+        open.range = Some(match open.range.take() {
+            Some(r) => r.start.min(range.start)..r.end.max(range.end),
+            None => range,
+        });
+    }
+
+    fn flush(&mut self) {
+        let Some(open) = self.open.take() else { return };
+        let Some(range) = open.range else { return };
+        // Trailing separators (a line break before a nested list) are not text.
+        let trimmed = open.text.trim_end().len();
+        if trimmed == 0 {
+            return;
+        }
+        let mut text = open.text;
+        text.truncate(trimmed);
+        let mut segments = open.segments;
+        segments.retain(|s| s.text_start < trimmed);
+        let range = range.start
+            ..segments
+                .last()
+                .map_or(range.end, |s| s.src.1)
+                .min(range.end);
+        let index = self.blocks.len();
+        let section = if let BlockKind::Heading { level } = open.kind {
+            while let Some(&top) = self.heading_stack.last() {
+                if self.headings[top].level >= level {
+                    self.heading_stack.pop();
+                } else {
+                    break;
+                }
+            }
+            let h = self.headings.len();
+            self.headings.push(Heading {
+                level,
+                title: text.clone(),
+                block: index,
+                parent: self.heading_stack.last().copied(),
+            });
+            self.heading_stack.push(h);
+            Some(h)
+        } else {
+            self.heading_stack.last().copied()
+        };
+        if let BlockKind::TableHeader { table, column } = open.kind {
+            if let Some(t) = self.tables.get_mut(table) {
+                t.header.push((column, index));
+            }
+        }
+        self.blocks.push(Block {
+            kind: open.kind,
+            range,
+            text,
+            segments,
+            section,
+        });
+    }
+
+    fn event(&mut self, source: &str, event: Event<'_>, range: Range<usize>) {
+        match event {
+            Event::Start(tag) => self.start(tag, range),
+            Event::End(tag) => self.end(tag, range),
+            Event::Text(t) => self.push_text(source, &t, range),
+            Event::Code(_) | Event::SoftBreak | Event::HardBreak => self.push_separator(range),
+            Event::InlineHtml(_) => {
+                self.html.push(range.clone());
+                self.push_separator(range);
+            }
+            Event::Html(_) => self.html.push(range),
+            _ => {}
+        }
+    }
+
+    fn start(&mut self, tag: Tag<'_>, range: Range<usize>) {
+        let container = match tag {
+            // Inline markup keeps the block open.
+            Tag::Emphasis
+            | Tag::Strong
+            | Tag::Strikethrough
+            | Tag::Superscript
+            | Tag::Subscript
+            | Tag::Link { .. }
+            | Tag::Image { .. } => return,
+            Tag::BlockQuote(_) => Container::BlockQuote,
+            Tag::FootnoteDefinition(_) => Container::Footnote,
+            Tag::Item => Container::Item,
+            Tag::Heading { level, .. } => Container::Heading(level as u8),
+            Tag::CodeBlock(_) | Tag::HtmlBlock | Tag::MetadataBlock(_) => Container::Verbatim,
+            Tag::Table(_) => {
+                self.tables.push(Table {
+                    range: range.clone(),
+                    ..Table::default()
+                });
+                self.row = 0;
+                Container::Other
+            }
+            Tag::TableHead => {
+                self.in_head = true;
+                self.column = 0;
+                if let Some(t) = self.tables.last_mut() {
+                    t.header_range = range.clone();
+                }
+                Container::Other
+            }
+            Tag::TableRow => {
+                self.row += 1;
+                self.column = 0;
+                if let Some(t) = self.tables.last_mut() {
+                    t.body_rows += 1;
+                }
+                Container::Other
+            }
+            Tag::TableCell => {
+                if self.in_head {
+                    Container::HeaderCell {
+                        column: self.column,
+                    }
+                } else {
+                    Container::Cell {
+                        row: self.row,
+                        column: self.column,
+                    }
+                }
+            }
+            _ => Container::Other,
+        };
+        self.flush();
+        self.stack.push(container);
+    }
+
+    fn end(&mut self, tag: TagEnd, _range: Range<usize>) {
+        match tag {
+            TagEnd::Emphasis
+            | TagEnd::Strong
+            | TagEnd::Strikethrough
+            | TagEnd::Superscript
+            | TagEnd::Subscript
+            | TagEnd::Link
+            | TagEnd::Image => return,
+            TagEnd::TableHead => self.in_head = false,
+            TagEnd::TableCell => self.column += 1,
+            _ => {}
+        }
+        self.flush();
+        self.stack.pop();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn block_with<'d>(doc: &'d Document, needle: &str) -> &'d Block {
+        doc.blocks
+            .iter()
+            .find(|b| b.text.contains(needle))
+            .unwrap_or_else(|| panic!("no block holds {needle:?}: {:#?}", doc.blocks))
+    }
+
+    /// Maps `needle` found in a block's text back to the file, and checks the file says it.
+    fn source_of<'d>(doc: &'d Document, needle: &str) -> &'d str {
+        let b = block_with(doc, needle);
+        let at = b.text.find(needle).unwrap_or_default();
+        &doc.source[b.source_start(at)..b.source_end(at + needle.len())]
+    }
+
+    #[test]
+    fn kinds_sections_and_offsets() {
+        let src = "# Spec\n\n## Payment\n\nService credits apply.\n\n- one item\n  - nested item\n\n> quoted guidance\n";
+        let doc = Document::parse(src);
+        let kinds: Vec<_> = doc
+            .blocks
+            .iter()
+            .map(|b| (b.kind.scope(), b.text.as_str()))
+            .collect();
+        assert_eq!(
+            kinds,
+            vec![
+                (Scope::Heading, "Spec"),
+                (Scope::Heading, "Payment"),
+                (Scope::Paragraph, "Service credits apply."),
+                (Scope::ListItem, "one item"),
+                (Scope::ListItem, "nested item"),
+                (Scope::Blockquote, "quoted guidance"),
+            ]
+        );
+        let para = block_with(&doc, "Service");
+        assert_eq!(doc.section_path(para), vec!["Spec", "Payment"]);
+        assert_eq!(&src[para.range.clone()], "Service credits apply.");
+        assert_eq!(source_of(&doc, "nested"), "nested");
+    }
+
+    #[test]
+    fn code_html_and_front_matter_are_not_prose() {
+        let src = "---\ntitle: service credits\n---\n\n```\nservice credits\n```\n\n    indented service credits\n\nUse `service credits` here.\n\n<div>service credits</div>\n";
+        let doc = Document::parse(src);
+        let all: String = doc
+            .blocks
+            .iter()
+            .map(|b| b.text.clone())
+            .collect::<Vec<_>>()
+            .join("|");
+        assert_eq!(all, "Use   here.");
+        assert_eq!(doc.html.len(), 1);
+    }
+
+    #[test]
+    fn inline_markup_and_line_breaks_map_back_to_source() {
+        let src = "The **service\ncredit** regime &amp; *deductions*.";
+        let doc = Document::parse(src);
+        let b = &doc.blocks[0];
+        assert_eq!(b.text, "The service credit regime & deductions.");
+        assert_eq!(source_of(&doc, "service credit"), "service\ncredit");
+        assert_eq!(source_of(&doc, "deductions"), "deductions");
+        assert_eq!(source_of(&doc, "&"), "&amp;");
+    }
+
+    #[test]
+    fn multibyte_text_and_bom_keep_file_offsets() {
+        let src = "\u{feff}# Café £5 — naïve\n\nΈνα service credit.";
+        let doc = Document::parse(src);
+        assert_eq!(doc.blocks[0].kind, BlockKind::Heading { level: 1 });
+        let b = block_with(&doc, "service");
+        let at = b.source_start(b.text.find("service").unwrap_or_default());
+        assert_eq!(&src[at..at + 7], "service");
+        let pos = doc.lines.position(src, at);
+        assert_eq!((pos.line, pos.column), (3, 5));
+    }
+
+    #[test]
+    fn tables_know_rows_columns_and_headers() {
+        let src = "| KPI | Target | Service credit |\n|---|---|---|\n| Calls answered | 95% | 2 points |\n| | 90% | |\n";
+        let doc = Document::parse(src);
+        assert_eq!(doc.tables.len(), 1);
+        let t = &doc.tables[0];
+        assert_eq!(t.body_rows, 2);
+        let headers: Vec<_> = t
+            .header
+            .iter()
+            .map(|&(c, b)| (c, doc.blocks[b].text.as_str()))
+            .collect();
+        assert_eq!(
+            headers,
+            vec![(0, "KPI"), (1, "Target"), (2, "Service credit")]
+        );
+        let cell = block_with(&doc, "90%");
+        assert_eq!(
+            cell.kind,
+            BlockKind::TableCell {
+                table: 0,
+                row: 2,
+                column: 1
+            }
+        );
+        assert_eq!(
+            &src[t.header_range.clone()].trim_end(),
+            &"| KPI | Target | Service credit |"
+        );
+    }
+
+    #[test]
+    fn loose_lists_footnotes_and_crlf() {
+        let src = "- first\r\n\r\n  second para\r\n\r\n- third\r\n\r\nText[^1].\r\n\r\n[^1]: A footnote.\r\n";
+        let doc = Document::parse(src);
+        let kinds: Vec<_> = doc
+            .blocks
+            .iter()
+            .map(|b| (b.kind.scope(), b.text.as_str()))
+            .collect();
+        assert_eq!(
+            kinds,
+            vec![
+                (Scope::ListItem, "first"),
+                (Scope::ListItem, "second para"),
+                (Scope::ListItem, "third"),
+                (Scope::Paragraph, "Text."),
+                (Scope::Footnote, "A footnote."),
+            ]
+        );
+        let b = block_with(&doc, "second");
+        let pos = doc.lines.position(src, b.range.start);
+        assert_eq!((pos.line, pos.column), (3, 3));
+    }
+
+    #[test]
+    fn sentences_split_on_full_stops_but_not_abbreviations() {
+        let text = "No service credits apply, e.g. for delays. Clause 4.2 sets deductions! Done";
+        let starts = sentence_starts(text);
+        let s: Vec<_> = starts.iter().map(|&i| &text[i..]).collect();
+        assert_eq!(s.len(), 3);
+        assert!(s[1].starts_with("Clause 4.2"));
+        let at = text.find("deductions").unwrap_or_default();
+        let r = sentence_around(&starts, text.len(), at..at + 10);
+        assert_eq!(&text[r], "Clause 4.2 sets deductions! ");
+    }
+}

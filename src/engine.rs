@@ -1,0 +1,483 @@
+//! One pass over a parsed document, applying every enabled rule.
+//!
+//! The engine knows nothing of files, terminals or output formats: it takes a
+//! [`Document`] and returns [`Diagnostic`]s sorted by position. All patterns of all
+//! rules are matched together, block by block, through one `RegexSet`; the rules then
+//! read the hits they own.
+
+use crate::config::UNUSED_SUPPRESSION;
+use crate::diagnostic::{Diagnostic, Severity, Span};
+use crate::document::{sentence_around, sentence_starts, Block, Document};
+use crate::rules::{Check, Filter, Group, Measure, Rule, RuleSet};
+use crate::suppress;
+use std::collections::HashSet;
+use std::sync::Arc;
+
+/// Rules ready to lint documents, plus what the engine needs for suppressions.
+#[derive(Debug, Clone)]
+pub struct Linter {
+    pub rules: RuleSet,
+    /// Every rule id that exists, enabled or not: a suppression naming a disabled
+    /// rule is not reported as unused, one naming an unknown rule is.
+    pub known: HashSet<String>,
+    /// Severity of `unused-suppression`; None when it is turned off.
+    pub unused_suppression: Option<Severity>,
+}
+
+impl Linter {
+    pub fn new(rules: RuleSet) -> Self {
+        let known = rules.rules.iter().map(|r| r.id.to_string()).collect();
+        Linter {
+            rules,
+            known,
+            unused_suppression: Some(Severity::Info),
+        }
+    }
+
+    pub fn lint(&self, doc: &Document) -> Vec<Diagnostic> {
+        let mut pass = Pass::new(doc, &self.rules);
+        let mut out = Vec::new();
+        for rule in &self.rules.rules {
+            pass.apply(rule, &mut out);
+        }
+        self.suppress(doc, &mut out);
+        out.sort_by(|a, b| {
+            (a.span.offset, a.span.length, &a.rule).cmp(&(b.span.offset, b.span.length, &b.rule))
+        });
+        out
+    }
+
+    fn suppress(&self, doc: &Document, out: &mut Vec<Diagnostic>) {
+        let mut s = suppress::parse(doc);
+        out.retain(|d| {
+            let mut keep = true;
+            for e in s.entries.iter_mut() {
+                if e.covers(&d.rule, d.span.offset, d.span.start.line) {
+                    e.used = true;
+                    keep = false;
+                }
+            }
+            keep
+        });
+        let Some(severity) = self.unused_suppression else {
+            return;
+        };
+        let rule: Arc<str> = Arc::from(UNUSED_SUPPRESSION);
+        for e in s.entries.iter().filter(|e| !e.used) {
+            let (message, help) = match &e.rule {
+                None => (
+                    "This comment turns tenderlint off, but there is no finding here for it to hide.".to_string(),
+                    "Remove the comment.".to_string(),
+                ),
+                Some(r) if self.rules.get(r).is_some() => (
+                    format!("This comment turns off `{r}`, but there is no `{r}` finding here for it to hide."),
+                    format!("Remove `{r}` from the comment, or remove the comment."),
+                ),
+                Some(r) if self.known.contains(r) => continue,
+                Some(r) => {
+                    let hint = crate::config::closest(r, self.known.iter().map(String::as_str))
+                        .map(|c| format!("Did you mean `{c}`? "))
+                        .unwrap_or_default();
+                    (
+                        format!("This comment names `{r}`, which is not a tenderlint rule."),
+                        format!("{hint}Run `tenderlint rules` to list the rules."),
+                    )
+                }
+            };
+            out.push(Diagnostic {
+                rule: rule.clone(),
+                severity,
+                message,
+                help,
+                span: doc.lines.span(doc.source, e.span.start, e.span.end),
+            });
+        }
+        for m in &s.malformed {
+            out.push(Diagnostic {
+                rule: rule.clone(),
+                severity,
+                message: format!("`{}` is not a tenderlint comment, so it hides nothing.", m.directive),
+                help: "Use tenderlint-disable, tenderlint-enable, tenderlint-disable-next-line or tenderlint-disable-file.".into(),
+                span: doc.lines.span(doc.source, m.span.start, m.span.end),
+            });
+        }
+    }
+}
+
+/// A match of one pattern group in one block's text.
+#[derive(Debug, Clone, Copy)]
+struct Hit {
+    block: usize,
+    start: usize,
+    end: usize,
+}
+
+/// The state of linting one document: every group's hits, found in one pass.
+struct Pass<'d> {
+    doc: &'d Document<'d>,
+    hits: Vec<Vec<Hit>>,
+    sentences: Vec<Option<Vec<usize>>>,
+    words: Option<usize>,
+}
+
+impl<'d> Pass<'d> {
+    fn new(doc: &'d Document<'d>, rules: &RuleSet) -> Self {
+        let mut hits = vec![Vec::new(); rules.matchers.len()];
+        if !rules.matchers.is_empty() {
+            for (i, block) in doc.blocks.iter().enumerate() {
+                for m in rules.set.matches(&block.text).iter() {
+                    for found in rules.matchers[m].find_iter(&block.text) {
+                        hits[m].push(Hit {
+                            block: i,
+                            start: found.start(),
+                            end: found.end(),
+                        });
+                    }
+                }
+            }
+        }
+        Pass {
+            doc,
+            hits,
+            sentences: vec![None; doc.blocks.len()],
+            words: None,
+        }
+    }
+
+    fn sentence_starts(&mut self, block: usize) -> &[usize] {
+        let doc = self.doc;
+        self.sentences[block].get_or_insert_with(|| sentence_starts(&doc.blocks[block].text))
+    }
+
+    fn word_count(&mut self) -> usize {
+        *self.words.get_or_insert_with(|| self.doc.word_count())
+    }
+
+    /// Whether the rule looks at this block at all.
+    fn admits(&self, filter: &Filter, block: &Block) -> bool {
+        if filter.scopes & block.kind.scope().bit() == 0 {
+            return false;
+        }
+        if filter.section.is_none() && filter.exclude_section.is_none() {
+            return true;
+        }
+        let path = self.doc.section_path(block);
+        filter
+            .section
+            .as_ref()
+            .is_none_or(|re| path.iter().any(|t| re.is_match(t)))
+            && filter
+                .exclude_section
+                .as_ref()
+                .is_none_or(|re| !path.iter().any(|t| re.is_match(t)))
+    }
+
+    /// The group's hits this rule accepts, each with the start of its sentence.
+    fn accepted(&mut self, filter: &Filter, group: &Group) -> Vec<(Hit, usize)> {
+        let hits = std::mem::take(&mut self.hits[group.matcher]);
+        let mut out = Vec::new();
+        for h in &hits {
+            let block = &self.doc.blocks[h.block];
+            if !self.admits(filter, block) {
+                continue;
+            }
+            let text = &block.text;
+            let text_len = text.len();
+            let starts = self.sentence_starts(h.block);
+            let sentence = sentence_around(starts, text_len, h.start..h.end);
+            if let Some(unless) = &group.unless {
+                if unless.is_match(&self.doc.blocks[h.block].text[sentence.clone()]) {
+                    continue;
+                }
+            }
+            out.push((*h, sentence.start));
+        }
+        self.hits[group.matcher] = hits;
+        out
+    }
+
+    fn apply(&mut self, rule: &Rule, out: &mut Vec<Diagnostic>) {
+        match &rule.check {
+            Check::Pattern { find } => {
+                let mut seen = HashSet::new();
+                for (hit, sentence) in self.accepted(&rule.filter, find) {
+                    // One finding per clause: further matches in the same sentence add nothing.
+                    if !seen.insert((hit.block, sentence)) {
+                        continue;
+                    }
+                    let block = &self.doc.blocks[hit.block];
+                    let found = quote(&block.text[hit.start..hit.end]);
+                    let span = self.span(block.source_start(hit.start), block.source_end(hit.end));
+                    out.push(diagnostic(
+                        rule,
+                        rule.message.replace("{match}", &found),
+                        span,
+                    ));
+                }
+            }
+            Check::Require { find, min } => {
+                if self.word_count() == 0 {
+                    return;
+                }
+                let count = self.accepted(&rule.filter, find).len();
+                if count < *min {
+                    let message = rule
+                        .message
+                        .replace("{count}", &count.to_string())
+                        .replace("{min}", &min.to_string());
+                    out.push(diagnostic(rule, message, self.anchor()));
+                }
+            }
+            Check::Conditional { when, require } => {
+                let mut first = None;
+                for g in when {
+                    match self.accepted(&rule.filter, g).first() {
+                        Some(&(hit, _)) => {
+                            first.get_or_insert(hit);
+                        }
+                        None => return,
+                    }
+                }
+                let Some(hit) = first else { return };
+                if self.accepted(&rule.filter, require).is_empty() {
+                    let block = &self.doc.blocks[hit.block];
+                    let found = quote(&block.text[hit.start..hit.end]);
+                    let span = self.span(block.source_start(hit.start), block.source_end(hit.end));
+                    out.push(diagnostic(
+                        rule,
+                        rule.message.replace("{match}", &found),
+                        span,
+                    ));
+                }
+            }
+            Check::Metric {
+                measure,
+                max,
+                requirement,
+            } => {
+                if self.word_count() == 0 {
+                    return;
+                }
+                let value = match measure {
+                    Measure::Words => self.word_count() as f64,
+                    Measure::RequirementSentences | Measure::RequirementRatio => {
+                        let (mut total, mut matching) = (0usize, 0usize);
+                        for i in 0..self.doc.blocks.len() {
+                            let text = &self.doc.blocks[i].text;
+                            let starts = self.sentence_starts(i).to_vec();
+                            for (k, &s) in starts.iter().enumerate() {
+                                let e = starts.get(k + 1).copied().unwrap_or(text.len());
+                                total += 1;
+                                matching += usize::from(requirement.is_match(&text[s..e]));
+                            }
+                        }
+                        if *measure == Measure::RequirementSentences {
+                            matching as f64
+                        } else if total == 0 {
+                            0.0
+                        } else {
+                            matching as f64 / total as f64
+                        }
+                    }
+                };
+                if value > *max {
+                    let message = rule
+                        .message
+                        .replace("{value}", &number(value))
+                        .replace("{max}", &number(*max));
+                    out.push(diagnostic(rule, message, self.anchor()));
+                }
+            }
+            Check::Table {
+                header,
+                has_column,
+                lacks_column,
+            } => {
+                for table in &self.doc.tables {
+                    let cells: Vec<&str> = table
+                        .header
+                        .iter()
+                        .map(|&(_, b)| self.doc.blocks[b].text.as_str())
+                        .collect();
+                    if !cells.iter().any(|c| header.is_match(c)) {
+                        continue;
+                    }
+                    let message = if let Some(re) = has_column {
+                        match cells.iter().find(|c| re.is_match(c)) {
+                            Some(column) => rule.message.replace("{column}", &quote(column)),
+                            None => continue,
+                        }
+                    } else if !lacks_column.is_empty() {
+                        let missing: Vec<&str> = lacks_column
+                            .iter()
+                            .filter(|(_, re)| !cells.iter().any(|c| re.is_match(c)))
+                            .map(|(name, _)| name.as_str())
+                            .collect();
+                        if missing.is_empty() {
+                            continue;
+                        }
+                        rule.message.replace("{missing}", &missing.join(", "))
+                    } else {
+                        rule.message.clone()
+                    };
+                    let r = &table.header_range;
+                    let row = self.doc.source[r.clone()].trim_end();
+                    out.push(diagnostic(
+                        rule,
+                        message,
+                        self.span(r.start, r.start + row.len()),
+                    ));
+                }
+            }
+        }
+    }
+
+    fn span(&self, start: usize, end: usize) -> Span {
+        self.doc.lines.span(self.doc.source, start, end)
+    }
+
+    /// Where a finding about the whole document sits: its first heading, or line 1.
+    fn anchor(&self) -> Span {
+        match self.doc.first_heading() {
+            Some(h) => self.span(h.range.start, h.range.end),
+            None => {
+                let start = if self.doc.source.starts_with('\u{feff}') {
+                    3
+                } else {
+                    0
+                };
+                let end = self.doc.source[start..]
+                    .find(['\n', '\r'])
+                    .map_or(self.doc.source.len(), |i| start + i);
+                self.span(start, end)
+            }
+        }
+    }
+}
+
+fn diagnostic(rule: &Rule, message: String, span: Span) -> Diagnostic {
+    Diagnostic {
+        rule: rule.id.clone(),
+        severity: rule.severity,
+        message,
+        help: rule.help.clone(),
+        span,
+    }
+}
+
+/// Matched text for a message: whitespace folded, long matches shortened.
+fn quote(text: &str) -> String {
+    let folded = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if folded.chars().count() > 80 {
+        let cut: String = folded.chars().take(77).collect();
+        format!("{cut}...")
+    } else {
+        folded
+    }
+}
+
+fn number(v: f64) -> String {
+    if v.fract() == 0.0 {
+        format!("{v:.0}")
+    } else {
+        format!("{v:.2}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::TomlFile;
+
+    fn linter(rules: &str) -> Linter {
+        let set =
+            RuleSet::load(&[TomlFile::new("t.toml", rules)]).unwrap_or_else(|e| panic!("{e:?}"));
+        Linter::new(set)
+    }
+
+    fn found(l: &Linter, src: &str) -> Vec<(String, usize, usize)> {
+        let doc = Document::parse(src);
+        l.lint(&doc)
+            .iter()
+            .map(|d| (d.rule.to_string(), d.span.start.line, d.span.start.column))
+            .collect()
+    }
+
+    const META: &str = "severity = \"warning\"\ncategory = \"c\"\nmessage = \"found {match}\"\nhelp = \"h\"\nrationale = \"r\"\n";
+
+    #[test]
+    fn pattern_unless_scope_and_one_finding_per_sentence() {
+        let l = linter(&format!(
+            "[[rule]]\nid = \"credits\"\nkind = \"pattern\"\n{META}phrases = [\"service credit\", \"service credits\"]\nunless = ['\\bno service credits']\nscope = [\"paragraph\"]\n"
+        ));
+        let src = "Service credits apply. Service credit and service credits again.\n\nNo service credits will apply.\n\n> Service credits in a quote.\n\n- service credits in a list\n";
+        assert_eq!(
+            found(&l, src),
+            vec![("credits".into(), 1, 1), ("credits".into(), 1, 24)]
+        );
+        let doc = Document::parse(src);
+        assert_eq!(l.lint(&doc)[0].message, "found Service credits");
+    }
+
+    #[test]
+    fn require_metric_conditional_and_table() {
+        let src = "# Spec\n\nThe provider shall do A. The provider must do B. It is nice.\n\nWe are a partnership with service credits.\n\n| KPI | Target | Credit |\n|---|---|---|\n| x | 1 | 2 |\n";
+        let l = linter(&format!(
+            "[[rule]]\nid = \"needs-proms\"\nkind = \"require\"\n{META}phrases = [\"PROMs\"]\n\
+             [[rule]]\nid = \"rigid\"\nkind = \"metric\"\n{META}measure = \"requirement-sentences\"\nmax = 1\n\
+             [[rule]]\nid = \"in-name-only\"\nkind = \"conditional\"\n{META}when = [{{ phrases = [\"partnership\"] }}, {{ phrases = [\"service credits\"] }}]\nrequire = {{ phrases = [\"joint board\"] }}\n\
+             [[rule]]\nid = \"matrix\"\nkind = \"table\"\n{META}phrases = [\"KPI\"]\nhas_column = ['credit']\n\
+             [[rule]]\nid = \"incomplete\"\nkind = \"table\"\n{}phrases = [\"KPI\"]\nlacks_column = [{{ name = \"baseline\", pattern = 'baseline' }}, {{ name = \"target\", pattern = 'target' }}]\n",
+            META.replace("found {match}", "lacks {missing}")
+        ));
+        let got = found(&l, src);
+        assert_eq!(
+            got,
+            vec![
+                ("needs-proms".into(), 1, 3),
+                ("rigid".into(), 1, 3),
+                ("in-name-only".into(), 5, 10),
+                ("incomplete".into(), 7, 1),
+                ("matrix".into(), 7, 1),
+            ]
+        );
+        let doc = Document::parse(src);
+        let d = l.lint(&doc);
+        let incomplete = d
+            .iter()
+            .find(|d| &*d.rule == "incomplete")
+            .map(|d| d.message.clone());
+        assert_eq!(incomplete.as_deref(), Some("lacks baseline"));
+        assert_eq!(
+            d.iter()
+                .find(|d| &*d.rule == "matrix")
+                .map(|d| d.span.length),
+            Some("| KPI | Target | Credit |".len())
+        );
+        assert!(
+            found(&l, "").is_empty(),
+            "an empty document has nothing to judge"
+        );
+    }
+
+    #[test]
+    fn suppressions_hide_findings_and_report_unused_ones() {
+        let l = linter(&format!("[[rule]]\nid = \"credits\"\nkind = \"pattern\"\n{META}phrases = [\"service credits\"]\n"));
+        let src = "<!-- tenderlint-disable-next-line credits -->\nService credits apply.\n\nService credits apply.\n\n<!-- tenderlint-disable-next-line credits, credit -->\nNothing here.\n";
+        let got = found(&l, src);
+        assert_eq!(
+            got,
+            vec![
+                ("credits".into(), 4, 1),
+                ("unused-suppression".into(), 6, 35),
+                ("unused-suppression".into(), 6, 44)
+            ]
+        );
+        let doc = Document::parse(src);
+        let d = l.lint(&doc);
+        assert!(d[2]
+            .message
+            .contains("`credit`, which is not a tenderlint rule"));
+        assert!(d[2].help.contains("Did you mean `credits`?"));
+    }
+}

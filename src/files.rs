@@ -1,0 +1,238 @@
+//! Paths -> the Markdown files to check, and reading each one as UTF-8 text.
+//!
+//! Directories are walked with `walkdir` (following symbolic links, which it guards
+//! against loops). We do not read `.gitignore`: tender repositories keep their
+//! documents under version control, and an explicit `exclude` in the configuration
+//! says more plainly what is skipped. Hidden entries, `target/` and `node_modules/`
+//! are skipped; a file named on the command line is always checked.
+
+use globset::GlobSet;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use walkdir::WalkDir;
+
+pub const EXTENSIONS: [&str; 2] = ["md", "markdown"];
+const SKIPPED_DIRS: [&str; 2] = ["target", "node_modules"];
+
+/// A file that could not be checked, and why, in words for the person who owns it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileError {
+    pub path: String,
+    pub message: String,
+    pub help: Option<String>,
+}
+
+impl fmt::Display for FileError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.path, self.message)
+    }
+}
+
+/// The path as people read it: without a leading `./`.
+pub fn display(path: &Path) -> String {
+    let s = path.display().to_string();
+    match s.strip_prefix("./") {
+        Some(rest) if !rest.is_empty() => rest.to_string(),
+        _ => s,
+    }
+}
+
+/// Files found under `paths`, sorted and without duplicates, and the paths that failed.
+pub fn discover(
+    paths: &[PathBuf],
+    excludes: Option<(&GlobSet, &Path)>,
+) -> (Vec<PathBuf>, Vec<FileError>) {
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    let excluded = |p: &Path| -> bool {
+        let Some((globs, root)) = excludes else {
+            return false;
+        };
+        let abs = std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+        let rel = abs.strip_prefix(root).unwrap_or(p);
+        globs.is_match(rel) || globs.is_match(p)
+    };
+    for root in paths {
+        match std::fs::metadata(root) {
+            Err(e) => errors.push(io_error(root, &e)),
+            Ok(meta) if meta.is_file() => files.push(root.clone()),
+            Ok(meta) if meta.is_dir() => {
+                let walker = WalkDir::new(root)
+                    .follow_links(true)
+                    .sort_by_file_name()
+                    .into_iter();
+                let walker = walker.filter_entry(|e| {
+                    if e.depth() == 0 {
+                        return true;
+                    }
+                    let name = e.file_name().to_string_lossy();
+                    let skip_dir = e.file_type().is_dir() && SKIPPED_DIRS.contains(&name.as_ref());
+                    !(name.starts_with('.') || skip_dir || excluded(e.path()))
+                });
+                for entry in walker {
+                    match entry {
+                        Ok(e) if e.file_type().is_file() && is_markdown(e.path()) => {
+                            files.push(e.into_path())
+                        }
+                        Ok(_) => {}
+                        Err(e) => {
+                            let path = e
+                                .path()
+                                .map(Path::to_path_buf)
+                                .unwrap_or_else(|| root.clone());
+                            if e.loop_ancestor().is_some() {
+                                errors.push(FileError {
+                                    path: display(&path),
+                                    message: "this symbolic link points back to a folder that contains it, so it was not followed".into(),
+                                    help: Some("Remove the link, or point it somewhere outside the folder.".into()),
+                                });
+                            } else if let Some(io) = e.io_error() {
+                                // A dangling link to something that is not Markdown is not ours to report.
+                                let dangling = io.kind() == std::io::ErrorKind::NotFound;
+                                if !dangling || is_markdown(&path) {
+                                    errors.push(io_error(&path, io));
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            Ok(_) => errors.push(FileError {
+                path: display(root),
+                message: "is neither a file nor a folder".into(),
+                help: None,
+            }),
+        }
+    }
+    files.sort();
+    files.dedup();
+    (files, errors)
+}
+
+pub fn is_markdown(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| EXTENSIONS.iter().any(|x| x.eq_ignore_ascii_case(e)))
+}
+
+fn io_error(path: &Path, e: &std::io::Error) -> FileError {
+    let (message, help) = match e.kind() {
+        std::io::ErrorKind::NotFound => {
+            if path.symlink_metadata().is_ok() {
+                (
+                    "is a symbolic link to a file that does not exist".to_string(),
+                    Some("Fix or remove the link.".to_string()),
+                )
+            } else {
+                (
+                    "does not exist".to_string(),
+                    Some("Check the spelling of the path.".to_string()),
+                )
+            }
+        }
+        std::io::ErrorKind::PermissionDenied => (
+            "cannot be read: permission denied".to_string(),
+            Some(
+                "Ask the owner of the file for read access, or exclude it in tenderlint.toml."
+                    .to_string(),
+            ),
+        ),
+        _ => (format!("cannot be read: {e}"), None),
+    };
+    FileError {
+        path: display(path),
+        message,
+        help,
+    }
+}
+
+/// Reads a file as UTF-8 text (a byte order mark is kept; the parser skips it).
+pub fn read(path: &Path) -> Result<String, FileError> {
+    let bytes = std::fs::read(path).map_err(|e| {
+        if path.is_dir() {
+            FileError {
+                path: display(path),
+                message: "is a folder, not a file".into(),
+                help: Some("Name the folder itself to check the Markdown files inside it.".into()),
+            }
+        } else {
+            io_error(path, &e)
+        }
+    })?;
+    decode(bytes).map_err(|(message, help)| FileError {
+        path: display(path),
+        message,
+        help: Some(help),
+    })
+}
+
+/// UTF-8 text, or what is wrong with it and what to do.
+pub fn decode(bytes: Vec<u8>) -> Result<String, (String, String)> {
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Err((
+            "is UTF-16 text, not UTF-8".into(),
+            "Save the file as UTF-8 (in Word or Notepad: Save As, Encoding: UTF-8).".into(),
+        ));
+    }
+    if let Some(at) = bytes.iter().position(|&b| b == 0) {
+        let (line, _) = line_col(&bytes, at);
+        return Err((
+            format!("looks like a binary file, not a Markdown document (it holds a NUL byte on line {line})"),
+            "Check only the Markdown text of the tender; export other formats to Markdown first.".into(),
+        ));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let bytes = e.as_bytes();
+        let bad = bytes[at];
+        let (line, column) = line_col(bytes, at);
+        let likely = if (0x80..=0x9F).contains(&bad) {
+            "It looks like Windows-1252 text from a word processor (smart quotes, dashes or the £ sign)."
+        } else {
+            "It looks like Latin-1 or Windows-1252 text."
+        };
+        (
+            format!("is not valid UTF-8: byte 0x{bad:02X} on line {line}, column {column}"),
+            format!("{likely} Save the file as UTF-8 (in Word or Notepad: Save As, Encoding: UTF-8)."),
+        )
+    })
+}
+
+/// 1-based line and column (in characters of the valid text before it) of byte `at`.
+fn line_col(bytes: &[u8], at: usize) -> (usize, usize) {
+    let before = &bytes[..at];
+    let line = 1 + before.iter().filter(|&&b| b == b'\n').count();
+    let line_start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    let column = 1 + String::from_utf8_lossy(&before[line_start..])
+        .chars()
+        .count();
+    (line, column)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn windows_1252_is_named_with_its_line() {
+        let bytes = b"# Title\n\nThe \x93service\x94 credit.".to_vec();
+        let Err((message, help)) = decode(bytes) else {
+            panic!("accepted Windows-1252")
+        };
+        assert_eq!(message, "is not valid UTF-8: byte 0x93 on line 3, column 5");
+        assert!(help.contains("Windows-1252"));
+    }
+
+    #[test]
+    fn binary_and_utf16_are_refused() {
+        assert!(decode(b"abc\0def".to_vec()).is_err_and(|(m, _)| m.contains("binary")));
+        assert!(decode(vec![0xFF, 0xFE, b'a', 0]).is_err_and(|(m, _)| m.contains("UTF-16")));
+        assert_eq!(
+            decode("\u{feff}# Hi".as_bytes().to_vec()),
+            Ok("\u{feff}# Hi".to_string())
+        );
+    }
+}

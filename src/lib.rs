@@ -1,0 +1,26 @@
+//! tenderlint: a linter for health-care tender specifications written in Markdown.
+//!
+//! Data flows one way, one module per stage:
+//!
+//! 1. [`files`]: paths -> the Markdown files to check, read as UTF-8 text;
+//! 2. [`document`]: text -> a [`document::Document`], parsed once, with byte offsets;
+//! 3. [`engine`]: one pass applying every rule of a [`rules::RuleSet`] (loaded from
+//!    [`builtin`] packs and user files, configured by [`config`]);
+//! 4. [`diagnostic`]: the findings, with exact spans ([`line_index`]);
+//! 5. [`report`]: findings -> human or JSON output.
+//!
+//! [`check`] joins the stages for the `check` command; [`cli`] parses arguments.
+
+pub mod builtin;
+pub mod check;
+pub mod cli;
+pub mod config;
+pub mod diagnostic;
+pub mod document;
+pub mod engine;
+pub mod error;
+pub mod files;
+pub mod line_index;
+pub mod report;
+pub mod rules;
+pub mod suppress;

@@ -1,0 +1,183 @@
+//! `--format human`: miette's annotated source excerpts, then one summary line.
+
+use super::Summary;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::files::FileError;
+use miette::{
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents,
+    SourceCode, SourceSpan, SpanContents,
+};
+use std::fmt;
+
+#[derive(Debug, Clone)]
+pub struct Human {
+    handler: GraphicalReportHandler,
+}
+
+impl Human {
+    pub fn new(color: bool) -> Self {
+        let theme = if color {
+            GraphicalTheme::unicode()
+        } else {
+            GraphicalTheme::unicode_nocolor()
+        };
+        Human {
+            handler: GraphicalReportHandler::new_themed(theme)
+                .with_width(100)
+                .with_links(false),
+        }
+    }
+
+    /// Every diagnostic of one file, each with the source lines it points at.
+    pub fn render_file(&self, path: &str, source: &str, diagnostics: &[Diagnostic]) -> String {
+        let mut out = String::new();
+        for d in diagnostics {
+            let finding = Finding {
+                d,
+                source: Named {
+                    name: path,
+                    text: source,
+                },
+            };
+            // Writing to a String cannot fail.
+            let _ = self.handler.render_report(&mut out, &finding);
+        }
+        out
+    }
+
+    pub fn render_error(&self, e: &FileError) -> String {
+        let mut out = String::new();
+        let _ = self.handler.render_report(&mut out, &Unreadable(e));
+        out
+    }
+
+    pub fn render_problem(&self, d: &dyn miette::Diagnostic) -> String {
+        let mut out = String::new();
+        let _ = self.handler.render_report(&mut out, d);
+        out
+    }
+}
+
+pub fn summary_line(s: &Summary) -> String {
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let files = plural(s.files, "file", "files");
+    let mut line = if s.errors + s.warnings + s.infos == 0 {
+        format!("No problems found in {files}.")
+    } else {
+        format!(
+            "Checked {files}: {}, {}, {}.",
+            plural(s.errors, "error", "errors"),
+            plural(s.warnings, "warning", "warnings"),
+            plural(s.infos, "info", "infos")
+        )
+    };
+    if s.file_errors > 0 {
+        line.push_str(&format!(
+            " {} could not be read.",
+            plural(s.file_errors, "file", "files")
+        ));
+    }
+    line.push('\n');
+    line
+}
+
+/// The file's text under the name to show for it, borrowed rather than copied.
+struct Named<'a> {
+    name: &'a str,
+    text: &'a str,
+}
+
+impl SourceCode for Named<'_> {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let inner = self
+            .text
+            .read_span(span, context_lines_before, context_lines_after)?;
+        Ok(Box::new(
+            MietteSpanContents::new_named(
+                self.name.to_string(),
+                inner.data(),
+                *inner.span(),
+                inner.line(),
+                inner.column(),
+                inner.line_count(),
+            )
+            .with_language("markdown"),
+        ))
+    }
+}
+
+struct Finding<'a> {
+    d: &'a Diagnostic,
+    source: Named<'a>,
+}
+
+impl fmt::Debug for Finding<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.d.fmt(f)
+    }
+}
+
+impl fmt::Display for Finding<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.d.message)
+    }
+}
+
+impl std::error::Error for Finding<'_> {}
+
+impl miette::Diagnostic for Finding<'_> {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        Some(Box::new(&self.d.rule))
+    }
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.d.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+            Severity::Info => miette::Severity::Advice,
+        })
+    }
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        Some(Box::new(&self.d.help))
+    }
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        Some(&self.source)
+    }
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let s = &self.d.span;
+        let label = format!("{} {}", self.d.severity, self.d.rule);
+        Some(Box::new(std::iter::once(LabeledSpan::new(
+            Some(label),
+            s.offset,
+            s.length,
+        ))))
+    }
+}
+
+#[derive(Debug)]
+struct Unreadable<'a>(&'a FileError);
+
+impl fmt::Display for Unreadable<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.0.path, self.0.message)
+    }
+}
+
+impl std::error::Error for Unreadable<'_> {}
+
+impl miette::Diagnostic for Unreadable<'_> {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        Some(Box::new("tenderlint::unreadable"))
+    }
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.0
+            .help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+}

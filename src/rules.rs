@@ -1,0 +1,845 @@
+//! Rule files: the TOML format users and the built-in packs share, its validation,
+//! and compilation of every rule's patterns into one [`RegexSet`].
+//!
+//! A rule file is a list of `[[rule]]` tables. The fields every rule has are `id`,
+//! `kind`, `severity`, `category`, `message`, `help` and `rationale`; the rest depend on
+//! the kind (see README, "Rule files"). Unknown keys, fields that a kind does not use,
+//! bad regexes and duplicate ids are errors that point at the offending line.
+
+use crate::diagnostic::Severity;
+use crate::document::Scope;
+use crate::error::{LoadErrors, SourceError, TomlFile};
+use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
+use serde::Deserialize;
+use std::collections::HashMap;
+use std::ops::Range;
+use std::sync::Arc;
+use toml::Spanned;
+
+/// The largest compiled program one pattern may have. Bounds memory and start-up time
+/// when a rule file asks for something enormous such as `\w{1000}{1000}`.
+const REGEX_SIZE_LIMIT: usize = 1 << 20;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Kind {
+    Pattern,
+    Require,
+    Conditional,
+    Metric,
+    Table,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Measure {
+    /// Words of prose in the document.
+    Words,
+    /// Sentences holding a requirement (by default `shall` or `must`).
+    RequirementSentences,
+    /// Requirement sentences as a share of all sentences, between 0 and 1.
+    RequirementRatio,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFile {
+    #[serde(default)]
+    rule: Vec<RawRule>,
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawGroup {
+    #[serde(default)]
+    patterns: Vec<Spanned<String>>,
+    #[serde(default)]
+    phrases: Vec<Spanned<String>>,
+    #[serde(default)]
+    unless: Vec<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawColumn {
+    name: String,
+    pattern: Spanned<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRule {
+    id: Spanned<String>,
+    kind: Spanned<Kind>,
+    severity: Severity,
+    category: String,
+    message: String,
+    help: String,
+    rationale: String,
+    #[serde(default)]
+    patterns: Option<Spanned<Vec<Spanned<String>>>>,
+    #[serde(default)]
+    phrases: Option<Spanned<Vec<Spanned<String>>>>,
+    #[serde(default)]
+    unless: Option<Spanned<Vec<Spanned<String>>>>,
+    scope: Option<Spanned<Vec<Scope>>>,
+    section: Option<Spanned<String>>,
+    exclude_section: Option<Spanned<String>>,
+    case_sensitive: Option<bool>,
+    min: Option<Spanned<usize>>,
+    max: Option<Spanned<f64>>,
+    measure: Option<Spanned<Measure>>,
+    when: Option<Spanned<Vec<RawGroup>>>,
+    require: Option<Spanned<RawGroup>>,
+    has_column: Option<Spanned<Vec<Spanned<String>>>>,
+    lacks_column: Option<Spanned<Vec<RawColumn>>>,
+    example: Option<String>,
+    better: Option<String>,
+}
+
+/// A group of patterns: what to find, and what cancels a find in the same sentence.
+#[derive(Debug, Clone)]
+pub struct Group {
+    /// Index into [`RuleSet::matchers`].
+    pub matcher: usize,
+    pub unless: Option<Regex>,
+}
+
+/// Where in a document a rule looks.
+#[derive(Debug, Clone)]
+pub struct Filter {
+    /// A bit per [`Scope`].
+    pub scopes: u8,
+    pub section: Option<Regex>,
+    pub exclude_section: Option<Regex>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Check {
+    Pattern {
+        find: Group,
+    },
+    Require {
+        find: Group,
+        min: usize,
+    },
+    Conditional {
+        when: Vec<Group>,
+        require: Group,
+    },
+    Metric {
+        measure: Measure,
+        max: f64,
+        requirement: Regex,
+    },
+    Table {
+        header: Regex,
+        has_column: Option<Regex>,
+        lacks_column: Vec<(String, Regex)>,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub struct Rule {
+    pub id: Arc<str>,
+    pub kind: Kind,
+    pub severity: Severity,
+    pub category: String,
+    pub message: String,
+    pub help: String,
+    pub rationale: String,
+    pub example: Option<String>,
+    pub better: Option<String>,
+    /// The rule file it came from.
+    pub origin: String,
+    pub filter: Filter,
+    pub check: Check,
+}
+
+impl Rule {
+    /// True for rules that judge the document as a whole rather than a clause.
+    pub fn is_document_level(&self) -> bool {
+        matches!(self.kind, Kind::Require | Kind::Conditional | Kind::Metric)
+    }
+}
+
+/// Every rule loaded, with their patterns compiled once.
+#[derive(Debug, Clone)]
+pub struct RuleSet {
+    pub rules: Vec<Rule>,
+    /// One regex per pattern group, in the order the set matches them.
+    pub matchers: Vec<Regex>,
+    pub set: RegexSet,
+}
+
+impl RuleSet {
+    /// Parses and validates rule files, in order; ids must be unique across all of them.
+    pub fn load(files: &[TomlFile]) -> Result<RuleSet, LoadErrors> {
+        let mut errors = LoadErrors::default();
+        let mut compiler = Compiler::default();
+        let mut seen: HashMap<String, String> = HashMap::new();
+        for file in files {
+            let raw: RawFile = match file.parse("tenderlint::rule_file") {
+                Ok(raw) => raw,
+                Err(e) => {
+                    errors.push(e);
+                    continue;
+                }
+            };
+            for r in raw.rule {
+                let id_span = r.id.span();
+                if let Some(first) = seen.get(r.id.get_ref()) {
+                    errors.push(
+                        SourceError::new(
+                            file,
+                            "tenderlint::rule_file",
+                            format!("the rule id `{}` is used twice", r.id.get_ref()),
+                        )
+                        .at(id_span, "this id is already taken")
+                        .help(format!(
+                            "It was first defined in {first}. Give this rule another id."
+                        )),
+                    );
+                    continue;
+                }
+                seen.insert(r.id.get_ref().clone(), file.name.clone());
+                match compiler.rule(file, r) {
+                    Ok(rule) => compiler.rules.push(rule),
+                    Err(mut e) => errors.0.append(&mut e.0),
+                }
+            }
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        compiler.finish().map_err(LoadErrors::from)
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Rule> {
+        self.rules.iter().find(|r| &*r.id == id)
+    }
+
+    /// Keeps only the rules `keep` accepts and rebuilds the set over their patterns,
+    /// so disabled rules cost nothing while linting.
+    pub fn retain(&mut self, keep: impl Fn(&Rule) -> bool) {
+        self.rules.retain(|r| keep(r));
+        let mut used: Vec<usize> = Vec::new();
+        for r in &self.rules {
+            for g in groups(&r.check) {
+                used.push(g.matcher);
+            }
+        }
+        used.sort_unstable();
+        used.dedup();
+        let remap: HashMap<usize, usize> = used
+            .iter()
+            .enumerate()
+            .map(|(new, &old)| (old, new))
+            .collect();
+        for r in &mut self.rules {
+            for g in groups_mut(&mut r.check) {
+                g.matcher = remap[&g.matcher];
+            }
+        }
+        self.matchers = used.iter().map(|&i| self.matchers[i].clone()).collect();
+        // The patterns compiled before as a set, so a subset compiles too.
+        self.set = RegexSetBuilder::new(self.matchers.iter().map(Regex::as_str))
+            .size_limit(REGEX_SIZE_LIMIT * self.matchers.len().max(1))
+            .build()
+            .unwrap_or_else(|_| RegexSet::empty());
+    }
+}
+
+fn groups(check: &Check) -> Vec<&Group> {
+    match check {
+        Check::Pattern { find } | Check::Require { find, .. } => vec![find],
+        Check::Conditional { when, require } => {
+            when.iter().chain(std::iter::once(require)).collect()
+        }
+        Check::Metric { .. } | Check::Table { .. } => vec![],
+    }
+}
+
+fn groups_mut(check: &mut Check) -> Vec<&mut Group> {
+    match check {
+        Check::Pattern { find } | Check::Require { find, .. } => vec![find],
+        Check::Conditional { when, require } => {
+            when.iter_mut().chain(std::iter::once(require)).collect()
+        }
+        Check::Metric { .. } | Check::Table { .. } => vec![],
+    }
+}
+
+/// A literal phrase as a regex: case and spacing free, whole words only.
+pub fn phrase_regex(phrase: &str) -> String {
+    let words: Vec<String> = phrase.split_whitespace().map(regex::escape).collect();
+    let body = words.join(r"\s+");
+    let starts_word = phrase.trim_start().chars().next().is_some_and(is_word_char);
+    let ends_word = phrase.trim_end().chars().last().is_some_and(is_word_char);
+    format!(
+        "{}{}{}",
+        if starts_word { r"\b" } else { "" },
+        body,
+        if ends_word { r"\b" } else { "" }
+    )
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_'
+}
+
+#[derive(Default)]
+struct Compiler {
+    rules: Vec<Rule>,
+    matchers: Vec<Regex>,
+}
+
+const DEFAULT_REQUIREMENT: &str = r"\b(?:shall|must)\b";
+
+impl Compiler {
+    fn rule(&mut self, file: &TomlFile, r: RawRule) -> Result<Rule, LoadErrors> {
+        let mut errors = LoadErrors::default();
+        let err = |message: String| SourceError::new(file, "tenderlint::rule_file", message);
+        let kind = *r.kind.get_ref();
+        let id = r.id.get_ref().clone();
+
+        if !is_kebab_case(&id) {
+            errors.push(
+                err(format!("the rule id `{id}` is not kebab-case"))
+                    .at(r.id.span(), "use lower-case words joined by hyphens")
+                    .help("For example: `service-credits`."),
+            );
+        }
+
+        // Fields a kind does not use are mistakes, not silently ignored.
+        let present: [(&str, Option<Range<usize>>); 12] = [
+            ("patterns", r.patterns.as_ref().map(Spanned::span)),
+            ("phrases", r.phrases.as_ref().map(Spanned::span)),
+            ("unless", r.unless.as_ref().map(Spanned::span)),
+            ("scope", r.scope.as_ref().map(Spanned::span)),
+            ("section", r.section.as_ref().map(Spanned::span)),
+            (
+                "exclude_section",
+                r.exclude_section.as_ref().map(Spanned::span),
+            ),
+            ("min", r.min.as_ref().map(Spanned::span)),
+            ("max", r.max.as_ref().map(Spanned::span)),
+            ("measure", r.measure.as_ref().map(Spanned::span)),
+            ("when", r.when.as_ref().map(Spanned::span)),
+            ("require", r.require.as_ref().map(Spanned::span)),
+            ("has_column", r.has_column.as_ref().map(Spanned::span)),
+        ];
+        let lacks = ("lacks_column", r.lacks_column.as_ref().map(Spanned::span));
+        let allowed: &[&str] = match kind {
+            Kind::Pattern => &[
+                "patterns",
+                "phrases",
+                "unless",
+                "scope",
+                "section",
+                "exclude_section",
+            ],
+            Kind::Require => &[
+                "patterns",
+                "phrases",
+                "unless",
+                "scope",
+                "section",
+                "exclude_section",
+                "min",
+            ],
+            Kind::Conditional => &["when", "require", "scope", "section", "exclude_section"],
+            Kind::Metric => &["measure", "max", "patterns", "phrases"],
+            Kind::Table => &["patterns", "phrases", "has_column", "lacks_column"],
+        };
+        for (name, span) in present.iter().chain(std::iter::once(&lacks)) {
+            if let Some(span) = span {
+                if !allowed.contains(name) {
+                    errors.push(
+                        err(format!("`{name}` is not used by {} rules", kind_name(kind)))
+                            .at(span.clone(), "not used by this kind of rule")
+                            .help(format!(
+                                "A {} rule takes: {}.",
+                                kind_name(kind),
+                                allowed.join(", ")
+                            )),
+                    );
+                }
+            }
+        }
+
+        let case_insensitive = !r.case_sensitive.unwrap_or(false);
+        let pattern =
+            |patterns: &[Spanned<String>], phrases: &[Spanned<String>], errors: &mut LoadErrors| {
+                compile_alternation(file, patterns, phrases, case_insensitive)
+                    .map_err(|e| errors.push(e))
+                    .ok()
+            };
+        let (patterns, phrases, unless) = (
+            opt_list(&r.patterns),
+            opt_list(&r.phrases),
+            opt_list(&r.unless),
+        );
+
+        let need = |what: &str, errors: &mut LoadErrors| {
+            errors.push(
+                err(format!("this {} rule needs `{what}`", kind_name(kind)))
+                    .at(r.kind.span(), format!("a {} rule", kind_name(kind))),
+            );
+        };
+
+        let filter = Filter {
+            scopes: match &r.scope {
+                Some(s) if s.get_ref().is_empty() => {
+                    errors.push(
+                        err("`scope` is empty, so this rule could never match".into())
+                            .at(s.span(), "empty scope"),
+                    );
+                    0
+                }
+                Some(s) => s.get_ref().iter().fold(0, |acc, s| acc | s.bit()),
+                None => Scope::ALL.iter().fold(0, |acc, s| acc | s.bit()),
+            },
+            section: r
+                .section
+                .as_ref()
+                .and_then(|s| single_regex(file, s, true).map_err(|e| errors.push(e)).ok()),
+            exclude_section: r
+                .exclude_section
+                .as_ref()
+                .and_then(|s| single_regex(file, s, true).map_err(|e| errors.push(e)).ok()),
+        };
+
+        let check = match kind {
+            Kind::Pattern | Kind::Require => {
+                if patterns.is_empty() && phrases.is_empty() {
+                    need("patterns` or `phrases", &mut errors);
+                }
+                let unless = compile_unless(file, unless, case_insensitive, &mut errors);
+                let matcher = pattern(patterns, phrases, &mut errors).map(|re| self.add(re));
+                matcher.map(|matcher| {
+                    let find = Group { matcher, unless };
+                    if kind == Kind::Pattern {
+                        Check::Pattern { find }
+                    } else {
+                        let min = r.min.as_ref().map_or(1, |m| *m.get_ref());
+                        if min == 0 {
+                            if let Some(m) = &r.min {
+                                errors.push(
+                                    err("`min` must be at least 1".into())
+                                        .at(m.span(), "a rule that needs nothing can never fire"),
+                                );
+                            }
+                        }
+                        Check::Require { find, min }
+                    }
+                })
+            }
+            Kind::Conditional => {
+                let when_groups: &[RawGroup] = r
+                    .when
+                    .as_ref()
+                    .map(|w| w.get_ref().as_slice())
+                    .unwrap_or(&[]);
+                if when_groups.is_empty() {
+                    need("when", &mut errors);
+                }
+                let mut when = Vec::new();
+                for g in when_groups {
+                    if let Some(group) = self.group(file, g, case_insensitive, &mut errors) {
+                        when.push(group);
+                    }
+                }
+                match &r.require {
+                    None => {
+                        need("require", &mut errors);
+                        None
+                    }
+                    Some(req) => self
+                        .group(file, req.get_ref(), case_insensitive, &mut errors)
+                        .map(|require| Check::Conditional { when, require }),
+                }
+            }
+            Kind::Metric => {
+                let measure = r.measure.as_ref().map(|m| *m.get_ref());
+                let max = r.max.as_ref().map(|m| *m.get_ref());
+                if measure.is_none() {
+                    need("measure", &mut errors);
+                }
+                if max.is_none() {
+                    need("max", &mut errors);
+                }
+                if let Some(m) = &r.max {
+                    if !(m.get_ref().is_finite() && *m.get_ref() >= 0.0) {
+                        errors.push(
+                            err("`max` must be a number of 0 or more".into())
+                                .at(m.span(), "not a usable limit"),
+                        );
+                    }
+                }
+                let requirement = if patterns.is_empty() && phrases.is_empty() {
+                    Regex::new(DEFAULT_REQUIREMENT).ok()
+                } else {
+                    pattern(patterns, phrases, &mut errors)
+                };
+                match (measure, max, requirement) {
+                    (Some(measure), Some(max), Some(requirement)) => Some(Check::Metric {
+                        measure,
+                        max,
+                        requirement,
+                    }),
+                    _ => None,
+                }
+            }
+            Kind::Table => {
+                if patterns.is_empty() && phrases.is_empty() {
+                    need(
+                        "patterns` or `phrases` (what the table's header row holds)",
+                        &mut errors,
+                    );
+                }
+                let header = pattern(patterns, phrases, &mut errors);
+                let has_column = match &r.has_column {
+                    Some(list) => compile_alternation(file, list.get_ref(), &[], case_insensitive)
+                        .map_err(|e| errors.push(e))
+                        .ok(),
+                    None => None,
+                };
+                let mut lacks_column = Vec::new();
+                for c in r
+                    .lacks_column
+                    .as_ref()
+                    .map(|l| l.get_ref().as_slice())
+                    .unwrap_or(&[])
+                {
+                    if let Ok(re) =
+                        single_regex(file, &c.pattern, case_insensitive).map_err(|e| errors.push(e))
+                    {
+                        lacks_column.push((c.name.clone(), re));
+                    }
+                }
+                header.map(|header| Check::Table {
+                    header,
+                    has_column,
+                    lacks_column,
+                })
+            }
+        };
+
+        for (name, text) in [
+            ("message", &r.message),
+            ("help", &r.help),
+            ("rationale", &r.rationale),
+            ("category", &r.category),
+        ] {
+            if text.trim().is_empty() {
+                errors.push(
+                    err(format!("`{name}` is empty"))
+                        .at(r.id.span(), format!("rule `{id}` needs a {name}")),
+                );
+            }
+        }
+
+        match check {
+            Some(check) if errors.is_empty() => Ok(Rule {
+                id: id.into(),
+                kind,
+                severity: r.severity,
+                category: r.category,
+                message: r.message,
+                help: r.help,
+                rationale: r.rationale,
+                example: r.example,
+                better: r.better,
+                origin: file.name.clone(),
+                filter,
+                check,
+            }),
+            _ => Err(errors),
+        }
+    }
+
+    fn group(
+        &mut self,
+        file: &TomlFile,
+        g: &RawGroup,
+        case_insensitive: bool,
+        errors: &mut LoadErrors,
+    ) -> Option<Group> {
+        if g.patterns.is_empty() && g.phrases.is_empty() {
+            errors.push(
+                SourceError::new(
+                    file,
+                    "tenderlint::rule_file",
+                    "a pattern group needs `patterns` or `phrases`",
+                )
+                .help("Write the group as { phrases = [\"...\"] } or { patterns = ['...'] }."),
+            );
+            return None;
+        }
+        let unless = compile_unless(file, &g.unless, case_insensitive, errors);
+        let re = compile_alternation(file, &g.patterns, &g.phrases, case_insensitive)
+            .map_err(|e| errors.push(e))
+            .ok()?;
+        Some(Group {
+            matcher: self.add(re),
+            unless,
+        })
+    }
+
+    fn add(&mut self, re: Regex) -> usize {
+        self.matchers.push(re);
+        self.matchers.len() - 1
+    }
+
+    fn finish(self) -> Result<RuleSet, SourceError> {
+        let set = RegexSetBuilder::new(self.matchers.iter().map(Regex::as_str))
+            .size_limit(REGEX_SIZE_LIMIT * self.matchers.len().max(1))
+            .build()
+            .map_err(|e| {
+                SourceError::new(
+                    &TomlFile::new("rules", ""),
+                    "tenderlint::rule_file",
+                    format!("the rules' patterns are too large to use together: {e}"),
+                )
+                .help("Split the largest patterns into phrase lists, or turn some rules off.")
+            })?;
+        Ok(RuleSet {
+            rules: self.rules,
+            matchers: self.matchers,
+            set,
+        })
+    }
+}
+
+fn opt_list(v: &Option<Spanned<Vec<Spanned<String>>>>) -> &[Spanned<String>] {
+    v.as_ref().map(|s| s.get_ref().as_slice()).unwrap_or(&[])
+}
+
+fn compile_unless(
+    file: &TomlFile,
+    unless: &[Spanned<String>],
+    case_insensitive: bool,
+    errors: &mut LoadErrors,
+) -> Option<Regex> {
+    if unless.is_empty() {
+        return None;
+    }
+    compile_alternation(file, unless, &[], case_insensitive)
+        .map_err(|e| errors.push(e))
+        .ok()
+}
+
+/// One regex matching any of `patterns` (regexes) or `phrases` (literal words).
+/// Each part is checked on its own first, so an error points at the part at fault.
+fn compile_alternation(
+    file: &TomlFile,
+    patterns: &[Spanned<String>],
+    phrases: &[Spanned<String>],
+    case_insensitive: bool,
+) -> Result<Regex, SourceError> {
+    let mut parts = Vec::new();
+    for p in patterns {
+        single_regex(file, p, case_insensitive)?;
+        parts.push(format!("(?:{})", p.get_ref()));
+    }
+    for p in phrases {
+        if p.get_ref().trim().is_empty() {
+            return Err(SourceError::new(
+                file,
+                "tenderlint::rule_file",
+                "an empty phrase matches everything",
+            )
+            .at(p.span(), "empty phrase"));
+        }
+        parts.push(phrase_regex(p.get_ref()));
+    }
+    build(&parts.join("|"), case_insensitive).map_err(|e| {
+        SourceError::new(
+            file,
+            "tenderlint::rule_file",
+            format!("these patterns are too large together: {e}"),
+        )
+        .help("Split the rule into smaller rules.")
+    })
+}
+
+fn single_regex(
+    file: &TomlFile,
+    p: &Spanned<String>,
+    case_insensitive: bool,
+) -> Result<Regex, SourceError> {
+    let re = build(p.get_ref(), case_insensitive).map_err(|e| {
+        let (message, help) = match &e {
+            regex::Error::CompiledTooBig(_) => (
+                "this pattern is too large to compile".to_string(),
+                "Make the pattern smaller: avoid large repetition counts such as {1000}.".to_string(),
+            ),
+            _ => (
+                "this pattern is not a valid regular expression".to_string(),
+                format!("{}\nPatterns use the Rust regex syntax; to match text literally, use `phrases`.", e.to_string().lines().last().unwrap_or_default().trim()),
+            ),
+        };
+        SourceError::new(file, "tenderlint::rule_file", message).at(p.span(), "this pattern").help(help)
+    })?;
+    if re.is_match("") {
+        return Err(SourceError::new(
+            file,
+            "tenderlint::rule_file",
+            "this pattern matches empty text, so it would match everywhere",
+        )
+        .at(p.span(), "matches the empty string")
+        .help("Require at least one character, for example `credits?` rather than `(credits)?`."));
+    }
+    Ok(re)
+}
+
+/// The case flag goes into the pattern text itself, because the shared [`RegexSet`]
+/// is built from each matcher's `as_str()`.
+fn build(pattern: &str, case_insensitive: bool) -> Result<Regex, regex::Error> {
+    // A bare prefix, not a group: a pattern such as `a)|(b` must stay invalid.
+    let flagged = if case_insensitive {
+        format!("(?i){pattern}")
+    } else {
+        pattern.to_string()
+    };
+    RegexBuilder::new(&flagged)
+        .size_limit(REGEX_SIZE_LIMIT)
+        .dfa_size_limit(REGEX_SIZE_LIMIT)
+        .build()
+}
+
+fn kind_name(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Pattern => "pattern",
+        Kind::Require => "require",
+        Kind::Conditional => "conditional",
+        Kind::Metric => "metric",
+        Kind::Table => "table",
+    }
+}
+
+fn is_kebab_case(id: &str) -> bool {
+    !id.is_empty()
+        && id.split('-').all(|w| {
+            !w.is_empty()
+                && w.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        })
+        && id.starts_with(|c: char| c.is_ascii_lowercase())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HEAD: &str = "[[rule]]\nid = \"x-rule\"\nseverity = \"error\"\ncategory = \"c\"\nmessage = \"m\"\nhelp = \"h\"\nrationale = \"r\"\n";
+
+    fn load(body: &str) -> Result<RuleSet, LoadErrors> {
+        RuleSet::load(&[TomlFile::new("test.toml", format!("{HEAD}{body}"))])
+    }
+
+    fn first_error(body: &str) -> (String, String) {
+        let text = format!("{HEAD}{body}");
+        match RuleSet::load(&[TomlFile::new("test.toml", text.clone())]) {
+            Ok(_) => panic!("expected an error for {body:?}"),
+            Err(e) => {
+                let e = &e.0[0];
+                let at = e
+                    .span
+                    .clone()
+                    .map(|s| text[s].to_string())
+                    .unwrap_or_default();
+                (e.message.clone(), at)
+            }
+        }
+    }
+
+    #[test]
+    fn phrases_are_case_and_space_free_whole_words() {
+        let re = Regex::new(&format!("(?i){}", phrase_regex("service  credit")))
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(re.is_match("SERVICE\ncredit"));
+        assert!(!re.is_match("service creditor"));
+        assert!(Regex::new(&phrase_regex("(a+b)")).is_ok());
+    }
+
+    #[test]
+    fn a_valid_rule_compiles_into_the_set() {
+        let set = load(
+            "kind = \"pattern\"\nphrases = [\"service credit\"]\npatterns = ['credit points?']\n",
+        )
+        .unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(set.rules.len(), 1);
+        assert_eq!(set.set.len(), 1);
+        assert!(set.set.is_match("two Credit Points"));
+    }
+
+    #[test]
+    fn errors_point_at_the_offending_value() {
+        assert_eq!(
+            first_error("kind = \"pattern\"\npatterns = ['(unclosed']\n"),
+            (
+                "this pattern is not a valid regular expression".into(),
+                "'(unclosed'".into()
+            )
+        );
+        assert_eq!(
+            first_error("kind = \"pattern\"\npatterns = ['x*']\n").1,
+            "'x*'"
+        );
+        assert_eq!(
+            first_error("kind = \"pattern\"\nphrases = [\"a\"]\nmin = 2\n"),
+            ("`min` is not used by pattern rules".into(), "2".into())
+        );
+        assert!(
+            first_error("kind = \"pattern\"\nphrases = [\"a\"]\ncolour = 1\n")
+                .0
+                .contains("unknown field `colour`")
+        );
+        assert!(first_error("kind = \"sideways\"\n")
+            .0
+            .contains("unknown variant `sideways`"));
+        assert!(
+            first_error("kind = \"pattern\"\npatterns = ['\\w{1000}{1000}']\n")
+                .0
+                .contains("too large")
+        );
+        assert_eq!(
+            first_error("kind = \"require\"\n").0,
+            "this require rule needs `patterns` or `phrases`"
+        );
+    }
+
+    #[test]
+    fn duplicate_ids_are_reported_at_the_second() {
+        let body = "kind = \"pattern\"\nphrases = [\"a\"]\n";
+        let text = format!("{HEAD}{body}{HEAD}{body}");
+        let Err(e) = RuleSet::load(&[TomlFile::new("dup.toml", text.clone())]) else {
+            panic!("duplicate accepted")
+        };
+        let span = e.0[0].span.clone().unwrap_or_default();
+        assert!(
+            span.start > text.len() / 2,
+            "points at the second definition"
+        );
+        assert_eq!(&text[span], "\"x-rule\"");
+    }
+
+    #[test]
+    fn retain_rebuilds_the_set() {
+        let text = format!(
+            "{HEAD}kind = \"pattern\"\nphrases = [\"alpha\"]\n{}kind = \"pattern\"\nphrases = [\"beta\"]\n",
+            HEAD.replace("x-rule", "y-rule")
+        );
+        let mut set =
+            RuleSet::load(&[TomlFile::new("t.toml", text)]).unwrap_or_else(|e| panic!("{e:?}"));
+        set.retain(|r| &*r.id == "y-rule");
+        assert_eq!(set.matchers.len(), 1);
+        assert!(set.set.is_match("beta") && !set.set.is_match("alpha"));
+        let Check::Pattern { find } = &set.rules[0].check else {
+            panic!("kind changed")
+        };
+        assert_eq!(find.matcher, 0);
+    }
+}
