@@ -52,4 +52,41 @@ mod tests {
             assert!(set.get(id).is_some(), "missing built-in rule {id}");
         }
     }
+
+    /// `tenderlint explain` shows each rule's example and better wording: the example
+    /// must be flagged by that rule and the better wording must not be.
+    #[test]
+    fn every_explain_example_is_flagged_and_every_better_wording_is_not() {
+        let set = crate::rules::RuleSet::load(&files()).unwrap_or_else(|e| panic!("{e:?}"));
+        let linter = crate::engine::Linter::new(set.clone());
+        for rule in &set.rules {
+            let fires = |text: &str| {
+                let doc = crate::document::Document::parse(text);
+                linter.lint(&doc).iter().any(|d| d.rule == rule.id)
+            };
+            let example = rule
+                .example
+                .as_deref()
+                .unwrap_or_else(|| panic!("{} has no example", rule.id));
+            let better = rule
+                .better
+                .as_deref()
+                .unwrap_or_else(|| panic!("{} has no better wording", rule.id));
+            assert!(
+                fires(example),
+                "{}: its example is not flagged: {example}",
+                rule.id
+            );
+            assert!(
+                !fires(better),
+                "{}: its better wording is flagged: {better}",
+                rule.id
+            );
+            assert!(
+                rule.rationale.contains("domain brief"),
+                "{}: the rationale must cite the brief",
+                rule.id
+            );
+        }
+    }
 }

@@ -196,9 +196,7 @@ fn check(args: CheckArgs) -> u8 {
     } else {
         args.paths.clone()
     };
-    let root = config
-        .as_ref()
-        .map(|c| std::path::absolute(&c.dir).unwrap_or_else(|_| c.dir.clone()));
+    let root = config.as_ref().map(|c| files::absolute(&c.dir));
     let (found, unreachable) = files::discover(&paths, excludes.as_ref().zip(root.as_deref()));
 
     let human = (args.format == Format::Human).then(|| human::Human::new(stdout_color()));
@@ -247,13 +245,12 @@ fn list_rules(args: RuleArgs) -> u8 {
         .unwrap_or(0);
     let mut out = String::new();
     for r in &linter.rules.rules {
-        let line = r.message.split(": ").next().unwrap_or(&r.message);
         out.push_str(&format!(
             "{:width$}  {:7}  {:20}  {}\n",
             r.id,
             r.severity.as_str(),
             r.category,
-            line,
+            r.title,
             width = width
         ));
     }
@@ -275,11 +272,11 @@ fn explain(id: &str, args: RuleArgs) -> u8 {
         ));
     };
     let mut out = format!(
-        "{} ({}, {})\n\n{}\n\nWhy it matters\n  {}\n\nWhat to write instead\n  {}\n",
+        "{}: {}\n{}, {}\n\nWhy it matters\n  {}\n\nWhat to write instead\n  {}\n",
         r.id,
+        r.title,
         r.severity,
         r.category,
-        r.message,
         r.rationale.trim(),
         r.help
     );

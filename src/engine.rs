@@ -403,7 +403,7 @@ mod tests {
             .collect()
     }
 
-    const META: &str = "severity = \"warning\"\ncategory = \"c\"\nmessage = \"found {match}\"\nhelp = \"h\"\nrationale = \"r\"\n";
+    const META: &str = "severity = \"warning\"\ncategory = \"c\"\ntitle = \"t\"\nmessage = \"found {match}\"\nhelp = \"h\"\nrationale = \"r\"\n";
 
     #[test]
     fn pattern_unless_scope_and_one_finding_per_sentence() {

@@ -13,7 +13,7 @@ pub struct SourceError {
     pub label: String,
     pub help: Option<String>,
     pub span: Option<Range<usize>>,
-    pub src: NamedSource<Arc<str>>,
+    pub src: Box<NamedSource<Arc<str>>>,
 }
 
 impl SourceError {
@@ -24,7 +24,7 @@ impl SourceError {
             label: String::new(),
             help: None,
             span: None,
-            src: file.named(),
+            src: Box::new(file.named()),
         }
     }
 
@@ -58,7 +58,7 @@ impl Diagnostic for SourceError {
             .map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
     fn source_code(&self) -> Option<&dyn SourceCode> {
-        self.span.as_ref().map(|_| &self.src as &dyn SourceCode)
+        self.span.as_ref().map(|_| &*self.src as &dyn SourceCode)
     }
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         let span = self.span.clone()?;

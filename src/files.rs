@@ -48,7 +48,7 @@ pub fn discover(
         let Some((globs, root)) = excludes else {
             return false;
         };
-        let abs = std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+        let abs = absolute(p);
         let rel = abs.strip_prefix(root).unwrap_or(p);
         globs.is_match(rel) || globs.is_match(p)
     };
@@ -107,6 +107,23 @@ pub fn discover(
     files.sort();
     files.dedup();
     (files, errors)
+}
+
+/// `path` made absolute, with `.` and `..` resolved by reading the path, not the disk.
+pub fn absolute(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut out = PathBuf::new();
+    for c in abs.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 pub fn is_markdown(path: &Path) -> bool {

@@ -73,6 +73,7 @@ struct RawRule {
     kind: Spanned<Kind>,
     severity: Severity,
     category: String,
+    title: String,
     message: String,
     help: String,
     rationale: String,
@@ -145,6 +146,8 @@ pub struct Rule {
     pub kind: Kind,
     pub severity: Severity,
     pub category: String,
+    /// One line saying what the rule finds, for `tenderlint rules`.
+    pub title: String,
     pub message: String,
     pub help: String,
     pub rationale: String,
@@ -546,6 +549,7 @@ impl Compiler {
                 kind,
                 severity: r.severity,
                 category: r.category,
+                title: r.title,
                 message: r.message,
                 help: r.help,
                 rationale: r.rationale,
@@ -733,7 +737,7 @@ fn is_kebab_case(id: &str) -> bool {
 mod tests {
     use super::*;
 
-    const HEAD: &str = "[[rule]]\nid = \"x-rule\"\nseverity = \"error\"\ncategory = \"c\"\nmessage = \"m\"\nhelp = \"h\"\nrationale = \"r\"\n";
+    const HEAD: &str = "[[rule]]\nid = \"x-rule\"\nseverity = \"error\"\ncategory = \"c\"\ntitle = \"t\"\nmessage = \"m\"\nhelp = \"h\"\nrationale = \"r\"\n";
 
     fn load(body: &str) -> Result<RuleSet, LoadErrors> {
         RuleSet::load(&[TomlFile::new("test.toml", format!("{HEAD}{body}"))])

@@ -41,6 +41,7 @@ impl Human {
             };
             // Writing to a String cannot fail.
             let _ = self.handler.render_report(&mut out, &finding);
+            out.push('\n');
         }
         out
     }
