@@ -41,7 +41,7 @@ pub fn check_text(linter: &Linter, path: String, text: &str, human: Option<&Huma
     let doc = Document::parse(text);
     let diagnostics = linter.lint(&doc);
     let rendered = human
-        .map(|h| h.render_file(&path, text, &diagnostics))
+        .map(|h| h.render_file(&path, text, &doc.lines, &diagnostics))
         .unwrap_or_default();
     FileReport {
         path,

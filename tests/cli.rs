@@ -107,6 +107,28 @@ fn human_output_points_at_the_clause_and_ends_with_a_summary() {
 }
 
 #[test]
+fn human_output_counts_columns_in_characters_like_the_json() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let r = run(tenderlint(root).args([
+        "check",
+        "--no-config",
+        "fixtures/edge-code-and-front-matter.md",
+    ]));
+    assert!(
+        r.stdout
+            .contains("[fixtures/edge-code-and-front-matter.md:18:24]"),
+        "{}",
+        r.stdout
+    );
+    let r = run(tenderlint(root).args(["check", "--no-config", "fixtures/edge-crlf.md"]));
+    assert!(
+        r.stdout.contains("[fixtures/edge-crlf.md:7:1]"),
+        "a lone CR ends a line: {}",
+        r.stdout
+    );
+}
+
+#[test]
 fn json_output_is_one_object_with_the_documented_shape() {
     let dir = tree(&[("tender.md", "# Spec\n\nCafé £5: service credits apply.\n")]);
     let r = run(tenderlint(dir.path()).args(["check", "--format", "json", "tender.md"]));

@@ -3,6 +3,7 @@
 use super::Summary;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::files::FileError;
+use crate::line_index::LineIndex;
 use miette::{
     GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents,
     SourceCode, SourceSpan, SpanContents,
@@ -29,16 +30,21 @@ impl Human {
     }
 
     /// Every diagnostic of one file, each with the source lines it points at.
-    pub fn render_file(&self, path: &str, source: &str, diagnostics: &[Diagnostic]) -> String {
+    pub fn render_file(
+        &self,
+        path: &str,
+        source: &str,
+        lines: &LineIndex,
+        diagnostics: &[Diagnostic],
+    ) -> String {
         let mut out = String::new();
         for d in diagnostics {
-            let finding = Finding {
-                d,
-                source: Named {
-                    name: path,
-                    text: source,
-                },
+            let source = Named {
+                name: path,
+                text: source,
+                lines,
             };
+            let finding = Finding { d, source };
             // Writing to a String cannot fail.
             let _ = self.handler.render_report(&mut out, &finding);
             out.push('\n');
@@ -84,9 +90,12 @@ pub fn summary_line(s: &Summary) -> String {
 }
 
 /// The file's text under the name to show for it, borrowed rather than copied.
+/// Line and column come from our [`LineIndex`], so the `[file:line:column]` header
+/// counts characters (miette alone would count bytes) and agrees with the JSON.
 struct Named<'a> {
     name: &'a str,
     text: &'a str,
+    lines: &'a LineIndex,
 }
 
 impl SourceCode for Named<'_> {
@@ -99,13 +108,21 @@ impl SourceCode for Named<'_> {
         let inner = self
             .text
             .read_span(span, context_lines_before, context_lines_after)?;
+        // miette asks for the span with no context lines to print the header; the
+        // line and column it then shows are those of the span's start.
+        let (line, column) = if context_lines_before == 0 {
+            let at = self.lines.position(self.text, span.offset());
+            (at.line - 1, at.column - 1)
+        } else {
+            (inner.line(), inner.column())
+        };
         Ok(Box::new(
             MietteSpanContents::new_named(
                 self.name.to_string(),
                 inner.data(),
                 *inner.span(),
-                inner.line(),
-                inner.column(),
+                line,
+                column,
                 inner.line_count(),
             )
             .with_language("markdown"),
