@@ -127,7 +127,9 @@ fn load_linter(args: &RuleArgs) -> Result<(Linter, Option<Config>), LoadErrors> 
         (None, true) => None,
         (None, false) => {
             let cwd = std::env::current_dir().unwrap_or_default();
+            // Shown relative to the current folder when it is inside it.
             Config::discover(&cwd)
+                .map(|p| p.strip_prefix(&cwd).map(PathBuf::from).unwrap_or(p))
                 .map(|p| Config::load(&p))
                 .transpose()?
         }

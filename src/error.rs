@@ -42,7 +42,11 @@ impl SourceError {
 
 impl fmt::Display for SourceError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.src.name(), self.message)
+        // With a span, miette's excerpt header already names the file.
+        match self.span {
+            Some(_) => f.write_str(&self.message),
+            None => write!(f, "{}: {}", self.src.name(), self.message),
+        }
     }
 }
 

@@ -173,6 +173,8 @@ pub struct RuleSet {
     /// One regex per pattern group, in the order the set matches them.
     pub matchers: Vec<Regex>,
     pub set: RegexSet,
+    /// The size limit the set was first built with; a subset always fits in it.
+    set_limit: usize,
 }
 
 impl RuleSet {
@@ -245,9 +247,9 @@ impl RuleSet {
             }
         }
         self.matchers = used.iter().map(|&i| self.matchers[i].clone()).collect();
-        // The patterns compiled before as a set, so a subset compiles too.
+        // These patterns compiled before, as part of a larger set under the same limit.
         self.set = RegexSetBuilder::new(self.matchers.iter().map(Regex::as_str))
-            .size_limit(REGEX_SIZE_LIMIT * self.matchers.len().max(1))
+            .size_limit(self.set_limit)
             .build()
             .unwrap_or_else(|_| RegexSet::empty());
     }
@@ -597,8 +599,9 @@ impl Compiler {
     }
 
     fn finish(self) -> Result<RuleSet, SourceError> {
+        let set_limit = REGEX_SIZE_LIMIT * self.matchers.len().max(1);
         let set = RegexSetBuilder::new(self.matchers.iter().map(Regex::as_str))
-            .size_limit(REGEX_SIZE_LIMIT * self.matchers.len().max(1))
+            .size_limit(set_limit)
             .build()
             .map_err(|e| {
                 SourceError::new(
@@ -612,6 +615,7 @@ impl Compiler {
             rules: self.rules,
             matchers: self.matchers,
             set,
+            set_limit,
         })
     }
 }
