@@ -532,3 +532,39 @@ fn empty_and_whitespace_files_have_nothing_to_judge() {
     assert_eq!(v["summary"]["files"], 3);
     assert_eq!(v["diagnostics"], Value::Array(vec![]));
 }
+
+/// Colour on a terminal, never with NO_COLOR. `script` (util-linux, on every Debian
+/// machine) gives the program a pseudo-terminal.
+#[test]
+fn colour_only_on_a_terminal_and_never_with_no_color() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let command = format!(
+        "{} check --no-config fixtures/edge-crlf.md",
+        env!("CARGO_BIN_EXE_tenderlint")
+    );
+    let on_tty = |no_color: bool| {
+        let mut cmd = std::process::Command::new("script");
+        cmd.args(["-qec", &command, "/dev/null"]).current_dir(root);
+        if no_color {
+            cmd.env("NO_COLOR", "1");
+        } else {
+            cmd.env_remove("NO_COLOR");
+        }
+        let out = cmd
+            .output()
+            .unwrap_or_else(|e| panic!("`script` is needed for this test: {e}"));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let coloured = on_tty(false);
+    assert!(coloured.contains("service-credits"), "{coloured}");
+    assert!(
+        coloured.contains('\u{1b}'),
+        "a terminal gets colour: {coloured}"
+    );
+    let plain = on_tty(true);
+    assert!(plain.contains("service-credits"), "{plain}");
+    assert!(
+        !plain.contains('\u{1b}'),
+        "NO_COLOR turns colour off: {plain}"
+    );
+}
