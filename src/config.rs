@@ -12,7 +12,7 @@
 
 use crate::diagnostic::Severity;
 use crate::error::{LoadErrors, SourceError, TomlFile};
-use crate::rules::{Check, Kind, RuleSet};
+use crate::rules::{Check, RuleSet};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde::de::{self, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
@@ -229,7 +229,7 @@ impl Config {
                     _ => errors.push(
                         err(format!(
                             "`min` applies only to require rules, and `{id}` is a {} rule",
-                            kind_word(rule.kind)
+                            rule.kind.as_str()
                         ))
                         .at(setting.span(), "here"),
                     ),
@@ -245,7 +245,7 @@ impl Config {
                     _ => errors.push(
                         err(format!(
                             "`max` applies only to metric rules, and `{id}` is a {} rule",
-                            kind_word(rule.kind)
+                            rule.kind.as_str()
                         ))
                         .at(setting.span(), "here"),
                     ),
@@ -255,16 +255,6 @@ impl Config {
         errors.into_result(())?;
         rules.retain(|r| !off.contains(&r.id));
         Ok(unused)
-    }
-}
-
-fn kind_word(kind: Kind) -> &'static str {
-    match kind {
-        Kind::Pattern => "pattern",
-        Kind::Require => "require",
-        Kind::Conditional => "conditional",
-        Kind::Metric => "metric",
-        Kind::Table => "table",
     }
 }
 

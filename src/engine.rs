@@ -205,14 +205,7 @@ impl<'d> Pass<'d> {
                     if !seen.insert((hit.block, sentence)) {
                         continue;
                     }
-                    let block = &self.doc.blocks[hit.block];
-                    let found = quote(&block.text[hit.start..hit.end]);
-                    let span = self.span(block.source_start(hit.start), block.source_end(hit.end));
-                    out.push(diagnostic(
-                        rule,
-                        rule.message.replace("{match}", &found),
-                        span,
-                    ));
+                    out.push(self.at_hit(rule, hit));
                 }
             }
             Check::Require { find, min } => {
@@ -240,14 +233,7 @@ impl<'d> Pass<'d> {
                 }
                 let Some(hit) = first else { return };
                 if self.accepted(&rule.filter, require).is_empty() {
-                    let block = &self.doc.blocks[hit.block];
-                    let found = quote(&block.text[hit.start..hit.end]);
-                    let span = self.span(block.source_start(hit.start), block.source_end(hit.end));
-                    out.push(diagnostic(
-                        rule,
-                        rule.message.replace("{match}", &found),
-                        span,
-                    ));
+                    out.push(self.at_hit(rule, hit));
                 }
             }
             Check::Metric {
@@ -330,6 +316,14 @@ impl<'d> Pass<'d> {
                 }
             }
         }
+    }
+
+    /// A finding on the matched text, quoted in the message as `{match}`.
+    fn at_hit(&self, rule: &Rule, hit: Hit) -> Diagnostic {
+        let block = &self.doc.blocks[hit.block];
+        let found = quote(&block.text[hit.start..hit.end]);
+        let span = self.span(block.source_start(hit.start), block.source_end(hit.end));
+        diagnostic(rule, rule.message.replace("{match}", &found), span)
     }
 
     fn span(&self, start: usize, end: usize) -> Span {

@@ -361,11 +361,11 @@ impl Compiler {
             if let Some(span) = span {
                 if !allowed.contains(name) {
                     errors.push(
-                        err(format!("`{name}` is not used by {} rules", kind_name(kind)))
+                        err(format!("`{name}` is not used by {} rules", kind.as_str()))
                             .at(span.clone(), "not used by this kind of rule")
                             .help(format!(
                                 "A {} rule takes: {}.",
-                                kind_name(kind),
+                                kind.as_str(),
                                 allowed.join(", ")
                             )),
                     );
@@ -388,8 +388,8 @@ impl Compiler {
 
         let need = |what: &str, errors: &mut LoadErrors| {
             errors.push(
-                err(format!("this {} rule needs `{what}`", kind_name(kind)))
-                    .at(r.kind.span(), format!("a {} rule", kind_name(kind))),
+                err(format!("this {} rule needs `{what}`", kind.as_str()))
+                    .at(r.kind.span(), format!("a {} rule", kind.as_str())),
             );
         };
 
@@ -717,13 +717,15 @@ fn build(pattern: &str, case_insensitive: bool) -> Result<Regex, regex::Error> {
         .build()
 }
 
-fn kind_name(kind: Kind) -> &'static str {
-    match kind {
-        Kind::Pattern => "pattern",
-        Kind::Require => "require",
-        Kind::Conditional => "conditional",
-        Kind::Metric => "metric",
-        Kind::Table => "table",
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Pattern => "pattern",
+            Kind::Require => "require",
+            Kind::Conditional => "conditional",
+            Kind::Metric => "metric",
+            Kind::Table => "table",
+        }
     }
 }
 
