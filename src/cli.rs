@@ -148,12 +148,11 @@ fn load_linter(args: &RuleArgs) -> Result<(Linter, Option<Config>), LoadErrors> 
         })?;
         files.push(TomlFile::new(path.display().to_string(), text));
     }
-    let mut rules = RuleSet::load(&files)?;
-    let mut linter = Linter::new(rules.clone());
+    // The linter records every rule id before the configuration turns any off.
+    let mut linter = Linter::new(RuleSet::load(&files)?);
     if let Some(c) = &config {
-        linter.unused_suppression = c.apply(&mut rules)?;
+        linter.unused_suppression = c.apply(&mut linter.rules)?;
     }
-    linter.rules = rules;
     Ok((linter, config))
 }
 
