@@ -32,7 +32,14 @@ enum Command {
     /// Check Markdown tender documents (files or folders; default: the current folder).
     Check(CheckArgs),
     /// List the rules: id, severity, category and what each finds.
-    Rules(RuleArgs),
+    Rules {
+        /// Print instead every search pattern of the enabled rules, one regex a line
+        /// (Rust regex syntax, which ripgrep shares), as the benchmark gives to `rg -f`.
+        #[arg(long)]
+        patterns: bool,
+        #[command(flatten)]
+        rules: RuleArgs,
+    },
     /// Explain one rule: why it matters, an example it flags, and a better wording.
     Explain {
         /// The rule id, for example `service-credits`.
@@ -78,7 +85,7 @@ pub fn run() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
         Command::Check(args) => check(args),
-        Command::Rules(args) => list_rules(args),
+        Command::Rules { patterns, rules } => list_rules(rules, patterns),
         Command::Explain { id, rules } => explain(&id, rules),
     };
     ExitCode::from(code)
@@ -232,11 +239,16 @@ fn check(args: CheckArgs) -> u8 {
     }
 }
 
-fn list_rules(args: RuleArgs) -> u8 {
+fn list_rules(args: RuleArgs, patterns: bool) -> u8 {
     let (linter, _) = match load_linter(&args) {
         Ok(v) => v,
         Err(e) => return report_load_errors(e),
     };
+    if patterns {
+        let lines: Vec<&str> = linter.rules.matchers.iter().map(|m| m.as_str()).collect();
+        emit(&(lines.join("\n") + "\n"));
+        return 0;
+    }
     let width = linter
         .rules
         .rules

@@ -648,7 +648,12 @@ fn compile_alternation(
 ) -> Result<Regex, SourceError> {
     let mut parts = Vec::new();
     for p in patterns {
-        single_regex(file, p, case_insensitive)?;
+        // Each pattern must stand alone: `a)|(b` would be valid once wrapped. Parsing
+        // is cheap; compiling is what start-up time is made of, so it is done once, below.
+        let syntax = regex_syntax::Parser::new().parse(&flagged(p.get_ref(), case_insensitive));
+        if syntax.is_err() {
+            single_regex(file, p, case_insensitive)?;
+        }
         parts.push(format!("(?:{})", p.get_ref()));
     }
     for p in phrases {
@@ -662,14 +667,31 @@ fn compile_alternation(
         }
         parts.push(phrase_regex(p.get_ref()));
     }
-    build(&parts.join("|"), case_insensitive).map_err(|e| {
-        SourceError::new(
-            file,
-            "tenderlint::rule_file",
-            format!("these patterns are too large together: {e}"),
-        )
-        .help("Split the rule into smaller rules.")
-    })
+    match build(&parts.join("|"), case_insensitive) {
+        Ok(re) if !re.is_match("") => Ok(re),
+        result => {
+            // Compile the patterns one by one only now, to point at the one at fault.
+            for p in patterns {
+                single_regex(file, p, case_insensitive)?;
+            }
+            let detail = result.err().map(|e| format!(": {e}")).unwrap_or_default();
+            Err(SourceError::new(
+                file,
+                "tenderlint::rule_file",
+                format!("these patterns are too large together{detail}"),
+            )
+            .help("Split the rule into smaller rules."))
+        }
+    }
+}
+
+/// A bare prefix, not a group: a pattern such as `a)|(b` must stay invalid.
+fn flagged(pattern: &str, case_insensitive: bool) -> String {
+    if case_insensitive {
+        format!("(?i){pattern}")
+    } else {
+        pattern.to_string()
+    }
 }
 
 fn single_regex(
@@ -705,13 +727,7 @@ fn single_regex(
 /// The case flag goes into the pattern text itself, because the shared [`RegexSet`]
 /// is built from each matcher's `as_str()`.
 fn build(pattern: &str, case_insensitive: bool) -> Result<Regex, regex::Error> {
-    // A bare prefix, not a group: a pattern such as `a)|(b` must stay invalid.
-    let flagged = if case_insensitive {
-        format!("(?i){pattern}")
-    } else {
-        pattern.to_string()
-    };
-    RegexBuilder::new(&flagged)
+    RegexBuilder::new(&flagged(pattern, case_insensitive))
         .size_limit(REGEX_SIZE_LIMIT)
         .dfa_size_limit(REGEX_SIZE_LIMIT)
         .build()
