@@ -814,6 +814,14 @@ mod tests {
             first_error("kind = \"pattern\"\npatterns = ['x*']\n").1,
             "'x*'"
         );
+        // Valid once wrapped in a group, so it must be checked on its own.
+        assert_eq!(
+            first_error("kind = \"pattern\"\npatterns = ['a)|(b']\n"),
+            (
+                "this pattern is not a valid regular expression".into(),
+                "'a)|(b'".into()
+            )
+        );
         assert_eq!(
             first_error("kind = \"pattern\"\nphrases = [\"a\"]\nmin = 2\n"),
             ("`min` is not used by pattern rules".into(), "2".into())
