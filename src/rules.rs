@@ -9,6 +9,7 @@
 use crate::diagnostic::Severity;
 use crate::document::Scope;
 use crate::error::{LoadErrors, SourceError, TomlFile};
+use rayon::prelude::*;
 use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -181,7 +182,7 @@ impl RuleSet {
     /// Parses and validates rule files, in order; ids must be unique across all of them.
     pub fn load(files: &[TomlFile]) -> Result<RuleSet, LoadErrors> {
         let mut errors = LoadErrors::default();
-        let mut compiler = Compiler::default();
+        let mut drafts: Vec<(&TomlFile, RawRule)> = Vec::new();
         let mut seen: HashMap<String, String> = HashMap::new();
         for file in files {
             let raw: RawFile = match file.parse("tenderlint::rule_file") {
@@ -208,10 +209,30 @@ impl RuleSet {
                     continue;
                 }
                 seen.insert(r.id.get_ref().clone(), file.name.clone());
-                match compiler.rule(file, r) {
-                    Ok(rule) => compiler.rules.push(rule),
-                    Err(mut e) => errors.0.append(&mut e.0),
+                drafts.push((file, r));
+            }
+        }
+        // Compiling regexes is most of start-up, and rules compile independently:
+        // one task per rule, then their matchers are joined in order.
+        let compiled: Vec<Result<(Rule, Vec<Regex>), LoadErrors>> = drafts
+            .into_par_iter()
+            .map(|(file, r)| {
+                let mut c = Compiler::default();
+                c.rule(file, r).map(|rule| (rule, c.matchers))
+            })
+            .collect();
+        let mut compiler = Compiler::default();
+        for result in compiled {
+            match result {
+                Ok((mut rule, matchers)) => {
+                    let offset = compiler.matchers.len();
+                    for g in groups_mut(&mut rule.check) {
+                        g.matcher += offset;
+                    }
+                    compiler.matchers.extend(matchers);
+                    compiler.rules.push(rule);
                 }
+                Err(mut e) => errors.0.append(&mut e.0),
             }
         }
         if !errors.is_empty() {
