@@ -4,48 +4,66 @@
 //! Each document is dropped as soon as its report is made, so memory follows the
 //! largest file rather than the whole tree.
 
+use crate::baseline::Baseline;
 use crate::document::Document;
 use crate::engine::Linter;
 use crate::files;
 use crate::report::human::Human;
 use crate::report::FileReport;
 use rayon::prelude::*;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+
+/// How to finish each file's report while its text is still in memory: hide the
+/// findings the baseline records, then render what is left for people.
+#[derive(Clone, Copy, Default)]
+pub struct Finish<'a> {
+    pub human: Option<&'a Human>,
+    pub baseline: Option<&'a Baseline>,
+}
 
 /// Checks every file, in parallel, returning reports in the order of `paths`.
-/// `human` renders each file's findings while its text is still in memory.
-pub fn check_files(linter: &Linter, paths: &[PathBuf], human: Option<&Human>) -> Vec<FileReport> {
+pub fn check_files(linter: &Linter, paths: &[PathBuf], finish: Finish) -> Vec<FileReport> {
     paths
         .par_iter()
-        .map(|p| check_file(linter, p, human))
+        .map(|p| check_file(linter, p, finish))
         .collect()
 }
 
-pub fn check_file(linter: &Linter, path: &std::path::Path, human: Option<&Human>) -> FileReport {
+pub fn check_file(linter: &Linter, path: &Path, finish: Finish) -> FileReport {
     let shown = files::display(path);
     match files::read(path) {
         Err(e) => {
-            let rendered = human.map(|h| h.render_error(&e)).unwrap_or_default();
+            let rendered = finish.human.map(|h| h.render_error(&e)).unwrap_or_default();
             FileReport {
                 path: shown,
                 result: Err(e),
                 rendered,
+                baselined: 0,
+                fixed: Vec::new(),
             }
         }
-        Ok(text) => check_text(linter, shown, &text, human),
+        Ok(text) => check_text(linter, shown, &text, finish),
     }
 }
 
-/// Checks text that is already in memory, reported under the name `path`.
-pub fn check_text(linter: &Linter, path: String, text: &str, human: Option<&Human>) -> FileReport {
+/// Checks text that is already in memory (a file, or standard input), reported under
+/// the name `path`.
+pub fn check_text(linter: &Linter, path: String, text: &str, finish: Finish) -> FileReport {
     let doc = Document::parse(text);
-    let diagnostics = linter.lint(&doc);
-    let rendered = human
+    let mut diagnostics = linter.lint(&doc);
+    let (baselined, fixed) = match finish.baseline {
+        Some(b) => b.apply(&path, &mut diagnostics),
+        None => (0, Vec::new()),
+    };
+    let rendered = finish
+        .human
         .map(|h| h.render_file(&path, text, &doc.lines, &diagnostics))
         .unwrap_or_default();
     FileReport {
         path,
         result: Ok(diagnostics),
         rendered,
+        baselined,
+        fixed,
     }
 }

@@ -3,17 +3,18 @@
 //! Exit codes: 0 no error-level finding; 1 at least one (or more warnings than
 //! `--max-warnings`); 2 a usage, configuration, rule-file or file-reading problem.
 
+use crate::baseline::{self, Baseline};
 use crate::builtin;
-use crate::check::check_files;
+use crate::check::{check_files, check_text, Finish};
 use crate::config::{Config, UNUSED_SUPPRESSION};
 use crate::engine::Linter;
 use crate::error::{LoadErrors, TomlFile};
 use crate::files;
-use crate::report::{human, json, Format, Summary};
+use crate::report::{github, human, json, junit, sarif, FileReport, Format, Outcome, Summary};
 use crate::rules::RuleSet;
 use clap::{Args, Parser, Subcommand};
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(Debug, Parser)]
@@ -39,6 +40,15 @@ enum Command {
         patterns: bool,
         #[command(flatten)]
         rules: RuleArgs,
+    },
+    /// Write a starter tenderlint.toml listing every rule with its default severity.
+    Init {
+        /// Where to write it.
+        #[arg(default_value = "tenderlint.toml")]
+        path: PathBuf,
+        /// Overwrite an existing file.
+        #[arg(long)]
+        force: bool,
     },
     /// Explain one rule: why it matters, an example it flags, and a better wording.
     Explain {
@@ -77,6 +87,23 @@ struct CheckArgs {
     /// Fail (exit 1) when there are more warnings than this.
     #[arg(long, value_name = "N")]
     max_warnings: Option<usize>,
+    /// Read the document from standard input (what editors send for an unsaved buffer).
+    #[arg(long, conflicts_with = "paths")]
+    stdin: bool,
+    /// With --stdin: the path the text belongs to. It names the document in the output,
+    /// and the configuration is found from its folder and applied as to that file.
+    #[arg(long, value_name = "NAME", requires = "stdin")]
+    stdin_filename: Option<PathBuf>,
+    /// Report only findings that are not in this baseline file.
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
+    /// With --baseline: fail when a recorded finding has been fixed but is still in the
+    /// baseline, so that the baseline only ever shrinks.
+    #[arg(long, requires = "baseline")]
+    ratchet: bool,
+    /// Record every current finding in this baseline file (written atomically).
+    #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
+    write_baseline: Option<PathBuf>,
     #[command(flatten)]
     rules: RuleArgs,
 }
@@ -87,6 +114,7 @@ pub fn run() -> ExitCode {
         Command::Check(args) => check(args),
         Command::Rules { patterns, rules } => list_rules(rules, patterns),
         Command::Explain { id, rules } => explain(&id, rules),
+        Command::Init { path, force } => init(&path, force),
     };
     ExitCode::from(code)
 }
@@ -129,13 +157,19 @@ fn emit(text: &str) -> bool {
 
 /// Built-in rules, then rule files from the configuration, then `--rules`, configured.
 fn load_linter(args: &RuleArgs) -> Result<(Linter, Option<Config>), LoadErrors> {
+    load_linter_from(args, &std::env::current_dir().unwrap_or_default())
+}
+
+/// As [`load_linter`], searching for the configuration from `start` upwards.
+fn load_linter_from(args: &RuleArgs, start: &Path) -> Result<(Linter, Option<Config>), LoadErrors> {
     let config = match (&args.config, args.no_config) {
         (Some(path), _) => Some(Config::load(path)?),
         (None, true) => None,
         (None, false) => {
             let cwd = std::env::current_dir().unwrap_or_default();
+            let start = files::absolute(start);
             // Shown relative to the current folder when it is inside it.
-            Config::discover(&cwd)
+            Config::discover(&start)
                 .map(|p| p.strip_prefix(&cwd).map(PathBuf::from).unwrap_or(p))
                 .map(|p| Config::load(&p))
                 .transpose()?
@@ -164,7 +198,13 @@ fn load_linter(args: &RuleArgs) -> Result<(Linter, Option<Config>), LoadErrors> 
 }
 
 fn check(args: CheckArgs) -> u8 {
-    let (mut linter, config) = match load_linter(&args.rules) {
+    // Standard input takes the configuration of the file it stands for.
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let start = match (&args.stdin_filename, args.stdin) {
+        (Some(name), true) => cwd.join(name.parent().unwrap_or(Path::new(""))),
+        _ => cwd,
+    };
+    let (mut linter, config) = match load_linter_from(&args.rules, &start) {
         Ok(v) => v,
         Err(e) => return report_load_errors(e),
     };
@@ -199,17 +239,89 @@ fn check(args: CheckArgs) -> u8 {
         Ok(v) => v,
         Err(e) => return report_load_errors(e),
     };
-    let paths = if args.paths.is_empty() {
-        vec![PathBuf::from(".")]
-    } else {
-        args.paths.clone()
-    };
     let root = config.as_ref().map(|c| files::absolute(&c.dir));
-    let (found, unreachable) = files::discover(&paths, excludes.as_ref().zip(root.as_deref()));
-
+    let baseline = match args.baseline.as_deref().map(Baseline::load).transpose() {
+        Ok(b) => b,
+        Err(e) => return usage_error(&e),
+    };
     let human = (args.format == Format::Human).then(|| human::Human::new(stdout_color()));
-    let reports = check_files(&linter, &found, human.as_ref());
-    let summary = Summary::of(&reports, &unreachable);
+    let finish = Finish {
+        human: human.as_ref(),
+        baseline: baseline.as_ref(),
+    };
+
+    let (reports, unreadable) = if args.stdin {
+        let mut text = Vec::new();
+        if let Err(e) = std::io::Read::read_to_end(&mut std::io::stdin(), &mut text) {
+            return usage_error(&format!("cannot read standard input: {e}"));
+        }
+        let name = args
+            .stdin_filename
+            .clone()
+            .unwrap_or_else(|| PathBuf::from("<stdin>"));
+        let shown = files::display(&name);
+        let excluded = match (excludes.as_ref(), root.as_deref()) {
+            (Some(globs), Some(root)) => files::is_excluded(&name, globs, root),
+            _ => false,
+        };
+        let report = match files::decode(text) {
+            _ if excluded => None,
+            Ok(text) => Some(check_text(&linter, shown, &text, finish)),
+            Err((message, help)) => {
+                let e = files::FileError {
+                    path: shown.clone(),
+                    message,
+                    help: Some(help),
+                };
+                let rendered = human
+                    .as_ref()
+                    .map(|h| h.render_error(&e))
+                    .unwrap_or_default();
+                Some(FileReport {
+                    path: shown,
+                    result: Err(e),
+                    rendered,
+                    baselined: 0,
+                    fixed: Vec::new(),
+                })
+            }
+        };
+        (report.into_iter().collect::<Vec<_>>(), Vec::new())
+    } else {
+        let paths = if args.paths.is_empty() {
+            vec![PathBuf::from(".")]
+        } else {
+            args.paths.clone()
+        };
+        let (found, unreadable) = files::discover(&paths, excludes.as_ref().zip(root.as_deref()));
+        (check_files(&linter, &found, finish), unreadable)
+    };
+    let summary = Summary::of(&reports, &unreadable);
+    let outcome = Outcome {
+        reports: &reports,
+        unreadable: &unreadable,
+        summary,
+        catalogue: &linter.catalogue,
+    };
+
+    if let Some(path) = &args.write_baseline {
+        return match baseline::write(path, &reports) {
+            Ok(n) => {
+                let what = if n == 1 { "finding" } else { "findings" };
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "Wrote {n} {what} to the baseline {}.",
+                    path.display()
+                );
+                if summary.file_errors > 0 {
+                    2
+                } else {
+                    0
+                }
+            }
+            Err(e) => usage_error(&e),
+        };
+    }
 
     match args.format {
         Format::Human => {
@@ -218,7 +330,7 @@ fn check(args: CheckArgs) -> u8 {
             for r in &reports {
                 open = open && emit(&r.rendered);
             }
-            for e in &unreachable {
+            for e in &unreadable {
                 open = open && emit(&h.render_error(e));
             }
             if open {
@@ -226,13 +338,46 @@ fn check(args: CheckArgs) -> u8 {
             }
         }
         Format::Json => {
-            emit(&json::render(&reports, &unreachable, &summary));
+            emit(&json::render(&outcome));
+        }
+        Format::JsonLines => {
+            emit(&json::render_lines(&outcome));
+            let mut err = std::io::stderr().lock();
+            for e in outcome.file_errors() {
+                let _ = writeln!(err, "error: {e}");
+            }
+        }
+        Format::Github => {
+            emit(&github::render(&outcome));
+        }
+        Format::Junit => {
+            emit(&junit::render(&outcome));
+        }
+        Format::Sarif => {
+            emit(&sarif::render(&outcome));
+        }
+    }
+
+    let fixed: Vec<&baseline::Entry> = reports.iter().flat_map(|r| r.fixed.iter()).collect();
+    let ratchet_failed = args.ratchet && !fixed.is_empty();
+    if ratchet_failed {
+        let mut err = std::io::stderr().lock();
+        let _ = writeln!(
+            err,
+            "error: {} finding(s) in the baseline have been fixed. Well done: now remove them from the baseline with --write-baseline, so it only shrinks.",
+            fixed.len()
+        );
+        for e in &fixed {
+            let _ = writeln!(err, "  {} {} ({})", e.path, e.rule, e.message);
         }
     }
 
     if summary.file_errors > 0 {
         2
-    } else if summary.errors > 0 || args.max_warnings.is_some_and(|max| summary.warnings > max) {
+    } else if summary.errors > 0
+        || ratchet_failed
+        || args.max_warnings.is_some_and(|max| summary.warnings > max)
+    {
         1
     } else {
         0
@@ -302,4 +447,39 @@ fn explain(id: &str, args: RuleArgs) -> u8 {
     out.push_str(&format!("\nDefined in {}\n", r.origin));
     emit(&out);
     0
+}
+
+fn init(path: &Path, force: bool) -> u8 {
+    if path.exists() && !force {
+        return usage_error(&format!(
+            "{} already exists; use --force to replace it",
+            path.display()
+        ));
+    }
+    let rules = match RuleSet::load(&builtin::files()) {
+        Ok(r) => r,
+        Err(e) => return report_load_errors(e),
+    };
+    let mut text = String::from(
+        "# tenderlint configuration. Every key is optional; delete what you do not need.\n\
+         # Rule files and excludes are relative to this file.\n\n\
+         # extend = [\"team-rules.toml\"]    # more rules, in the format of tenderlint's rules/*.toml\n\
+         # exclude = [\"drafts/\"]           # globs of files not to check\n\n\
+         # Each rule: \"error\", \"warning\", \"info\" or \"off\"; or a table such as\n\
+         # { severity = \"warning\", min = 2 } (require rules) or { max = 300 } (metric rules).\n\
+         # `tenderlint explain RULE` says why each rule matters.\n[rules]\n",
+    );
+    for r in &rules.rules {
+        text.push_str(&format!("# {}\n{} = \"{}\"\n", r.title, r.id, r.severity));
+    }
+    text.push_str(&format!(
+        "# Suppression comments that hide nothing\n{UNUSED_SUPPRESSION} = \"info\"\n"
+    ));
+    match baseline::write_atomically(path, text.as_bytes()) {
+        Ok(()) => {
+            let _ = writeln!(std::io::stderr(), "Wrote {}.", path.display());
+            0
+        }
+        Err(e) => usage_error(&format!("cannot write {}: {e}", path.display())),
+    }
 }

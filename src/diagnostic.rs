@@ -54,4 +54,77 @@ pub struct Diagnostic {
     pub message: String,
     pub help: String,
     pub span: Span,
+    /// Identity of the finding that survives moved lines: see [`fingerprint`].
+    pub fingerprint: String,
+}
+
+/// A stable identity for a finding: the rule id and the clause it was found in,
+/// normalised (lower case, words only, leading clause numbers dropped), hashed with
+/// 64-bit FNV-1a. Renumbering clauses or editing other paragraphs leaves it unchanged;
+/// the hash is fixed here, not left to the standard library, so it is stable across
+/// releases of Rust and of tenderlint.
+pub fn fingerprint(rule: &str, clause: &str) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in rule
+        .bytes()
+        .chain([0])
+        .chain(normalise_clause(clause).bytes())
+    {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    format!("{hash:016x}")
+}
+
+/// Lower-case words of a clause, single-spaced, without the leading numbers of a
+/// numbered clause ("3.2 (a) Service credits apply." -> "service credits apply").
+pub fn normalise_clause(text: &str) -> String {
+    let words = text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase);
+    let mut leading = true;
+    let mut out = String::new();
+    for w in words {
+        // Clause numbers and list letters: "3", "2", "a", "iv" before the first real word.
+        if leading
+            && (w.chars().all(|c| c.is_ascii_digit())
+                || (w.len() <= 3 && w.chars().all(|c| "ivxabcdefgh".contains(c))))
+        {
+            continue;
+        }
+        leading = false;
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(&w);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fingerprints_ignore_numbering_case_and_spacing_but_not_words() {
+        let a = fingerprint("service-credits", "3.2 Service credits  apply\nmonthly.");
+        assert_eq!(
+            a,
+            fingerprint("service-credits", "4.1 (a) SERVICE CREDITS apply monthly")
+        );
+        assert_ne!(
+            a,
+            fingerprint("service-credits", "Service credits apply quarterly.")
+        );
+        assert_ne!(
+            a,
+            fingerprint("payment-deduction", "Service credits apply monthly.")
+        );
+        assert_eq!(a.len(), 16);
+        assert_eq!(
+            normalise_clause("1. (b) Café £5, per attendance!"),
+            "café 5 per attendance"
+        );
+    }
 }

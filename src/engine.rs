@@ -6,11 +6,12 @@
 //! read the hits they own.
 
 use crate::config::UNUSED_SUPPRESSION;
-use crate::diagnostic::{Diagnostic, Severity, Span};
+use crate::diagnostic::{fingerprint, Diagnostic, Severity, Span};
 use crate::document::{sentence_around, sentence_starts, Block, Document};
 use crate::rules::{Check, Filter, Group, Measure, Rule, RuleSet};
 use crate::suppress;
 use std::collections::HashSet;
+use std::ops::Range;
 use std::sync::Arc;
 
 /// Rules ready to lint documents, plus what the engine needs for suppressions.
@@ -22,12 +23,15 @@ pub struct Linter {
     pub known: HashSet<String>,
     /// Severity of `unused-suppression`; None when it is turned off.
     pub unused_suppression: Option<Severity>,
+    /// Every rule loaded, before configuration turned any off: what SARIF describes.
+    pub catalogue: Vec<Rule>,
 }
 
 impl Linter {
     pub fn new(rules: RuleSet) -> Self {
         let known = rules.rules.iter().map(|r| r.id.to_string()).collect();
         Linter {
+            catalogue: rules.rules.clone(),
             rules,
             known,
             unused_suppression: Some(Severity::Info),
@@ -90,6 +94,7 @@ impl Linter {
                 message,
                 help,
                 span: doc.lines.span(doc.source, e.span.start, e.span.end),
+                fingerprint: fingerprint(UNUSED_SUPPRESSION, &doc.source[e.span.clone()]),
             });
         }
         for m in &s.malformed {
@@ -99,6 +104,7 @@ impl Linter {
                 message: format!("`{}` is not a tenderlint comment, so it hides nothing.", m.directive),
                 help: "Use tenderlint-disable, tenderlint-enable, tenderlint-disable-next-line or tenderlint-disable-file.".into(),
                 span: doc.lines.span(doc.source, m.span.start, m.span.end),
+                fingerprint: fingerprint(UNUSED_SUPPRESSION, &doc.source[m.span.clone()]),
             });
         }
     }
@@ -173,7 +179,7 @@ impl<'d> Pass<'d> {
     }
 
     /// The group's hits this rule accepts, each with the start of its sentence.
-    fn accepted(&mut self, filter: &Filter, group: &Group) -> Vec<(Hit, usize)> {
+    fn accepted(&mut self, filter: &Filter, group: &Group) -> Vec<(Hit, Range<usize>)> {
         let hits = std::mem::take(&mut self.hits[group.matcher]);
         let mut out = Vec::new();
         for h in &hits {
@@ -190,7 +196,7 @@ impl<'d> Pass<'d> {
                     continue;
                 }
             }
-            out.push((*h, sentence.start));
+            out.push((*h, sentence));
         }
         self.hits[group.matcher] = hits;
         out
@@ -202,10 +208,10 @@ impl<'d> Pass<'d> {
                 let mut seen = HashSet::new();
                 for (hit, sentence) in self.accepted(&rule.filter, find) {
                     // One finding per clause: further matches in the same sentence add nothing.
-                    if !seen.insert((hit.block, sentence)) {
+                    if !seen.insert((hit.block, sentence.start)) {
                         continue;
                     }
-                    out.push(self.at_hit(rule, hit));
+                    out.push(self.at_hit(rule, hit, sentence));
                 }
             }
             Check::Require { find, min } => {
@@ -218,22 +224,22 @@ impl<'d> Pass<'d> {
                         .message
                         .replace("{count}", &count.to_string())
                         .replace("{min}", &min.to_string());
-                    out.push(diagnostic(rule, message, self.anchor()));
+                    out.push(diagnostic(rule, message, self.anchor(), ""));
                 }
             }
             Check::Conditional { when, require } => {
                 let mut first = None;
                 for g in when {
-                    match self.accepted(&rule.filter, g).first() {
-                        Some(&(hit, _)) => {
-                            first.get_or_insert(hit);
+                    match self.accepted(&rule.filter, g).into_iter().next() {
+                        Some(found) => {
+                            first.get_or_insert(found);
                         }
                         None => return,
                     }
                 }
-                let Some(hit) = first else { return };
+                let Some((hit, sentence)) = first else { return };
                 if self.accepted(&rule.filter, require).is_empty() {
-                    out.push(self.at_hit(rule, hit));
+                    out.push(self.at_hit(rule, hit, sentence));
                 }
             }
             Check::Metric {
@@ -271,7 +277,7 @@ impl<'d> Pass<'d> {
                         .message
                         .replace("{value}", &number(value))
                         .replace("{max}", &number(*max));
-                    out.push(diagnostic(rule, message, self.anchor()));
+                    out.push(diagnostic(rule, message, self.anchor(), ""));
                 }
             }
             Check::Table {
@@ -308,22 +314,21 @@ impl<'d> Pass<'d> {
                     };
                     let r = &table.header_range;
                     let row = self.doc.source[r.clone()].trim_end();
-                    out.push(diagnostic(
-                        rule,
-                        message,
-                        self.span(r.start, r.start + row.len()),
-                    ));
+                    let span = self.span(r.start, r.start + row.len());
+                    out.push(diagnostic(rule, message, span, row));
                 }
             }
         }
     }
 
-    /// A finding on the matched text, quoted in the message as `{match}`.
-    fn at_hit(&self, rule: &Rule, hit: Hit) -> Diagnostic {
+    /// A finding on the matched text, quoted in the message as `{match}`; its clause
+    /// (for the fingerprint) is the sentence around the match.
+    fn at_hit(&self, rule: &Rule, hit: Hit, sentence: Range<usize>) -> Diagnostic {
         let block = &self.doc.blocks[hit.block];
         let found = quote(&block.text[hit.start..hit.end]);
         let span = self.span(block.source_start(hit.start), block.source_end(hit.end));
-        diagnostic(rule, rule.message.replace("{match}", &found), span)
+        let message = rule.message.replace("{match}", &found);
+        diagnostic(rule, message, span, &block.text[sentence])
     }
 
     fn span(&self, start: usize, end: usize) -> Span {
@@ -349,13 +354,14 @@ impl<'d> Pass<'d> {
     }
 }
 
-fn diagnostic(rule: &Rule, message: String, span: Span) -> Diagnostic {
+fn diagnostic(rule: &Rule, message: String, span: Span, clause: &str) -> Diagnostic {
     Diagnostic {
         rule: rule.id.clone(),
         severity: rule.severity,
         message,
         help: rule.help.clone(),
         span,
+        fingerprint: fingerprint(&rule.id, clause),
     }
 }
 

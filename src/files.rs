@@ -44,14 +44,7 @@ pub fn discover(
 ) -> (Vec<PathBuf>, Vec<FileError>) {
     let mut files = Vec::new();
     let mut errors = Vec::new();
-    let excluded = |p: &Path| -> bool {
-        let Some((globs, root)) = excludes else {
-            return false;
-        };
-        let abs = absolute(p);
-        let rel = abs.strip_prefix(root).unwrap_or(p);
-        globs.is_match(rel) || globs.is_match(p)
-    };
+    let excluded = |p: &Path| excludes.is_some_and(|(globs, root)| is_excluded(p, globs, root));
     for root in paths {
         match std::fs::metadata(root) {
             Err(e) => errors.push(io_error(root, &e)),
@@ -107,6 +100,14 @@ pub fn discover(
     files.sort();
     files.dedup();
     (files, errors)
+}
+
+/// Whether `path` matches an exclude glob, taken relative to `root` (the folder of the
+/// configuration file) or as written.
+pub fn is_excluded(path: &Path, globs: &GlobSet, root: &Path) -> bool {
+    let abs = absolute(path);
+    let rel = abs.strip_prefix(root).unwrap_or(path);
+    globs.is_match(rel) || globs.is_match(path)
 }
 
 /// `path` made absolute, with `.` and `..` resolved by reading the path, not the disk.

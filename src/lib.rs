@@ -11,6 +11,7 @@
 //!
 //! [`check`] joins the stages for the `check` command; [`cli`] parses arguments.
 
+pub mod baseline;
 pub mod builtin;
 pub mod check;
 pub mod cli;

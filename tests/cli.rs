@@ -146,7 +146,7 @@ fn json_output_is_one_object_with_the_documented_shape() {
     assert_eq!(v["tool"]["name"], "tenderlint");
     assert_eq!(
         v["summary"],
-        serde_json::json!({"files": 1, "errors": 2, "warnings": 0, "infos": 0, "file_errors": 0})
+        serde_json::json!({"files": 1, "errors": 2, "warnings": 0, "infos": 0, "file_errors": 0, "baselined": 0})
     );
     let d = &v["diagnostics"][1];
     assert_eq!(d["path"], "tender.md");

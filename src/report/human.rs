@@ -85,6 +85,12 @@ pub fn summary_line(s: &Summary) -> String {
             plural(s.file_errors, "file", "files")
         ));
     }
+    if s.baselined > 0 {
+        line.push_str(&format!(
+            " {} in the baseline not shown.",
+            plural(s.baselined, "finding", "findings")
+        ));
+    }
     line.push('\n');
     line
 }

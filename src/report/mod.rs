@@ -1,10 +1,14 @@
-//! Diagnostics -> text. One file per output format.
+//! Diagnostics -> text. One file per output format; each renders an [`Outcome`].
 
+pub mod github;
 pub mod human;
 pub mod json;
+pub mod junit;
+pub mod sarif;
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::files::FileError;
+use crate::rules::Rule;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -12,6 +16,14 @@ pub enum Format {
     Human,
     /// One JSON object for editors and scripts.
     Json,
+    /// One JSON object per diagnostic, one per line.
+    JsonLines,
+    /// GitHub Actions workflow commands: annotations on the pull request.
+    Github,
+    /// JUnit XML, for CI systems that read test reports.
+    Junit,
+    /// SARIF 2.1.0, for code-scanning dashboards.
+    Sarif,
 }
 
 /// What checking one file produced.
@@ -21,6 +33,10 @@ pub struct FileReport {
     pub result: Result<Vec<Diagnostic>, FileError>,
     /// Output rendered while the document was still in memory (human format only).
     pub rendered: String,
+    /// Findings hidden because the baseline records them.
+    pub baselined: usize,
+    /// Baseline entries for this file that matched no finding: fixed since.
+    pub fixed: Vec<crate::baseline::Entry>,
 }
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -31,15 +47,18 @@ pub struct Summary {
     pub infos: usize,
     /// Files that could not be read (each also listed under `file_errors`).
     pub file_errors: usize,
+    /// Findings hidden because the baseline already records them.
+    pub baselined: usize,
 }
 
 impl Summary {
-    pub fn of(reports: &[FileReport], unreachable: &[FileError]) -> Summary {
+    pub fn of(reports: &[FileReport], unreadable: &[FileError]) -> Summary {
         let mut s = Summary {
-            file_errors: unreachable.len(),
+            file_errors: unreadable.len(),
             ..Summary::default()
         };
         for r in reports {
+            s.baselined += r.baselined;
             match &r.result {
                 Ok(diags) => {
                     s.files += 1;
@@ -55,5 +74,32 @@ impl Summary {
             }
         }
         s
+    }
+}
+
+/// Everything a run produced, as every machine-readable format needs it.
+pub struct Outcome<'a> {
+    pub reports: &'a [FileReport],
+    /// Paths that failed before any file could be read (missing, symlink loops).
+    pub unreadable: &'a [FileError],
+    pub summary: Summary,
+    /// Every rule loaded, enabled or not, for formats that describe the rules (SARIF).
+    pub catalogue: &'a [Rule],
+}
+
+impl Outcome<'_> {
+    /// Every diagnostic with its file's path, in report order.
+    pub fn diagnostics(&self) -> impl Iterator<Item = (&str, &Diagnostic)> {
+        self.reports.iter().flat_map(|r| {
+            let diags: &[Diagnostic] = r.result.as_deref().unwrap_or(&[]);
+            diags.iter().map(move |d| (r.path.as_str(), d))
+        })
+    }
+
+    /// Every file that could not be checked.
+    pub fn file_errors(&self) -> impl Iterator<Item = &FileError> {
+        self.unreadable
+            .iter()
+            .chain(self.reports.iter().filter_map(|r| r.result.as_ref().err()))
     }
 }

@@ -1,0 +1,139 @@
+//! Baselines: record today's findings so that a check reports only new ones.
+//!
+//! A finding is keyed by its file, its rule and its fingerprint (the rule id plus the
+//! normalised clause text), never by line number, so editing other paragraphs or
+//! renumbering clauses leaves the baseline valid. Keys are counted: two identical clauses
+//! in one file need two entries.
+
+use crate::diagnostic::Diagnostic;
+use crate::report::FileReport;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::Path;
+
+pub const VERSION: u32 = 1;
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Entry {
+    pub path: String,
+    pub rule: String,
+    pub fingerprint: String,
+    /// For the reader of the file; not part of the key.
+    #[serde(default)]
+    pub message: String,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct File {
+    version: u32,
+    findings: Vec<Entry>,
+}
+
+/// A loaded baseline, read-only, shared by the threads that check files.
+#[derive(Debug, Default)]
+pub struct Baseline {
+    by_path: BTreeMap<String, Vec<Entry>>,
+}
+
+impl Baseline {
+    pub fn load(path: &Path) -> Result<Baseline, String> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read the baseline {}: {e}", path.display()))?;
+        let file: File = serde_json::from_str(&text).map_err(|e| {
+            format!(
+                "{} is not a tenderlint baseline (line {}, column {}): {e}",
+                path.display(),
+                e.line(),
+                e.column()
+            )
+        })?;
+        if file.version != VERSION {
+            return Err(format!(
+                "{} is a version {} baseline; this tenderlint reads version {VERSION}",
+                path.display(),
+                file.version
+            ));
+        }
+        let mut by_path: BTreeMap<String, Vec<Entry>> = BTreeMap::new();
+        for e in file.findings {
+            by_path.entry(e.path.clone()).or_default().push(e);
+        }
+        Ok(Baseline { by_path })
+    }
+
+    /// Removes from `diags` (the findings of the file at `path`) those the baseline
+    /// records. Returns how many were hidden, and the entries that matched nothing:
+    /// findings fixed since the baseline was written.
+    pub fn apply(&self, path: &str, diags: &mut Vec<Diagnostic>) -> (usize, Vec<Entry>) {
+        let mut left: Vec<Entry> = self.by_path.get(path).cloned().unwrap_or_default();
+        let before = diags.len();
+        diags.retain(|d| {
+            let at = left
+                .iter()
+                .position(|e| *e.rule == *d.rule && e.fingerprint == d.fingerprint);
+            match at {
+                Some(i) => {
+                    left.swap_remove(i);
+                    false
+                }
+                None => true,
+            }
+        });
+        left.sort();
+        (before - diags.len(), left)
+    }
+}
+
+/// Writes every finding of `reports` as a baseline, atomically.
+pub fn write(path: &Path, reports: &[FileReport]) -> Result<usize, String> {
+    let mut findings: Vec<Entry> = reports
+        .iter()
+        .flat_map(|r| {
+            let diags: &[Diagnostic] = r.result.as_deref().unwrap_or(&[]);
+            diags.iter().map(|d| Entry {
+                path: r.path.clone(),
+                rule: d.rule.to_string(),
+                fingerprint: d.fingerprint.clone(),
+                message: d.message.clone(),
+            })
+        })
+        .collect();
+    findings.sort();
+    let n = findings.len();
+    let mut text = serde_json::to_string_pretty(&File {
+        version: VERSION,
+        findings,
+    })
+    .map_err(|e| e.to_string())?;
+    text.push('\n');
+    write_atomically(path, text.as_bytes())
+        .map_err(|e| format!("cannot write the baseline {}: {e}", path.display()))?;
+    Ok(n)
+}
+
+/// Writes to a temporary file beside `path`, then renames it over `path`, so that an
+/// interrupted run never leaves a half-written file behind.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    let result = (|| {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}

@@ -1,0 +1,134 @@
+//! `--format sarif`: SARIF 2.1.0, one run. `tool.driver.rules` lists every loaded rule
+//! (built-in and custom, enabled or not) plus `unused-suppression`; each result has its
+//! region in lines and columns (Unicode code points, as `columnKind` says) and in bytes,
+//! and a `partialFingerprints` entry from the rule id and the normalised clause text, so a
+//! finding keeps its identity when lines move.
+
+use super::Outcome;
+use crate::config::UNUSED_SUPPRESSION;
+use crate::diagnostic::Severity;
+use serde_json::{json, Value};
+
+pub const FINGERPRINT_KEY: &str = "tenderlint/clause/v1";
+
+fn level(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "note",
+    }
+}
+
+pub fn render(o: &Outcome) -> String {
+    let mut rules: Vec<Value> = o
+        .catalogue
+        .iter()
+        .map(|r| {
+            json!({
+                "id": &*r.id,
+                "name": r.id.replace('-', "_"),
+                "shortDescription": { "text": r.title },
+                "fullDescription": { "text": r.rationale.trim() },
+                "help": { "text": r.help },
+                "defaultConfiguration": { "level": level(r.severity) },
+                "properties": { "category": r.category, "kind": r.kind.as_str(), "origin": r.origin },
+            })
+        })
+        .collect();
+    rules.push(json!({
+        "id": UNUSED_SUPPRESSION,
+        "name": "unused_suppression",
+        "shortDescription": { "text": "A suppression comment that hides nothing" },
+        "fullDescription": { "text": "A tenderlint-disable comment that hides no finding, or names a rule that does not exist, misleads the next reader of the tender." },
+        "help": { "text": "Remove the comment, or the rule names it does not need." },
+        "defaultConfiguration": { "level": "note" },
+    }));
+    let index = |id: &str| rules.iter().position(|r| r["id"] == id);
+
+    let results: Vec<Value> = o
+        .diagnostics()
+        .map(|(path, d)| {
+            let s = &d.span;
+            let mut result = json!({
+                "ruleId": &*d.rule,
+                "level": level(d.severity),
+                "message": { "text": format!("{} {}", d.message, d.help) },
+                "locations": [{
+                    "physicalLocation": {
+                        "artifactLocation": { "uri": uri(path) },
+                        "region": {
+                            "startLine": s.start.line,
+                            "startColumn": s.start.column,
+                            "endLine": s.end.line,
+                            "endColumn": s.end.column,
+                            "byteOffset": s.offset,
+                            "byteLength": s.length,
+                        }
+                    }
+                }],
+                "partialFingerprints": { FINGERPRINT_KEY: d.fingerprint },
+            });
+            if let Some(i) = index(&d.rule) {
+                result["ruleIndex"] = json!(i);
+            }
+            result
+        })
+        .collect();
+
+    let notifications: Vec<Value> = o
+        .file_errors()
+        .map(|e| {
+            json!({
+                "level": "error",
+                "message": { "text": format!("{} {}", e.message, e.help.as_deref().unwrap_or_default()).trim_end().to_string() },
+                "locations": [{ "physicalLocation": { "artifactLocation": { "uri": uri(&e.path) } } }],
+            })
+        })
+        .collect();
+
+    let doc = json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": { "driver": {
+                "name": env!("CARGO_PKG_NAME"),
+                "version": env!("CARGO_PKG_VERSION"),
+                "rules": rules,
+            }},
+            "invocations": [{
+                "executionSuccessful": notifications.is_empty(),
+                "toolExecutionNotifications": notifications,
+            }],
+            "columnKind": "unicodeCodePoints",
+            "results": results,
+        }],
+    });
+    let mut out = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    out.push('\n');
+    out
+}
+
+/// A relative path as a URI reference: `/` separated, other reserved bytes percent-encoded.
+pub fn uri(path: &str) -> String {
+    let mut out = String::new();
+    for b in path.replace('\\', "/").bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
+                out.push(b as char)
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn uris_encode_spaces_and_non_ascii() {
+        assert_eq!(
+            super::uri("specs/Service spec é#1.md"),
+            "specs/Service%20spec%20%C3%A9%231.md"
+        );
+    }
+}
