@@ -144,8 +144,13 @@ fn usage_error(message: &str) -> u8 {
 
 /// Writes to stdout. A closed pipe (`tenderlint check | head -1`) is not an error.
 fn emit(text: &str) -> bool {
-    let mut out = std::io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+    emit_with(|out| out.write_all(text.as_bytes()))
+}
+
+/// Writes to stdout through a buffer, for reports too large to build in memory first.
+fn emit_with(write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> bool {
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    match write(&mut out).and_then(|()| out.flush()) {
         Ok(()) => true,
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => false,
         Err(e) => {
@@ -338,7 +343,7 @@ fn check(args: CheckArgs) -> u8 {
             }
         }
         Format::Json => {
-            emit(&json::render(&outcome));
+            emit_with(|out| json::write(&outcome, out));
         }
         Format::JsonLines => {
             emit(&json::render_lines(&outcome));

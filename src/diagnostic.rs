@@ -52,7 +52,7 @@ pub struct Diagnostic {
     pub rule: Arc<str>,
     pub severity: Severity,
     pub message: String,
-    pub help: String,
+    pub help: Arc<str>,
     pub span: Span,
     /// Identity of the finding that survives moved lines: see [`fingerprint`].
     pub fingerprint: String,

@@ -294,6 +294,11 @@ struct OpenBlock {
 
 struct Builder {
     stack: Vec<Container>,
+    /// How many open containers of each kind that changes every block inside it;
+    /// kept as counts so that deep nesting costs nothing per event.
+    quotes: usize,
+    footnotes: usize,
+    verbatims: usize,
     open: Option<OpenBlock>,
     blocks: Vec<Block>,
     headings: Vec<Heading>,
@@ -310,6 +315,9 @@ impl Builder {
     fn new() -> Self {
         Builder {
             stack: Vec::new(),
+            quotes: 0,
+            footnotes: 0,
+            verbatims: 0,
             open: None,
             blocks: Vec::new(),
             headings: Vec::new(),
@@ -323,15 +331,25 @@ impl Builder {
     }
 
     fn verbatim(&self) -> bool {
-        self.stack.contains(&Container::Verbatim)
+        self.verbatims > 0
+    }
+
+    fn count(&mut self, c: Container, delta: isize) {
+        let n = match c {
+            Container::BlockQuote => &mut self.quotes,
+            Container::Footnote => &mut self.footnotes,
+            Container::Verbatim => &mut self.verbatims,
+            _ => return,
+        };
+        *n = n.saturating_add_signed(delta);
     }
 
     /// The kind of a block opened now, from the containers around it.
     fn context_kind(&self) -> BlockKind {
-        if self.stack.contains(&Container::BlockQuote) {
+        if self.quotes > 0 {
             return BlockKind::Blockquote;
         }
-        if self.stack.contains(&Container::Footnote) {
+        if self.footnotes > 0 {
             return BlockKind::Footnote;
         }
         let table = self.tables.len().saturating_sub(1);
@@ -515,6 +533,7 @@ impl Builder {
             _ => Container::Other,
         };
         self.flush();
+        self.count(container, 1);
         self.stack.push(container);
     }
 
@@ -532,7 +551,9 @@ impl Builder {
             _ => {}
         }
         self.flush();
-        self.stack.pop();
+        if let Some(c) = self.stack.pop() {
+            self.count(c, -1);
+        }
     }
 }
 

@@ -92,7 +92,7 @@ impl Linter {
                 rule: rule.clone(),
                 severity,
                 message,
-                help,
+                help: help.into(),
                 span: doc.lines.span(doc.source, e.span.start, e.span.end),
                 fingerprint: fingerprint(UNUSED_SUPPRESSION, &doc.source[e.span.clone()]),
             });

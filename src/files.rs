@@ -15,7 +15,7 @@ pub const EXTENSIONS: [&str; 2] = ["md", "markdown"];
 const SKIPPED_DIRS: [&str; 2] = ["target", "node_modules"];
 
 /// A file that could not be checked, and why, in words for the person who owns it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct FileError {
     pub path: String,
     pub message: String,

@@ -150,7 +150,7 @@ pub struct Rule {
     /// One line saying what the rule finds, for `tenderlint rules`.
     pub title: String,
     pub message: String,
-    pub help: String,
+    pub help: Arc<str>,
     pub rationale: String,
     pub example: Option<String>,
     pub better: Option<String>,
@@ -574,7 +574,7 @@ impl Compiler {
                 category: r.category,
                 title: r.title,
                 message: r.message,
-                help: r.help,
+                help: r.help.into(),
                 rationale: r.rationale,
                 example: r.example,
                 better: r.better,

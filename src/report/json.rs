@@ -10,47 +10,82 @@
 //! ```
 //! The schema is `schema/diagnostics.schema.json`.
 
-use super::Outcome;
-use crate::diagnostic::Diagnostic;
+use super::{Outcome, Summary};
+use crate::diagnostic::{Diagnostic, Severity, Span};
 use crate::files::FileError;
-use serde_json::{json, Value};
+use serde::Serialize;
 
 pub const VERSION: u32 = 1;
 
-pub fn diagnostic(path: &str, d: &Diagnostic) -> Value {
-    json!({
-        "path": path,
-        "rule": &*d.rule,
-        "severity": d.severity,
-        "message": d.message,
-        "help": d.help,
-        "fingerprint": d.fingerprint,
-        "span": d.span,
-    })
+/// One diagnostic as JSON. Borrowed, and serialised straight to text: a report with
+/// 100,000 findings should not be built as a tree of values first.
+#[derive(Serialize)]
+pub struct JsonDiagnostic<'a> {
+    path: &'a str,
+    rule: &'a str,
+    severity: Severity,
+    message: &'a str,
+    help: &'a str,
+    fingerprint: &'a str,
+    span: &'a Span,
 }
 
-fn file_error(e: &FileError) -> Value {
-    json!({ "path": e.path, "message": e.message, "help": e.help })
+impl<'a> JsonDiagnostic<'a> {
+    pub fn new(path: &'a str, d: &'a Diagnostic) -> Self {
+        JsonDiagnostic {
+            path,
+            rule: &d.rule,
+            severity: d.severity,
+            message: &d.message,
+            help: &d.help,
+            fingerprint: &d.fingerprint,
+            span: &d.span,
+        }
+    }
 }
 
-pub fn render(o: &Outcome) -> String {
-    let doc = json!({
-        "version": VERSION,
-        "tool": { "name": env!("CARGO_PKG_NAME"), "version": env!("CARGO_PKG_VERSION") },
-        "diagnostics": o.diagnostics().map(|(p, d)| diagnostic(p, d)).collect::<Vec<_>>(),
-        "file_errors": o.file_errors().map(file_error).collect::<Vec<_>>(),
-        "summary": o.summary,
-    });
-    let mut out = serde_json::to_string_pretty(&doc).unwrap_or_default();
-    out.push('\n');
-    out
+#[derive(Serialize)]
+struct Tool {
+    name: &'static str,
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+struct Report<'a> {
+    version: u32,
+    tool: Tool,
+    diagnostics: Vec<JsonDiagnostic<'a>>,
+    file_errors: Vec<&'a FileError>,
+    summary: Summary,
+}
+
+/// Writes the report to `out` as it is serialised, without building it in memory.
+pub fn write(o: &Outcome, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, &report(o))?;
+    out.write_all(b"\n")
+}
+
+fn report<'a>(o: &'a Outcome) -> Report<'a> {
+    Report {
+        version: VERSION,
+        tool: Tool {
+            name: env!("CARGO_PKG_NAME"),
+            version: env!("CARGO_PKG_VERSION"),
+        },
+        diagnostics: o
+            .diagnostics()
+            .map(|(p, d)| JsonDiagnostic::new(p, d))
+            .collect(),
+        file_errors: o.file_errors().collect(),
+        summary: o.summary,
+    }
 }
 
 /// One diagnostic per line. Files that could not be read are reported on stderr.
 pub fn render_lines(o: &Outcome) -> String {
     let mut out = String::new();
     for (p, d) in o.diagnostics() {
-        out.push_str(&diagnostic(p, d).to_string());
+        out.push_str(&serde_json::to_string(&JsonDiagnostic::new(p, d)).unwrap_or_default());
         out.push('\n');
     }
     out
