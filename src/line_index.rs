@@ -45,7 +45,11 @@ impl LineIndex {
     pub fn position(&self, text: &str, offset: usize) -> Position {
         let offset = offset.min(text.len());
         let line = self.line_of(offset);
-        let start = self.starts[line];
+        let mut start = self.starts[line];
+        // A byte order mark is invisible in every editor: columns on line 1 start after it.
+        if line == 0 && text.starts_with('\u{feff}') {
+            start = offset.min(3);
+        }
         let column = text
             .get(start..offset)
             .map(|s| s.chars().count())
@@ -99,6 +103,16 @@ mod tests {
         let at = text.find("credit").unwrap();
         assert_eq!(at, 10);
         assert_eq!(idx.position(text, at), pos(1, 6));
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_not_a_column() {
+        let text = "\u{feff}# Title\nx";
+        let idx = LineIndex::new(text);
+        assert_eq!(idx.position(text, 3), pos(1, 1));
+        assert_eq!(idx.position(text, 5), pos(1, 3));
+        assert_eq!(idx.position(text, 0), pos(1, 1));
+        assert_eq!(idx.position(text, 11), pos(2, 1));
     }
 
     #[test]
