@@ -1,0 +1,200 @@
+//! Properties of the document model and the engine, over generated Markdown:
+//! spans are exact, linting is deterministic, and suppression comments never widen
+//! what is reported.
+
+use proptest::prelude::*;
+use std::sync::OnceLock;
+use tenderlint::diagnostic::Diagnostic;
+use tenderlint::document::Document;
+use tenderlint::engine::Linter;
+use tenderlint::rules::RuleSet;
+
+fn linter() -> &'static Linter {
+    static L: OnceLock<Linter> = OnceLock::new();
+    L.get_or_init(|| {
+        Linter::new(
+            RuleSet::load(&tenderlint::builtin::files()).unwrap_or_else(|e| panic!("{e:?}")),
+        )
+    })
+}
+
+fn lint(text: &str) -> Vec<Diagnostic> {
+    linter().lint(&Document::parse(text))
+}
+
+/// (line, column) of `offset`, counted the slow, obvious way.
+fn naive_position(text: &str, offset: usize) -> (usize, usize) {
+    let from = if text.starts_with('\u{feff}') {
+        offset.min(3)
+    } else {
+        0
+    };
+    let (mut line, mut column) = (1, 1);
+    let mut chars = text[from..offset].chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\n' => (line, column) = (line + 1, 1),
+            '\r' if chars.peek() == Some(&'\n') => {}
+            '\r' => (line, column) = (line + 1, 1),
+            _ => column += 1,
+        }
+    }
+    (line, column)
+}
+
+fn words() -> impl Strategy<Value = String> {
+    let word = prop_oneof![
+        Just("the"),
+        Just("Provider"),
+        Just("shall"),
+        Just("must"),
+        Just("report"),
+        Just("monthly"),
+        Just("service credits"),
+        Just("credit points"),
+        Just("liquidated damages"),
+        Just("deduct 5% of the monthly payment"),
+        Just("paid £40 per attendance"),
+        Just("minimum annual volume"),
+        Just("No service credits will apply."),
+        Just("EQ-5D-5L"),
+        Just("readmission"),
+        Just("improve patient outcomes"),
+        Just("café"),
+        Just("£5"),
+        Just("😀"),
+        Just("e\u{301}"),
+        Just("עברית"),
+        Just("—"),
+        Just("“quoted”"),
+        Just("**bold**"),
+        Just("_it_"),
+        Just("`code`"),
+        Just("[link](x.md)"),
+        Just("&amp;"),
+        Just("\\*"),
+        Just("."),
+        Just("e.g."),
+    ];
+    prop::collection::vec(word, 1..12).prop_map(|w| w.join(" "))
+}
+
+/// One Markdown block; blocks are joined by blank lines.
+fn block() -> impl Strategy<Value = String> {
+    prop_oneof![
+        words().prop_map(|w| format!("# {w}")),
+        words().prop_map(|w| format!("### {w}")),
+        words(),
+        (words(), words()).prop_map(|(a, b)| format!("{a}\n{b}")),
+        (words(), words()).prop_map(|(a, b)| format!("- {a}\n  - {b}\n    1. {a}")),
+        words().prop_map(|w| format!("> {w}\n> > {w}")),
+        (words(), words())
+            .prop_map(|(a, b)| format!("| KPI | Service credit |\n|---|---|\n| {a} | {b} |")),
+        words().prop_map(|w| format!("```\n{w}\n```")),
+        words().prop_map(|w| format!("    {w}")),
+        words().prop_map(|w| format!("<div>{w}</div>")),
+        words().prop_map(|w| format!("Note[^n].\n\n[^n]: {w}")),
+        Just("<!-- tenderlint-disable-next-line service-credits -->".to_string()),
+        Just("<!-- tenderlint-disable payment-deduction -->".to_string()),
+        Just("<!-- tenderlint-enable -->".to_string()),
+        any::<String>(),
+    ]
+}
+
+fn document() -> impl Strategy<Value = String> {
+    (
+        prop::collection::vec(block(), 0..16),
+        prop_oneof![Just("\n"), Just("\r\n"), Just("\r")],
+        any::<bool>(),
+        any::<bool>(),
+    )
+        .prop_map(|(blocks, eol, front, bom)| {
+            let mut text = String::new();
+            if bom {
+                text.push('\u{feff}');
+            }
+            if front {
+                text.push_str("---\ntitle: service credits\n---\n\n");
+            }
+            text.push_str(&blocks.join("\n\n"));
+            text.replace('\n', eol)
+        })
+}
+
+const SUPPRESSIONS: [&str; 6] = [
+    "<!-- tenderlint-disable service-credits -->",
+    "<!-- tenderlint-disable -->",
+    "<!-- tenderlint-disable-next-line payment-deduction, volume-payment -->",
+    "<!-- tenderlint-disable-file service-credits -- a reason -->",
+    "<!-- tenderlint-disable-file missing-patient-outcomes -->",
+    "<!-- tenderlint-enable service-credits -->",
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
+
+    #[test]
+    fn every_span_is_inside_the_text_on_char_boundaries_and_agrees_with_its_position(text in document()) {
+        for d in lint(&text) {
+            let s = &d.span;
+            let end = s.offset + s.length;
+            prop_assert!(end <= text.len(), "{d:?}");
+            prop_assert!(text.is_char_boundary(s.offset) && text.is_char_boundary(end), "{d:?}");
+            prop_assert_eq!(naive_position(&text, s.offset), (s.start.line, s.start.column), "start of {:?}", d);
+            prop_assert_eq!(naive_position(&text, end), (s.end.line, s.end.column), "end of {:?}", d);
+        }
+    }
+
+    #[test]
+    fn block_text_maps_back_into_the_block_on_char_boundaries(text in document()) {
+        let doc = Document::parse(&text);
+        for b in &doc.blocks {
+            // Starts at every character; ends after every character.
+            let starts = b.text.char_indices().map(|(i, _)| b.source_start(i));
+            let ends = b.text.char_indices().map(|(i, c)| b.source_end(i + c.len_utf8()));
+            for at in starts.chain(ends) {
+                prop_assert!(text.is_char_boundary(at), "block {:?} maps to {at}", b.text);
+                prop_assert!(b.range.start <= at && at <= b.range.end, "block {:?} maps to {at} outside {:?}", b.text, b.range);
+            }
+        }
+    }
+
+    #[test]
+    fn linting_is_deterministic(text in document()) {
+        prop_assert_eq!(lint(&text), lint(&text));
+    }
+
+    #[test]
+    fn a_suppression_comment_never_adds_a_finding(
+        blocks in prop::collection::vec(block(), 1..12),
+        at in any::<prop::sample::Index>(),
+        which in 0..SUPPRESSIONS.len(),
+    ) {
+        let original = blocks.join("\n\n");
+        let i = at.index(blocks.len() + 1);
+        let mut with = blocks.clone();
+        with.insert(i, SUPPRESSIONS[which].to_string());
+        let suppressed = with.join("\n\n");
+        // Where the comment went, and how many bytes it added.
+        let inserted_at = blocks[..i].iter().map(|b| b.len() + 2).sum::<usize>();
+        let added = suppressed.len() - original.len();
+
+        let before_all = lint(&original);
+        let before: Vec<(String, usize, usize)> = before_all.iter().map(|d| (d.rule.to_string(), d.span.offset, d.span.length)).collect();
+        for d in lint(&suppressed) {
+            if &*d.rule == "unused-suppression" {
+                continue;
+            }
+            // A finding about the whole document sits on line 1 when there is no heading,
+            // which may now be the comment: it must have been reported before, anywhere.
+            let document_level = linter().rules.get(&d.rule).is_some_and(|r| r.is_document_level());
+            if document_level {
+                prop_assert!(before_all.iter().any(|b| b.rule == d.rule), "{} appeared only with {:?} inserted", d.rule, SUPPRESSIONS[which]);
+                continue;
+            }
+            let offset = if d.span.offset >= inserted_at { d.span.offset - added } else { d.span.offset };
+            let key = (d.rule.to_string(), offset, d.span.length);
+            prop_assert!(before.contains(&key), "{key:?} appeared only with {:?} inserted:\n{suppressed}", SUPPRESSIONS[which]);
+        }
+    }
+}
