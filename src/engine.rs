@@ -1,9 +1,9 @@
 //! One pass over a parsed document, applying every enabled rule.
 //!
 //! The engine knows nothing of files, terminals or output formats: it takes a
-//! [`Document`] and returns [`Diagnostic`]s sorted by position. All patterns of all
-//! rules are matched together, block by block, through one `RegexSet`; the rules then
-//! read the hits they own.
+//! [`Document`] and returns [`Diagnostic`]s sorted by position. Every pattern group of
+//! every enabled rule is searched once in each block, before any rule runs; the rules
+//! then read the hits they own.
 
 use crate::config::UNUSED_SUPPRESSION;
 use crate::diagnostic::{fingerprint, Diagnostic, Severity, Span};
@@ -129,16 +129,14 @@ struct Pass<'d> {
 impl<'d> Pass<'d> {
     fn new(doc: &'d Document<'d>, rules: &RuleSet) -> Self {
         let mut hits = vec![Vec::new(); rules.matchers.len()];
-        if !rules.matchers.is_empty() {
-            for (i, block) in doc.blocks.iter().enumerate() {
-                for m in rules.set.matches(&block.text).iter() {
-                    for found in rules.matchers[m].find_iter(&block.text) {
-                        hits[m].push(Hit {
-                            block: i,
-                            start: found.start(),
-                            end: found.end(),
-                        });
-                    }
+        for (i, block) in doc.blocks.iter().enumerate() {
+            for (m, matcher) in rules.matchers.iter().enumerate() {
+                for found in matcher.find_iter(&block.text) {
+                    hits[m].push(Hit {
+                        block: i,
+                        start: found.start(),
+                        end: found.end(),
+                    });
                 }
             }
         }
