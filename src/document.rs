@@ -201,6 +201,14 @@ impl<'a> Document<'a> {
     }
 
     /// Words of prose in the document (tokens holding a letter or digit).
+    /// Whether any block holds a letter or digit: a document without prose (empty,
+    /// whitespace, only front matter or code) has nothing for document rules to judge.
+    pub fn has_prose(&self) -> bool {
+        self.blocks
+            .iter()
+            .any(|b| b.text.chars().any(char::is_alphanumeric))
+    }
+
     pub fn word_count(&self) -> usize {
         self.blocks.iter().map(|b| word_count(&b.text)).sum()
     }

@@ -213,7 +213,7 @@ impl<'d> Pass<'d> {
                 }
             }
             Check::Require { find, min } => {
-                if self.word_count() == 0 {
+                if !self.doc.has_prose() {
                     return;
                 }
                 let count = self.accepted(&rule.filter, find).len();
@@ -245,7 +245,7 @@ impl<'d> Pass<'d> {
                 max,
                 requirement,
             } => {
-                if self.word_count() == 0 {
+                if !self.doc.has_prose() {
                     return;
                 }
                 let value = match measure {
