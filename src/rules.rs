@@ -674,7 +674,9 @@ fn compile_alternation(
         }
         parts.push(phrase_regex(p.get_ref()));
     }
-    match build(&parts.join("|"), case_insensitive) {
+    // The bound is per pattern: a group of N patterns may compile to N times the limit.
+    let limit = REGEX_SIZE_LIMIT * parts.len().max(1);
+    match build_within(&parts.join("|"), case_insensitive, limit) {
         Ok(re) if !re.is_match("") => Ok(re),
         result => {
             // Compile the patterns one by one only now, to point at the one at fault.
@@ -682,12 +684,16 @@ fn compile_alternation(
                 single_regex(file, p, case_insensitive)?;
             }
             let detail = result.err().map(|e| format!(": {e}")).unwrap_or_default();
-            Err(SourceError::new(
+            let err = SourceError::new(
                 file,
                 "tenderlint::rule_file",
                 format!("these patterns are too large together{detail}"),
             )
-            .help("Split the rule into smaller rules."))
+            .help("Split the rule into smaller rules.");
+            Err(match patterns.first().or(phrases.first()) {
+                Some(first) => err.at(first.span(), "the patterns of this group, from here"),
+                None => err,
+            })
         }
     }
 }
@@ -734,9 +740,17 @@ fn single_regex(
 /// The case flag goes into the pattern text itself, so that each matcher's `as_str()`
 /// is a complete pattern (`tenderlint rules --patterns` hands them to ripgrep).
 fn build(pattern: &str, case_insensitive: bool) -> Result<Regex, regex::Error> {
+    build_within(pattern, case_insensitive, REGEX_SIZE_LIMIT)
+}
+
+fn build_within(
+    pattern: &str,
+    case_insensitive: bool,
+    limit: usize,
+) -> Result<Regex, regex::Error> {
     RegexBuilder::new(&flagged(pattern, case_insensitive))
-        .size_limit(REGEX_SIZE_LIMIT)
-        .dfa_size_limit(REGEX_SIZE_LIMIT)
+        .size_limit(limit)
+        .dfa_size_limit(limit)
         .build()
 }
 

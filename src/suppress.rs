@@ -170,7 +170,8 @@ pub fn parse(doc: &Document) -> Suppressions {
     out
 }
 
-/// The first line after `offset`'s line that holds something other than whitespace.
+/// The first line after `offset`'s line that holds something other than whitespace
+/// or a comment.
 fn next_line(doc: &Document, offset: usize) -> usize {
     let lines = &doc.lines;
     let mut line = lines.line_of(offset.saturating_sub(1)) + 1;
@@ -181,7 +182,11 @@ fn next_line(doc: &Document, offset: usize) -> usize {
         } else {
             doc.source.len()
         };
-        if !doc.source[start..end].trim().is_empty() {
+        let text = doc.source[start..end].trim();
+        // Blank lines and lines holding only a comment are skipped, so that several
+        // suppression comments can stand above one clause.
+        let only_comment = text.starts_with("<!--") && text.ends_with("-->");
+        if !text.is_empty() && !only_comment {
             break;
         }
         line += 1;
@@ -239,6 +244,14 @@ mod tests {
             "never enabled: runs to the end"
         );
         assert_eq!(s.entries[3].reach, Reach::Line(11));
+    }
+
+    #[test]
+    fn stacked_next_line_comments_all_reach_the_clause() {
+        let src = "<!-- tenderlint-disable-next-line a -->\n\n<!-- tenderlint-disable-next-line b -->\nClause.\n";
+        let s = parse(&Document::parse(src));
+        assert_eq!(s.entries[0].reach, Reach::Line(4));
+        assert_eq!(s.entries[1].reach, Reach::Line(4));
     }
 
     #[test]

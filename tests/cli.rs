@@ -97,7 +97,7 @@ fn human_output_points_at_the_clause_and_ends_with_a_summary() {
         "warnings are marked: {out}"
     );
     assert!(
-        out.ends_with("Checked 1 file: 7 errors, 3 warnings, 0 infos.\n"),
+        out.ends_with("Checked 1 file: 8 errors, 3 warnings, 0 infos.\n"),
         "{out}"
     );
     assert!(
