@@ -82,7 +82,8 @@ impl BlockKind {
 struct Segment {
     text_start: usize,
     src: (usize, usize),
-    /// The text equals the source bytes, so offsets map one to one.
+    /// The text has the same length as the source bytes (it is them, or a one-byte
+    /// line break read as a space), so offsets map one to one.
     verbatim: bool,
 }
 
@@ -390,7 +391,10 @@ impl Builder {
         if self.verbatim() || self.open.is_none() {
             return;
         }
-        self.push_segment(" ", range, false);
+        // A one-byte line break ("\n" or a lone "\r") becomes one space: offsets still
+        // map one to one, so it joins the text around it in a single segment.
+        let one_to_one = range.len() == 1;
+        self.push_segment(" ", range, one_to_one);
     }
 
     fn push_segment(&mut self, text: &str, range: Range<usize>, verbatim: bool) {
@@ -408,11 +412,23 @@ impl Builder {
         let Some(open) = self.open.as_mut() else {
             return;
         };
-        open.segments.push(Segment {
-            text_start: open.text.len(),
-            src: (range.start, range.end),
-            verbatim,
-        });
+        // The parser splits plain text at many harmless characters; a piece that continues
+        // the previous one, in the text and in the file, extends it instead.
+        match open.segments.last_mut() {
+            Some(last)
+                if verbatim
+                    && last.verbatim
+                    && last.src.1 == range.start
+                    && last.text_start + (last.src.1 - last.src.0) == open.text.len() =>
+            {
+                last.src.1 = range.end;
+            }
+            _ => open.segments.push(Segment {
+                text_start: open.text.len(),
+                src: (range.start, range.end),
+                verbatim,
+            }),
+        }
         open.text.push_str(text);
         open.range = Some(match open.range.take() {
             Some(r) => r.start.min(range.start)..r.end.max(range.end),
@@ -430,13 +446,10 @@ impl Builder {
         }
         let mut text = open.text;
         text.truncate(trimmed);
+        text.shrink_to_fit();
         let mut segments = open.segments;
         segments.retain(|s| s.text_start < trimmed);
-        let range = range.start
-            ..segments
-                .last()
-                .map_or(range.end, |s| s.src.1)
-                .min(range.end);
+        segments.shrink_to_fit();
         let index = self.blocks.len();
         let section = if let BlockKind::Heading { level } = open.kind {
             while let Some(&top) = self.heading_stack.last() {
@@ -463,13 +476,16 @@ impl Builder {
                 t.header.push((column, index));
             }
         }
-        self.blocks.push(Block {
+        let mut block = Block {
             kind: open.kind,
             range,
             text,
             segments,
             section,
-        });
+        };
+        // The block ends where its (trimmed) text ends in the file.
+        block.range.end = block.source_end(trimmed).min(block.range.end);
+        self.blocks.push(block);
     }
 
     fn event(&mut self, source: &str, event: Event<'_>, range: Range<usize>) {
