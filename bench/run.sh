@@ -15,6 +15,7 @@
 #   BENCH_BIG    bytes of the single big document  (default 52428800, 50 MB)
 #   BENCH_RUNS   timed runs per case, at least 5   (default 10), after one warm-up run
 #   BENCH_SEED   seed of the generator             (default 42)
+#   BENCH_SCALE  documents in the scale tree, checked once (default 10000)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,7 +24,8 @@ BENCH_SIZE=${BENCH_SIZE:-10240}
 BENCH_BIG=${BENCH_BIG:-52428800}
 BENCH_RUNS=${BENCH_RUNS:-10}
 BENCH_SEED=${BENCH_SEED:-42}
-for var in BENCH_FILES BENCH_SIZE BENCH_BIG BENCH_RUNS BENCH_SEED; do
+BENCH_SCALE=${BENCH_SCALE:-10000}
+for var in BENCH_FILES BENCH_SIZE BENCH_BIG BENCH_RUNS BENCH_SEED BENCH_SCALE; do
   if ! [[ ${!var} =~ ^[0-9]+$ ]]; then
     echo "bench: $var must be a whole number, not '${!var}'" >&2
     exit 2
@@ -161,13 +163,17 @@ generate() {
 CORPUS=$BENCH/corpus
 BIG=$BENCH/big/big.md
 ONE=$BENCH/one/batch-001/tender-00001.md
-LAST=$BENCH_FILES
-LAST_BATCH=$(((LAST - 1) / 100 + 1))
-WIDTH=$((${#LAST} > 5 ? ${#LAST} : 5))
-BWIDTH=$((${#LAST_BATCH} > 3 ? ${#LAST_BATCH} : 3))
-LAST_FILE=$(printf "%s/batch-%0${BWIDTH}d/tender-%0${WIDTH}d.md" "$CORPUS" "$LAST_BATCH" "$LAST")
+# last_file DIR N: the path of the generator's last file of N in DIR.
+last_file() {
+  local batch=$((($2 - 1) / 100 + 1))
+  local width=$((${#2} > 5 ? ${#2} : 5))
+  local bwidth=$((${#batch} > 3 ? ${#batch} : 3))
+  printf "%s/batch-%0${bwidth}d/tender-%0${width}d.md" "$1" "$batch" "$2"
+}
+SCALE=$BENCH/scale
 
-generate corpus "$LAST_FILE" --out "$CORPUS" --files "$BENCH_FILES" --size "$BENCH_SIZE" --seed "$BENCH_SEED"
+generate corpus "$(last_file "$CORPUS" "$BENCH_FILES")" --out "$CORPUS" --files "$BENCH_FILES" --size "$BENCH_SIZE" --seed "$BENCH_SEED"
+generate scale "$(last_file "$SCALE" "$BENCH_SCALE")" --out "$SCALE" --files "$BENCH_SCALE" --size "$BENCH_SIZE" --seed "$BENCH_SEED"
 generate big "$BIG" --out "$BENCH/big" --single "$BENCH_BIG" --seed "$BENCH_SEED"
 generate one "$ONE" --out "$BENCH/one" --files 1 --size 10240 --seed "$BENCH_SEED"
 
@@ -220,6 +226,8 @@ peak B "$CMD_B"
 peak C "$CMD_C"
 peak D "$CMD_D"
 peak E "$CMD_E"
+# Scale: a tree of BENCH_SCALE documents, checked once; it must complete.
+peak F "$TL check --no-config --format json $SCALE"
 
 # ---------------------------------------------------------------------------------------
 step "results"
@@ -293,6 +301,18 @@ try:
     print(f"files checked: tenderlint {checked}, ripgrep {rg_files}")
 except (OSError, ValueError, KeyError):
     print(f"files checked: ripgrep {rg_files} (tenderlint's JSON could not be read)")
+
+# Scale: one run over the big tree, from /usr/bin/time -v.
+try:
+    with open(os.path.join(res, "F.mem")) as f:
+        t = {k.strip(): v.strip() for k, v in (l.rsplit(": ", 1) for l in f if ": " in l)}
+    with open(os.path.join(res, "F.out")) as f:
+        summary = json.load(f)["summary"]
+    print(f"scale (F): {summary['files']} files checked in {t['Elapsed (wall clock) time (h:mm:ss or m:ss)']}, "
+          f"peak {int(t['Maximum resident set size (kbytes)']) / 1024:.1f} MB, "
+          f"{summary['errors'] + summary['warnings'] + summary['infos']} findings")
+except (OSError, ValueError, KeyError) as e:
+    print(f"scale (F): no result ({e})")
 PY
 else
   {
