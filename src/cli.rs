@@ -299,6 +299,9 @@ fn check(args: CheckArgs) -> u8 {
             args.paths.clone()
         };
         let (found, unreadable) = files::discover(&paths, excludes.as_ref().zip(root.as_deref()));
+        // Over many files the combined prefilter regex repays its compile time (measured:
+        // 2,000 files, 255 -> 216 ms; one file, 20 -> 34 ms).
+        linter.prefilter = found.len() > 16;
         (check_files(&linter, &found, finish), unreadable)
     };
     let summary = Summary::of(&reports, &unreadable);

@@ -25,7 +25,13 @@ pub struct Linter {
     pub unused_suppression: Option<Severity>,
     /// Every rule loaded, before configuration turned any off: what SARIF describes.
     pub catalogue: Vec<Rule>,
+    /// Scan each block once with all patterns combined before the rules' own patterns.
+    /// Set for runs over many files; used anyway for documents of many blocks.
+    pub prefilter: bool,
 }
+
+/// Documents with more blocks than this use the combined prefilter regardless.
+const PREFILTER_BLOCKS: usize = 2_000;
 
 impl Linter {
     pub fn new(rules: RuleSet) -> Self {
@@ -35,11 +41,12 @@ impl Linter {
             rules,
             known,
             unused_suppression: Some(Severity::Info),
+            prefilter: false,
         }
     }
 
     pub fn lint(&self, doc: &Document) -> Vec<Diagnostic> {
-        let mut pass = Pass::new(doc, &self.rules);
+        let mut pass = Pass::new(doc, &self.rules, self.prefilter);
         let mut out = Vec::new();
         for rule in &self.rules.rules {
             pass.apply(rule, &mut out);
@@ -127,9 +134,18 @@ struct Pass<'d> {
 }
 
 impl<'d> Pass<'d> {
-    fn new(doc: &'d Document<'d>, rules: &RuleSet) -> Self {
+    fn new(doc: &'d Document<'d>, rules: &RuleSet, prefilter: bool) -> Self {
         let mut hits = vec![Vec::new(); rules.matchers.len()];
+        // Compiling the combined regex costs start-up time; it pays back over many blocks.
+        let any = if prefilter || doc.blocks.len() > PREFILTER_BLOCKS {
+            rules.any()
+        } else {
+            None
+        };
         for (i, block) in doc.blocks.iter().enumerate() {
+            if any.is_some_and(|a| !a.is_match(&block.text)) {
+                continue;
+            }
             for (m, matcher) in rules.matchers.iter().enumerate() {
                 for found in matcher.find_iter(&block.text) {
                     hits[m].push(Hit {

@@ -179,6 +179,7 @@ pub struct RuleSet {
     pub rules: Vec<Rule>,
     /// One regex per pattern group of the enabled rules.
     pub matchers: Vec<Regex>,
+    any: std::sync::OnceLock<Option<Regex>>,
 }
 
 impl RuleSet {
@@ -244,6 +245,25 @@ impl RuleSet {
         Ok(compiler.finish())
     }
 
+    /// One regex matching wherever any matcher matches: a block it does not match is
+    /// skipped by every rule after a single scan.
+    pub fn any(&self) -> Option<&Regex> {
+        self.any
+            .get_or_init(|| {
+                let all: Vec<String> = self
+                    .matchers
+                    .iter()
+                    .map(|m| format!("(?:{})", m.as_str()))
+                    .collect();
+                RegexBuilder::new(&all.join("|"))
+                    .size_limit(usize::MAX >> 1)
+                    .dfa_size_limit(REGEX_SIZE_LIMIT * 8)
+                    .build()
+                    .ok()
+            })
+            .as_ref()
+    }
+
     pub fn get(&self, id: &str) -> Option<&Rule> {
         self.rules.iter().find(|r| &*r.id == id)
     }
@@ -271,6 +291,7 @@ impl RuleSet {
             }
         }
         self.matchers = used.iter().map(|&i| self.matchers[i].clone()).collect();
+        self.any = Default::default();
     }
 }
 
@@ -623,6 +644,7 @@ impl Compiler {
         RuleSet {
             rules: self.rules,
             matchers: self.matchers,
+            any: Default::default(),
         }
     }
 }

@@ -165,6 +165,14 @@ proptest! {
     }
 
     #[test]
+    fn the_combined_prefilter_changes_nothing(text in document()) {
+        static PREFILTERED: OnceLock<Linter> = OnceLock::new();
+        let with = PREFILTERED.get_or_init(|| Linter { prefilter: true, ..linter().clone() });
+        let doc = Document::parse(&text);
+        prop_assert_eq!(with.lint(&doc), linter().lint(&doc));
+    }
+
+    #[test]
     fn a_suppression_comment_never_adds_a_finding(
         blocks in prop::collection::vec(block(), 1..12),
         at in any::<prop::sample::Index>(),
