@@ -76,6 +76,29 @@ impl LineIndex {
     }
 }
 
+/// The (line, column) of `offset`, counted one character at a time from the start of the
+/// text. Slow on purpose: an independent reference that property tests and fuzzing hold
+/// [`LineIndex`] to. Same conventions: `\n`, `\r\n` and a lone `\r` end a line, and a
+/// byte order mark takes no column.
+pub fn reference_position(text: &str, offset: usize) -> (usize, usize) {
+    let from = if text.starts_with('\u{feff}') {
+        offset.min(3)
+    } else {
+        0
+    };
+    let (mut line, mut column) = (1, 1);
+    let mut chars = text[from..offset].chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\n' => (line, column) = (line + 1, 1),
+            '\r' if chars.peek() == Some(&'\n') => {}
+            '\r' => (line, column) = (line + 1, 1),
+            _ => column += 1,
+        }
+    }
+    (line, column)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,52 +1,14 @@
 //! The command-line program as a user meets it: paths, formats, configuration,
 //! rule files, bad input and exit codes. Every test runs the real binary.
 
-use assert_cmd::Command;
+mod common;
+
+use common::{run, tenderlint, tree, write, Run};
 use serde_json::Value;
 use std::path::Path;
-use tempfile::TempDir;
 
 const SERVICE_CREDIT_CLAUSE: &str = "# Spec\n\nService credits apply to every missed KPI.\n";
 const CLEAN: &str = "# Spec\n\nWe measure quality of life with EQ-5D-5L, reported annually.\n";
-
-fn tenderlint(dir: &Path) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_tenderlint"));
-    cmd.current_dir(dir).env_remove("NO_COLOR");
-    cmd
-}
-
-fn tree(files: &[(&str, &str)]) -> TempDir {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
-    for (name, text) in files {
-        write(dir.path(), name, text.as_bytes());
-    }
-    dir
-}
-
-fn write(dir: &Path, name: &str, bytes: &[u8]) {
-    let path = dir.join(name);
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).unwrap_or_else(|e| panic!("mkdir: {e}"));
-    }
-    std::fs::write(&path, bytes).unwrap_or_else(|e| panic!("write {name}: {e}"));
-}
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn run(cmd: &mut Command) -> Run {
-    let out = cmd
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run tenderlint: {e}"));
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
 
 fn json(r: &Run) -> Value {
     serde_json::from_str(&r.stdout)

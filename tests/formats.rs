@@ -2,50 +2,16 @@
 //! binary: SARIF against the official 2.1.0 schema, JSON against our own schema, GitHub
 //! workflow commands against their syntax, JUnit as parsed XML.
 
-use assert_cmd::Command;
+mod common;
+
+use common::{run, tenderlint, tree};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-use tempfile::TempDir;
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
-fn tenderlint(dir: &Path) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_tenderlint"));
-    cmd.current_dir(dir).env_remove("NO_COLOR");
-    cmd
-}
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn run(cmd: &mut Command) -> Run {
-    let out = cmd
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run tenderlint: {e}"));
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
-
 fn parse(text: &str) -> Value {
     serde_json::from_str(text).unwrap_or_else(|e| panic!("not JSON ({e}):\n{text}"))
-}
-
-fn tree(files: &[(&str, &str)]) -> TempDir {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
-    for (name, text) in files {
-        let path = dir.path().join(name);
-        if let Some(p) = path.parent() {
-            std::fs::create_dir_all(p).unwrap_or_else(|e| panic!("mkdir: {e}"));
-        }
-        std::fs::write(&path, text).unwrap_or_else(|e| panic!("write: {e}"));
-    }
-    dir
 }
 
 fn schema(path: &Path) -> jsonschema::Validator {

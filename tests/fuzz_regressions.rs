@@ -7,6 +7,7 @@ use tenderlint::check::{check_text, Finish};
 use tenderlint::document::Document;
 use tenderlint::engine::Linter;
 use tenderlint::error::TomlFile;
+use tenderlint::line_index::reference_position;
 use tenderlint::report::human::Human;
 use tenderlint::rules::RuleSet;
 
@@ -26,25 +27,6 @@ fn inputs(target: &str) -> Vec<PathBuf> {
         dir.display()
     );
     files
-}
-
-fn naive_position(text: &str, offset: usize) -> (usize, usize) {
-    let from = if text.starts_with('\u{feff}') {
-        offset.min(3)
-    } else {
-        0
-    };
-    let (mut line, mut column) = (1, 1);
-    let mut chars = text[from..offset].chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '\n' => (line, column) = (line + 1, 1),
-            '\r' if chars.peek() == Some(&'\n') => {}
-            '\r' => (line, column) = (line + 1, 1),
-            _ => column += 1,
-        }
-    }
-    (line, column)
 }
 
 #[test]
@@ -81,13 +63,13 @@ fn document_inputs_lint_with_exact_spans() {
                 path.display()
             );
             assert_eq!(
-                naive_position(&text, s.offset),
+                reference_position(&text, s.offset),
                 (s.start.line, s.start.column),
                 "{}: {d:?}",
                 path.display()
             );
             assert_eq!(
-                naive_position(&text, end),
+                reference_position(&text, end),
                 (s.end.line, s.end.column),
                 "{}: {d:?}",
                 path.display()

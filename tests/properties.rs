@@ -7,6 +7,7 @@ use std::sync::OnceLock;
 use tenderlint::diagnostic::Diagnostic;
 use tenderlint::document::Document;
 use tenderlint::engine::Linter;
+use tenderlint::line_index::reference_position;
 use tenderlint::rules::RuleSet;
 
 fn linter() -> &'static Linter {
@@ -20,26 +21,6 @@ fn linter() -> &'static Linter {
 
 fn lint(text: &str) -> Vec<Diagnostic> {
     linter().lint(&Document::parse(text))
-}
-
-/// (line, column) of `offset`, counted the slow, obvious way.
-fn naive_position(text: &str, offset: usize) -> (usize, usize) {
-    let from = if text.starts_with('\u{feff}') {
-        offset.min(3)
-    } else {
-        0
-    };
-    let (mut line, mut column) = (1, 1);
-    let mut chars = text[from..offset].chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '\n' => (line, column) = (line + 1, 1),
-            '\r' if chars.peek() == Some(&'\n') => {}
-            '\r' => (line, column) = (line + 1, 1),
-            _ => column += 1,
-        }
-    }
-    (line, column)
 }
 
 fn words() -> impl Strategy<Value = String> {
@@ -140,8 +121,8 @@ proptest! {
             let end = s.offset + s.length;
             prop_assert!(end <= text.len(), "{d:?}");
             prop_assert!(text.is_char_boundary(s.offset) && text.is_char_boundary(end), "{d:?}");
-            prop_assert_eq!(naive_position(&text, s.offset), (s.start.line, s.start.column), "start of {:?}", d);
-            prop_assert_eq!(naive_position(&text, end), (s.end.line, s.end.column), "end of {:?}", d);
+            prop_assert_eq!(reference_position(&text, s.offset), (s.start.line, s.start.column), "start of {:?}", d);
+            prop_assert_eq!(reference_position(&text, end), (s.end.line, s.end.column), "end of {:?}", d);
         }
     }
 

@@ -7,6 +7,7 @@ use libfuzzer_sys::fuzz_target;
 use std::sync::OnceLock;
 use tenderlint::check::{check_text, Finish};
 use tenderlint::engine::Linter;
+use tenderlint::line_index::reference_position;
 use tenderlint::report::human::Human;
 use tenderlint::rules::RuleSet;
 
@@ -18,34 +19,40 @@ fn linter() -> &'static Linter {
     })
 }
 
-/// (line, column) of `offset` counted the slow, obvious way.
-fn naive_position(text: &str, offset: usize) -> (usize, usize) {
-    let (mut line, mut column) = (1, 1);
-    // A byte order mark takes no column.
-    let from = if text.starts_with('\u{feff}') { offset.min(3) } else { 0 };
-    let mut chars = text[from..offset].chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '\n' => (line, column) = (line + 1, 1),
-            '\r' if chars.peek() == Some(&'\n') => {}
-            '\r' => (line, column) = (line + 1, 1),
-            _ => column += 1,
-        }
-    }
-    (line, column)
-}
-
 fuzz_target!(|data: &[u8]| {
-    let Ok(text) = tenderlint::files::decode(data.to_vec()) else { return };
+    let Ok(text) = tenderlint::files::decode(data.to_vec()) else {
+        return;
+    };
     let human = Human::new(false);
-    let report = check_text(linter(), "fuzz.md".into(), &text, Finish { human: Some(&human), baseline: None });
-    let Ok(diags) = report.result else { panic!("text that decoded must be checked") };
+    let report = check_text(
+        linter(),
+        "fuzz.md".into(),
+        &text,
+        Finish {
+            human: Some(&human),
+            baseline: None,
+        },
+    );
+    let Ok(diags) = report.result else {
+        panic!("text that decoded must be checked")
+    };
     for d in &diags {
         let s = &d.span;
         let end = s.offset + s.length;
         assert!(end <= text.len(), "span past the end: {d:?}");
-        assert!(text.is_char_boundary(s.offset) && text.is_char_boundary(end), "span splits a character: {d:?}");
-        assert_eq!(naive_position(&text, s.offset), (s.start.line, s.start.column), "start of {d:?}");
-        assert_eq!(naive_position(&text, end), (s.end.line, s.end.column), "end of {d:?}");
+        assert!(
+            text.is_char_boundary(s.offset) && text.is_char_boundary(end),
+            "span splits a character: {d:?}"
+        );
+        assert_eq!(
+            reference_position(&text, s.offset),
+            (s.start.line, s.start.column),
+            "start of {d:?}"
+        );
+        assert_eq!(
+            reference_position(&text, end),
+            (s.end.line, s.end.column),
+            "end of {d:?}"
+        );
     }
 });
