@@ -137,6 +137,17 @@ fn report_load_errors(errors: LoadErrors) -> u8 {
     2
 }
 
+/// A rule id on the command line that names no rule: exit 2, with the nearest id.
+fn no_such_rule(linter: &Linter, id: &str) -> u8 {
+    let hint = linter
+        .closest_rule(id)
+        .map(|c| format!(" Did you mean `{c}`?"))
+        .unwrap_or_default();
+    usage_error(&format!(
+        "there is no rule `{id}`.{hint} Run `tenderlint rules` to list the rules."
+    ))
+}
+
 fn usage_error(message: &str) -> u8 {
     let _ = writeln!(std::io::stderr(), "error: {message}");
     2
@@ -214,13 +225,8 @@ fn check(args: CheckArgs) -> u8 {
         Err(e) => return report_load_errors(e),
     };
     for id in args.select.iter().chain(&args.ignore) {
-        if !linter.known.contains(id) && id != UNUSED_SUPPRESSION {
-            let hint = crate::config::closest(id, linter.known.iter().map(String::as_str))
-                .map(|c| format!(" Did you mean `{c}`?"))
-                .unwrap_or_default();
-            return usage_error(&format!(
-                "there is no rule `{id}`.{hint} Run `tenderlint rules` to list the rules."
-            ));
+        if !linter.knows(id) && id != UNUSED_SUPPRESSION {
+            return no_such_rule(&linter, id);
         }
     }
     if !args.select.is_empty() {
@@ -430,12 +436,7 @@ fn explain(id: &str, args: RuleArgs) -> u8 {
         Err(e) => return report_load_errors(e),
     };
     let Some(r) = linter.rules.get(id) else {
-        let hint = crate::config::closest(id, linter.known.iter().map(String::as_str))
-            .map(|c| format!(" Did you mean `{c}`?"))
-            .unwrap_or_default();
-        return usage_error(&format!(
-            "there is no rule `{id}`.{hint} Run `tenderlint rules` to list the rules."
-        ));
+        return no_such_rule(&linter, id);
     };
     let mut out = format!(
         "{}: {}\n{}, {}\n\nWhy it matters\n  {}\n\nWhat to write instead\n  {}\n",

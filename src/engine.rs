@@ -18,12 +18,10 @@ use std::sync::Arc;
 #[derive(Debug, Clone)]
 pub struct Linter {
     pub rules: RuleSet,
-    /// Every rule id that exists, enabled or not: a suppression naming a disabled
-    /// rule is not reported as unused, one naming an unknown rule is.
-    pub known: HashSet<String>,
     /// Severity of `unused-suppression`; None when it is turned off.
     pub unused_suppression: Option<Severity>,
-    /// Every rule loaded, before configuration turned any off: what SARIF describes.
+    /// Every rule loaded, before configuration turned any off: what SARIF describes,
+    /// and what a suppression or `--select` may name.
     pub catalogue: Vec<Rule>,
     /// Scan each block once with all patterns combined before the rules' own patterns.
     /// Set for runs over many files; used anyway for documents of many blocks.
@@ -35,14 +33,22 @@ const PREFILTER_BLOCKS: usize = 2_000;
 
 impl Linter {
     pub fn new(rules: RuleSet) -> Self {
-        let known = rules.rules.iter().map(|r| r.id.to_string()).collect();
         Linter {
             catalogue: rules.rules.clone(),
             rules,
-            known,
             unused_suppression: Some(Severity::Info),
             prefilter: false,
         }
+    }
+
+    /// Whether `id` names a loaded rule, enabled or not.
+    pub fn knows(&self, id: &str) -> bool {
+        self.catalogue.iter().any(|r| &*r.id == id)
+    }
+
+    /// The loaded rule id nearest to a mistyped `id`, if one is close enough.
+    pub fn closest_rule(&self, id: &str) -> Option<&str> {
+        crate::config::closest(id, self.catalogue.iter().map(|r| &*r.id))
     }
 
     pub fn lint(&self, doc: &Document) -> Vec<Diagnostic> {
@@ -84,9 +90,11 @@ impl Linter {
                     format!("This comment turns off `{r}`, but there is no `{r}` finding here for it to hide."),
                     format!("Remove `{r}` from the comment, or remove the comment."),
                 ),
-                Some(r) if self.known.contains(r) => continue,
+                // A rule that exists but is turned off: not this comment's fault.
+                Some(r) if self.knows(r) => continue,
                 Some(r) => {
-                    let hint = crate::config::closest(r, self.known.iter().map(String::as_str))
+                    let hint = self
+                        .closest_rule(r)
                         .map(|c| format!("Did you mean `{c}`? "))
                         .unwrap_or_default();
                     (
