@@ -7,8 +7,16 @@ use crate::error::TomlFile;
 pub const PACKS: &[(&str, &str)] = &[
     ("rules/payment.toml", include_str!("../rules/payment.toml")),
     (
+        "rules/specification.toml",
+        include_str!("../rules/specification.toml"),
+    ),
+    (
         "rules/outcomes.toml",
         include_str!("../rules/outcomes.toml"),
+    ),
+    (
+        "rules/partnership.toml",
+        include_str!("../rules/partnership.toml"),
     ),
 ];
 
@@ -60,6 +68,11 @@ mod tests {
         let set = crate::rules::RuleSet::load(&files()).unwrap_or_else(|e| panic!("{e:?}"));
         let linter = crate::engine::Linter::new(set.clone());
         for rule in &set.rules {
+            // A metric rule's example describes a whole document; the fixture
+            // fixtures/rigid-specification.md is the flagged example.
+            if rule.kind == crate::rules::Kind::Metric {
+                continue;
+            }
             let fires = |text: &str| {
                 let doc = crate::document::Document::parse(text);
                 linter.lint(&doc).iter().any(|d| d.rule == rule.id)

@@ -19,6 +19,8 @@ use std::path::{Path, PathBuf};
 pub struct Finish<'a> {
     pub human: Option<&'a Human>,
     pub baseline: Option<&'a Baseline>,
+    /// Print each document's metrics under its findings (`check --stats`).
+    pub stats: bool,
 }
 
 /// Checks every file, in parallel, returning reports in the order of `paths`.
@@ -40,6 +42,7 @@ pub fn check_file(linter: &Linter, path: &Path, finish: Finish) -> FileReport {
                 rendered,
                 baselined: 0,
                 fixed: Vec::new(),
+                metrics: None,
             }
         }
         Ok(text) => check_text(linter, shown, &text, finish),
@@ -50,20 +53,24 @@ pub fn check_file(linter: &Linter, path: &Path, finish: Finish) -> FileReport {
 /// the name `path`.
 pub fn check_text(linter: &Linter, path: String, text: &str, finish: Finish) -> FileReport {
     let doc = Document::parse(text);
-    let mut diagnostics = linter.lint(&doc);
+    let (mut diagnostics, metrics) = linter.lint_with_metrics(&doc);
     let (baselined, fixed) = match finish.baseline {
         Some(b) => b.apply(&path, &mut diagnostics),
         None => (0, Vec::new()),
     };
-    let rendered = finish
+    let mut rendered = finish
         .human
         .map(|h| h.render_file(&path, text, &doc.lines, &diagnostics))
         .unwrap_or_default();
+    if finish.stats && finish.human.is_some() {
+        rendered.push_str(&format!("{path}\n{}\n", metrics.describe()));
+    }
     FileReport {
         path,
         result: Ok(diagnostics),
         rendered,
         baselined,
         fixed,
+        metrics: Some(metrics),
     }
 }

@@ -101,6 +101,11 @@ struct CheckArgs {
     /// baseline, so that the baseline only ever shrinks.
     #[arg(long, requires = "baseline")]
     ratchet: bool,
+    /// Print each document's figures under its findings: performance-centric clauses,
+    /// outcome measures, partnership ingredients and the outcome-focus score (0 to 1).
+    /// The JSON format always carries them, under `files`.
+    #[arg(long)]
+    stats: bool,
     /// Record every current finding in this baseline file (written atomically).
     #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
     write_baseline: Option<PathBuf>,
@@ -259,6 +264,7 @@ fn check(args: CheckArgs) -> u8 {
     let finish = Finish {
         human: human.as_ref(),
         baseline: baseline.as_ref(),
+        stats: args.stats,
     };
 
     let (reports, unreadable) = if args.stdin {
@@ -294,6 +300,7 @@ fn check(args: CheckArgs) -> u8 {
                     rendered,
                     baselined: 0,
                     fixed: Vec::new(),
+                    metrics: None,
                 })
             }
         };

@@ -7,12 +7,12 @@
 //!
 //! [rules]
 //! volume-payment = "warning"            # error, warning, info or off
-//! rigid-specification = { severity = "info", max = 300 }
+//! rigid-specification = { severity = "info", requirement-ratio = 0.5, words = 100000 }
 //! ```
 
 use crate::diagnostic::Severity;
 use crate::error::{LoadErrors, SourceError, TomlFile};
-use crate::rules::{Check, RuleSet};
+use crate::rules::{Check, Measure, RuleSet};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde::de::{self, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
@@ -43,6 +43,8 @@ struct RuleSetting {
     level: Option<Level>,
     min: Option<usize>,
     max: Option<f64>,
+    /// A metric rule's limit, by the name of its measure (`words = 100000`).
+    limits: Vec<(Measure, f64)>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -84,11 +86,15 @@ impl<'de> Deserialize<'de> for RuleSetting {
                         "severity" => out.level = Some(parse_level(&map.next_value::<String>()?)?),
                         "min" => out.min = Some(map.next_value()?),
                         "max" => out.max = Some(map.next_value()?),
-                        other => {
-                            return Err(de::Error::custom(format!(
-                                "unknown key `{other}`, expected `severity`, `min` or `max`"
-                            )))
-                        }
+                        other => match Measure::parse(other) {
+                            Some(m) => out.limits.push((m, map.next_value()?)),
+                            None => {
+                                return Err(de::Error::custom(format!(
+                                    "unknown key `{other}`, expected `severity`, `min`, `max`, \
+                                     or a measure (`words`, `requirement-sentences`, `requirement-ratio`)"
+                                )))
+                            }
+                        },
                     }
                 }
                 Ok(out)
@@ -192,7 +198,7 @@ impl Config {
             let s = setting.get_ref();
             let err = |message: String| SourceError::new(&self.file, "tenderlint::config", message);
             if id == UNUSED_SUPPRESSION {
-                if s.min.is_some() || s.max.is_some() {
+                if s.min.is_some() || s.max.is_some() || !s.limits.is_empty() {
                     errors.push(
                         err(format!("`{id}` takes only a severity"))
                             .at(setting.span(), "no parameters here"),
@@ -235,16 +241,49 @@ impl Config {
                     ),
                 }
             }
-            if let Some(v) = s.max {
+            let mut set_limits: Vec<(Option<Measure>, f64)> =
+                s.limits.iter().map(|&(m, v)| (Some(m), v)).collect();
+            set_limits.extend(s.max.map(|v| (None, v)));
+            for (measure, v) in set_limits {
+                let name = measure.map_or("max", Measure::as_str);
                 match &mut rule.check {
-                    Check::Metric { max, .. } if v.is_finite() && v >= 0.0 => *max = v,
-                    Check::Metric { .. } => errors.push(
-                        err("`max` must be a number of 0 or more".into())
+                    Check::Metric { .. } if !(v.is_finite() && v >= 0.0) => errors.push(
+                        err(format!("`{name}` must be a number of 0 or more"))
                             .at(setting.span(), "here"),
                     ),
+                    Check::Metric { limits, .. } => {
+                        let found: Vec<_> = limits
+                            .iter_mut()
+                            .filter(|l| measure.is_none_or(|m| l.measure == m))
+                            .collect();
+                        match (measure, found.len()) {
+                            (_, 1) => found.into_iter().for_each(|l| l.max = v),
+                            (None, _) => errors.push(
+                                err(format!("`{id}` has several limits, so `max` is ambiguous"))
+                                    .at(setting.span(), "here")
+                                    .help(format!(
+                                        "Name the measure instead, for example {{ {} = {} }}.",
+                                        limits[0].measure.as_str(),
+                                        v
+                                    )),
+                            ),
+                            (Some(_), _) => errors.push(
+                                err(format!("`{id}` has no `{name}` limit"))
+                                    .at(setting.span(), "here")
+                                    .help(format!(
+                                        "Its limits are: {}.",
+                                        limits
+                                            .iter()
+                                            .map(|l| l.measure.as_str())
+                                            .collect::<Vec<_>>()
+                                            .join(", ")
+                                    )),
+                            ),
+                        }
+                    }
                     _ => errors.push(
                         err(format!(
-                            "`max` applies only to metric rules, and `{id}` is a {} rule",
+                            "`{name}` applies only to metric rules, and `{id}` is a {} rule",
                             rule.kind.as_str()
                         ))
                         .at(setting.span(), "here"),

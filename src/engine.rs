@@ -7,9 +7,11 @@
 
 use crate::config::UNUSED_SUPPRESSION;
 use crate::diagnostic::{fingerprint, Diagnostic, Severity, Span};
-use crate::document::{sentence_around, sentence_starts, Block, Document};
+use crate::document::{sentence_around, sentence_starts, Block, BlockKind, Document};
+use crate::metrics::{self, Ingredient, Metrics};
 use crate::rules::{Check, Filter, Group, Measure, Rule, RuleSet};
 use crate::suppress;
+use regex::Regex;
 use std::collections::HashSet;
 use std::ops::Range;
 use std::sync::Arc;
@@ -52,6 +54,11 @@ impl Linter {
     }
 
     pub fn lint(&self, doc: &Document) -> Vec<Diagnostic> {
+        self.lint_with_metrics(doc).0
+    }
+
+    /// The findings, and the document's [`Metrics`], from the same pass.
+    pub fn lint_with_metrics(&self, doc: &Document) -> (Vec<Diagnostic>, Metrics) {
         let mut pass = Pass::new(doc, &self.rules, self.prefilter);
         let mut out = Vec::new();
         for rule in &self.rules.rules {
@@ -61,7 +68,20 @@ impl Linter {
         out.sort_by(|a, b| {
             (a.span.offset, a.span.length, &a.rule).cmp(&(b.span.offset, b.span.length, &b.rule))
         });
-        out
+        let performance_clauses = out
+            .iter()
+            .filter(|d| {
+                self.rules.get(&d.rule).is_some_and(|r| {
+                    !r.is_document_level() && r.category == metrics::PERFORMANCE_CENTRIC
+                })
+            })
+            .count();
+        let metrics = Metrics::new(
+            performance_clauses,
+            pass.outcome_measures,
+            std::mem::take(&mut pass.ingredients),
+        );
+        (out, metrics)
     }
 
     fn suppress(&self, doc: &Document, out: &mut Vec<Diagnostic>) {
@@ -139,6 +159,9 @@ struct Pass<'d> {
     hits: Vec<Vec<Hit>>,
     sentences: Vec<Option<Vec<usize>>>,
     words: Option<usize>,
+    /// What the `require` rules found, for [`Metrics`].
+    ingredients: Vec<Ingredient>,
+    outcome_measures: usize,
 }
 
 impl<'d> Pass<'d> {
@@ -169,6 +192,8 @@ impl<'d> Pass<'d> {
             hits,
             sentences: vec![None; doc.blocks.len()],
             words: None,
+            ingredients: Vec::new(),
+            outcome_measures: 0,
         }
     }
 
@@ -237,10 +262,18 @@ impl<'d> Pass<'d> {
                 }
             }
             Check::Require { find, min } => {
+                let count = self.accepted(&rule.filter, find).len();
+                if rule.category == metrics::PATIENT_OUTCOMES {
+                    self.outcome_measures += count;
+                }
+                self.ingredients.push(Ingredient {
+                    name: Metrics::ingredient_name(&rule.id),
+                    rule: rule.id.clone(),
+                    present: count >= *min,
+                });
                 if !self.doc.has_prose() {
                     return;
                 }
-                let count = self.accepted(&rule.filter, find).len();
                 if count < *min {
                     let message = rule
                         .message
@@ -260,46 +293,37 @@ impl<'d> Pass<'d> {
                     }
                 }
                 let Some((hit, sentence)) = first else { return };
-                if self.accepted(&rule.filter, require).is_empty() {
+                if require
+                    .iter()
+                    .any(|g| self.accepted(&rule.filter, g).is_empty())
+                {
                     out.push(self.at_hit(rule, hit, sentence));
                 }
             }
             Check::Metric {
-                measure,
-                max,
+                limits,
                 requirement,
             } => {
                 if !self.doc.has_prose() {
                     return;
                 }
-                let value = match measure {
-                    Measure::Words => self.word_count() as f64,
-                    Measure::RequirementSentences | Measure::RequirementRatio => {
-                        let (mut total, mut matching) = (0usize, 0usize);
-                        for i in 0..self.doc.blocks.len() {
-                            let text = &self.doc.blocks[i].text;
-                            let starts = self.sentence_starts(i).to_vec();
-                            for (k, &s) in starts.iter().enumerate() {
-                                let e = starts.get(k + 1).copied().unwrap_or(text.len());
-                                total += 1;
-                                matching += usize::from(requirement.is_match(&text[s..e]));
-                            }
-                        }
-                        if *measure == Measure::RequirementSentences {
-                            matching as f64
-                        } else if total == 0 {
-                            0.0
-                        } else {
-                            matching as f64 / total as f64
-                        }
+                let words = self.word_count();
+                for limit in limits {
+                    if words < limit.min_words {
+                        continue;
                     }
-                };
-                if value > *max {
-                    let message = rule
-                        .message
-                        .replace("{value}", &number(value))
-                        .replace("{max}", &number(*max));
-                    out.push(diagnostic(rule, message, self.anchor(), ""));
+                    let value = self.measure(limit.measure, requirement);
+                    if value > limit.max {
+                        let message = limit
+                            .message
+                            .as_deref()
+                            .unwrap_or(&rule.message)
+                            .replace("{value}", &shown(limit.measure, value))
+                            .replace("{max}", &shown(limit.measure, limit.max))
+                            .replace("{words}", &words.to_string());
+                        out.push(diagnostic(rule, message, self.anchor(), ""));
+                        return;
+                    }
                 }
             }
             Check::Table {
@@ -307,17 +331,32 @@ impl<'d> Pass<'d> {
                 has_column,
                 lacks_column,
             } => {
-                for table in &self.doc.tables {
+                // A table may be laid out either way round: its labels are the cells of
+                // its header row and of its first column.
+                let mut first_column: Vec<Vec<&str>> = vec![Vec::new(); self.doc.tables.len()];
+                for b in &self.doc.blocks {
+                    if let BlockKind::TableCell {
+                        table, column: 0, ..
+                    } = b.kind
+                    {
+                        first_column[table].push(b.text.as_str());
+                    }
+                }
+                for (t, table) in self.doc.tables.iter().enumerate() {
                     let cells: Vec<&str> = table
                         .header
                         .iter()
                         .map(|&(_, b)| self.doc.blocks[b].text.as_str())
+                        .chain(first_column[t].iter().copied())
                         .collect();
                     if !cells.iter().any(|c| header.is_match(c)) {
                         continue;
                     }
-                    let message = if let Some(re) = has_column {
-                        match cells.iter().find(|c| re.is_match(c)) {
+                    let message = if !has_column.is_empty() {
+                        let column = has_column
+                            .iter()
+                            .find_map(|re| cells.iter().find(|c| re.is_match(c)));
+                        match column {
                             Some(column) => rule.message.replace("{column}", &quote(column)),
                             None => continue,
                         }
@@ -338,6 +377,32 @@ impl<'d> Pass<'d> {
                     let row = self.doc.source[r.clone()].trim_end();
                     let span = self.span(r.start, r.start + row.len());
                     out.push(diagnostic(rule, message, span, row));
+                }
+            }
+        }
+    }
+
+    /// A measure of the whole document, for metric rules.
+    fn measure(&mut self, measure: Measure, requirement: &Regex) -> f64 {
+        match measure {
+            Measure::Words => self.word_count() as f64,
+            Measure::RequirementSentences | Measure::RequirementRatio => {
+                let (mut total, mut matching) = (0usize, 0usize);
+                for i in 0..self.doc.blocks.len() {
+                    let text = &self.doc.blocks[i].text;
+                    let starts = self.sentence_starts(i).to_vec();
+                    for (k, &s) in starts.iter().enumerate() {
+                        let e = starts.get(k + 1).copied().unwrap_or(text.len());
+                        total += 1;
+                        matching += usize::from(requirement.is_match(&text[s..e]));
+                    }
+                }
+                if measure == Measure::RequirementSentences {
+                    matching as f64
+                } else if total == 0 {
+                    0.0
+                } else {
+                    matching as f64 / total as f64
                 }
             }
         }
@@ -395,6 +460,14 @@ fn quote(text: &str) -> String {
         format!("{cut}...")
     } else {
         folded
+    }
+}
+
+/// A measured value as a message shows it: a ratio as a percentage.
+fn shown(measure: Measure, v: f64) -> String {
+    match measure {
+        Measure::RequirementRatio => format!("{:.0}%", v * 100.0),
+        _ => number(v),
     }
 }
 

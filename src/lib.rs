@@ -6,7 +6,8 @@
 //! 2. [`document`]: text -> a [`document::Document`], parsed once, with byte offsets;
 //! 3. [`engine`]: one pass applying every rule of a [`rules::RuleSet`] (loaded from
 //!    [`builtin`] packs and user files, configured by [`config`]);
-//! 4. [`diagnostic`]: the findings, with exact spans ([`line_index`]);
+//! 4. [`diagnostic`]: the findings, with exact spans ([`line_index`]), and
+//!    [`metrics`]: figures about each document (outcome focus);
 //! 5. [`report`]: findings -> human or JSON output.
 //!
 //! [`check`] joins the stages for the `check` command; [`cli`] parses arguments.
@@ -22,6 +23,7 @@ pub mod engine;
 pub mod error;
 pub mod files;
 pub mod line_index;
+pub mod metrics;
 pub mod report;
 pub mod rules;
 pub mod suppress;

@@ -60,6 +60,51 @@ struct RawGroup {
     unless: Vec<Spanned<String>>,
 }
 
+/// A conditional rule's `require`: one group, or a list of groups that must all match.
+#[derive(Debug)]
+enum OneOrMany {
+    One(RawGroup),
+    Many(Vec<RawGroup>),
+}
+
+// By hand rather than `#[serde(untagged)]`, which buffers the input and so loses the
+// spans that point errors at the right line.
+impl<'de> Deserialize<'de> for OneOrMany {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer};
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = OneOrMany;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a group such as { phrases = [...] }, or a list of groups")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<OneOrMany, A::Error> {
+                RawGroup::deserialize(MapAccessDeserializer::new(map)).map(OneOrMany::One)
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                seq: A,
+            ) -> Result<OneOrMany, A::Error> {
+                Vec::deserialize(SeqAccessDeserializer::new(seq)).map(OneOrMany::Many)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLimit {
+    measure: Measure,
+    max: Spanned<f64>,
+    #[serde(default)]
+    min_words: usize,
+    message: Option<String>,
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawColumn {
@@ -91,8 +136,9 @@ struct RawRule {
     min: Option<Spanned<usize>>,
     max: Option<Spanned<f64>>,
     measure: Option<Spanned<Measure>>,
+    limits: Option<Spanned<Vec<RawLimit>>>,
     when: Option<Spanned<Vec<RawGroup>>>,
-    require: Option<Spanned<RawGroup>>,
+    require: Option<Spanned<OneOrMany>>,
     has_column: Option<Spanned<Vec<Spanned<String>>>>,
     lacks_column: Option<Spanned<Vec<RawColumn>>>,
     example: Option<String>,
@@ -105,6 +151,39 @@ pub struct Group {
     /// Index into [`RuleSet::matchers`].
     pub matcher: usize,
     pub unless: Option<Regex>,
+}
+
+/// One limit of a metric rule: the document is reported when `measure` exceeds `max`.
+#[derive(Debug, Clone)]
+pub struct Limit {
+    pub measure: Measure,
+    pub max: f64,
+    /// Documents shorter than this are not measured (a three-sentence note is not a
+    /// rigid specification, whatever its share of `shall`).
+    pub min_words: usize,
+    /// The message for this limit, when it differs from the rule's.
+    pub message: Option<String>,
+}
+
+impl Measure {
+    /// The name used in rule and configuration files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Measure::Words => "words",
+            Measure::RequirementSentences => "requirement-sentences",
+            Measure::RequirementRatio => "requirement-ratio",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Measure> {
+        [
+            Measure::Words,
+            Measure::RequirementSentences,
+            Measure::RequirementRatio,
+        ]
+        .into_iter()
+        .find(|m| m.as_str() == name)
+    }
 }
 
 /// Where in a document a rule looks.
@@ -127,16 +206,19 @@ pub enum Check {
     },
     Conditional {
         when: Vec<Group>,
-        require: Group,
+        /// Every group must match somewhere, or the rule fires.
+        require: Vec<Group>,
     },
     Metric {
-        measure: Measure,
-        max: f64,
+        /// Checked in order; the first one exceeded is reported.
+        limits: Vec<Limit>,
         requirement: Regex,
     },
     Table {
         header: Regex,
-        has_column: Option<Regex>,
+        /// In order of preference: the message names a column matching the first
+        /// pattern that any header cell matches. Empty: no column is required.
+        has_column: Vec<Regex>,
         lacks_column: Vec<(String, Regex)>,
     },
 }
@@ -298,9 +380,7 @@ impl RuleSet {
 fn groups(check: &Check) -> Vec<&Group> {
     match check {
         Check::Pattern { find } | Check::Require { find, .. } => vec![find],
-        Check::Conditional { when, require } => {
-            when.iter().chain(std::iter::once(require)).collect()
-        }
+        Check::Conditional { when, require } => when.iter().chain(require).collect(),
         Check::Metric { .. } | Check::Table { .. } => vec![],
     }
 }
@@ -308,9 +388,7 @@ fn groups(check: &Check) -> Vec<&Group> {
 fn groups_mut(check: &mut Check) -> Vec<&mut Group> {
     match check {
         Check::Pattern { find } | Check::Require { find, .. } => vec![find],
-        Check::Conditional { when, require } => {
-            when.iter_mut().chain(std::iter::once(require)).collect()
-        }
+        Check::Conditional { when, require } => when.iter_mut().chain(require).collect(),
         Check::Metric { .. } | Check::Table { .. } => vec![],
     }
 }
@@ -359,7 +437,7 @@ impl Compiler {
         }
 
         // Fields a kind does not use are mistakes, not silently ignored.
-        let present: [(&str, Option<Range<usize>>); 12] = [
+        let present: [(&str, Option<Range<usize>>); 13] = [
             ("patterns", r.patterns.as_ref().map(Spanned::span)),
             ("phrases", r.phrases.as_ref().map(Spanned::span)),
             ("unless", r.unless.as_ref().map(Spanned::span)),
@@ -372,6 +450,7 @@ impl Compiler {
             ("min", r.min.as_ref().map(Spanned::span)),
             ("max", r.max.as_ref().map(Spanned::span)),
             ("measure", r.measure.as_ref().map(Spanned::span)),
+            ("limits", r.limits.as_ref().map(Spanned::span)),
             ("when", r.when.as_ref().map(Spanned::span)),
             ("require", r.require.as_ref().map(Spanned::span)),
             ("has_column", r.has_column.as_ref().map(Spanned::span)),
@@ -396,7 +475,7 @@ impl Compiler {
                 "min",
             ],
             Kind::Conditional => &["when", "require", "scope", "section", "exclude_section"],
-            Kind::Metric => &["measure", "max", "patterns", "phrases"],
+            Kind::Metric => &["measure", "max", "limits", "patterns", "phrases"],
             Kind::Table => &["patterns", "phrases", "has_column", "lacks_column"],
         };
         for (name, span) in present.iter().chain(std::iter::once(&lacks)) {
@@ -497,31 +576,76 @@ impl Compiler {
                         when.push(group);
                     }
                 }
-                match &r.require {
-                    None => {
-                        need("require", &mut errors);
-                        None
-                    }
-                    Some(req) => self
-                        .group(file, req.get_ref(), case_insensitive, &mut errors)
-                        .map(|require| Check::Conditional { when, require }),
+                let required: Vec<&RawGroup> = match r.require.as_ref().map(Spanned::get_ref) {
+                    None => Vec::new(),
+                    Some(OneOrMany::One(g)) => vec![g],
+                    Some(OneOrMany::Many(list)) => list.iter().collect(),
+                };
+                if required.is_empty() {
+                    need("require", &mut errors);
                 }
+                let mut require = Vec::new();
+                for g in required {
+                    if let Some(group) = self.group(file, g, case_insensitive, &mut errors) {
+                        require.push(group);
+                    }
+                }
+                (!require.is_empty()).then_some(Check::Conditional { when, require })
             }
             Kind::Metric => {
-                let measure = r.measure.as_ref().map(|m| *m.get_ref());
-                let max = r.max.as_ref().map(|m| *m.get_ref());
-                if measure.is_none() {
-                    need("measure", &mut errors);
-                }
-                if max.is_none() {
-                    need("max", &mut errors);
-                }
-                if let Some(m) = &r.max {
-                    if !(m.get_ref().is_finite() && *m.get_ref() >= 0.0) {
+                let usable = |m: &Spanned<f64>, errors: &mut LoadErrors| {
+                    let ok = m.get_ref().is_finite() && *m.get_ref() >= 0.0;
+                    if !ok {
                         errors.push(
                             err("`max` must be a number of 0 or more".into())
                                 .at(m.span(), "not a usable limit"),
                         );
+                    }
+                    ok
+                };
+                let mut limits = Vec::new();
+                match (&r.measure, &r.max, &r.limits) {
+                    (_, _, Some(list)) if r.measure.is_some() || r.max.is_some() => {
+                        errors.push(
+                            err("give either `measure` and `max`, or `limits`, not both".into())
+                                .at(list.span(), "limits given here too"),
+                        );
+                    }
+                    (_, _, Some(list)) => {
+                        if list.get_ref().is_empty() {
+                            errors.push(
+                                err("`limits` is empty, so this rule could never fire".into())
+                                    .at(list.span(), "empty"),
+                            );
+                        }
+                        for l in list.get_ref() {
+                            if usable(&l.max, &mut errors) {
+                                limits.push(Limit {
+                                    measure: l.measure,
+                                    max: *l.max.get_ref(),
+                                    min_words: l.min_words,
+                                    message: l.message.clone(),
+                                });
+                            }
+                        }
+                    }
+                    (measure, max, None) => {
+                        if measure.is_none() {
+                            need("measure", &mut errors);
+                        }
+                        if max.is_none() {
+                            need("max", &mut errors);
+                        }
+                        if let (Some(measure), Some(max)) = (measure, max) {
+                            if usable(max, &mut errors) {
+                                limits.push(Limit {
+                                    measure: *measure.get_ref(),
+                                    max: *max.get_ref(),
+                                    min_words: 0,
+                                    message: None,
+                                });
+                            }
+                        }
                     }
                 }
                 let requirement = if patterns.is_empty() && phrases.is_empty() {
@@ -529,10 +653,9 @@ impl Compiler {
                 } else {
                     pattern(patterns, phrases, &mut errors)
                 };
-                match (measure, max, requirement) {
-                    (Some(measure), Some(max), Some(requirement)) => Some(Check::Metric {
-                        measure,
-                        max,
+                match requirement {
+                    Some(requirement) if !limits.is_empty() => Some(Check::Metric {
+                        limits,
                         requirement,
                     }),
                     _ => None,
@@ -546,12 +669,19 @@ impl Compiler {
                     );
                 }
                 let header = pattern(patterns, phrases, &mut errors);
-                let has_column = match &r.has_column {
-                    Some(list) => compile_alternation(file, list.get_ref(), &[], case_insensitive)
-                        .map_err(|e| errors.push(e))
-                        .ok(),
-                    None => None,
-                };
+                let mut has_column = Vec::new();
+                for p in r
+                    .has_column
+                    .as_ref()
+                    .map(|l| l.get_ref().as_slice())
+                    .unwrap_or(&[])
+                {
+                    if let Ok(re) =
+                        single_regex(file, p, case_insensitive).map_err(|e| errors.push(e))
+                    {
+                        has_column.push(re);
+                    }
+                }
                 let mut lacks_column = Vec::new();
                 for c in r
                     .lacks_column

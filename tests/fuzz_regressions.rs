@@ -49,6 +49,7 @@ fn document_inputs_lint_with_exact_spans() {
             Finish {
                 human: Some(&human),
                 baseline: None,
+                stats: true,
             },
         );
         let diags = report

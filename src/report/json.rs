@@ -5,6 +5,8 @@
 //! {"version": 1, "tool": {"name": "tenderlint", "version": "0.1.0"},
 //!  "diagnostics": [{"path", "rule", "severity", "message", "help", "fingerprint",
 //!                   "span": {"offset", "length", "start": {"line", "column"}, "end": {...}}}],
+//!  "files": [{"path", "metrics": {"performance_clauses", "outcome_measures",
+//!             "ingredients": [{"name", "rule", "present"}], "outcome_focus"}}],
 //!  "file_errors": [{"path", "message", "help"}],
 //!  "summary": {"files", "errors", "warnings", "infos", "file_errors", "baselined"}}
 //! ```
@@ -13,6 +15,7 @@
 use super::{Outcome, Summary};
 use crate::diagnostic::{Diagnostic, Severity, Span};
 use crate::files::FileError;
+use crate::metrics::Metrics;
 use serde::Serialize;
 
 pub const VERSION: u32 = 1;
@@ -44,6 +47,13 @@ impl<'a> JsonDiagnostic<'a> {
     }
 }
 
+/// A document that was checked, with its figures.
+#[derive(Serialize)]
+struct JsonFile<'a> {
+    path: &'a str,
+    metrics: &'a Metrics,
+}
+
 #[derive(Serialize)]
 struct Tool {
     name: &'static str,
@@ -55,6 +65,7 @@ struct Report<'a> {
     version: u32,
     tool: Tool,
     diagnostics: Vec<JsonDiagnostic<'a>>,
+    files: Vec<JsonFile<'a>>,
     file_errors: Vec<&'a FileError>,
     summary: Summary,
 }
@@ -75,6 +86,16 @@ fn report<'a>(o: &'a Outcome) -> Report<'a> {
         diagnostics: o
             .diagnostics()
             .map(|(p, d)| JsonDiagnostic::new(p, d))
+            .collect(),
+        files: o
+            .reports
+            .iter()
+            .filter_map(|r| {
+                r.metrics.as_ref().map(|metrics| JsonFile {
+                    path: &r.path,
+                    metrics,
+                })
+            })
             .collect(),
         file_errors: o.file_errors().collect(),
         summary: o.summary,

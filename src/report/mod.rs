@@ -37,6 +37,8 @@ pub struct FileReport {
     pub baselined: usize,
     /// Baseline entries for this file that matched no finding: fixed since.
     pub fixed: Vec<crate::baseline::Entry>,
+    /// Figures about the document (None when it could not be read).
+    pub metrics: Option<crate::metrics::Metrics>,
 }
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq, serde::Serialize)]
