@@ -31,6 +31,7 @@ fuzz_target!(|data: &[u8]| {
         Finish {
             human: Some(&human),
             baseline: None,
+            stats: true,
         },
     );
     let Ok(diags) = report.result else {
