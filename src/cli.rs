@@ -191,11 +191,21 @@ fn load_linter_from(args: &RuleArgs, start: &Path) -> Result<(Linter, Option<Con
                 .transpose()?
         }
     };
+    let linter = build_linter(config.as_ref(), &args.rule_files)?;
+    Ok((linter, config))
+}
+
+/// Built-in rules, then the configuration's `extend` files, then `rule_files`, with the
+/// configuration applied.
+pub(crate) fn build_linter(
+    config: Option<&Config>,
+    rule_files: &[PathBuf],
+) -> Result<Linter, LoadErrors> {
     let mut files = builtin::files();
-    if let Some(c) = &config {
+    if let Some(c) = config {
         files.extend(c.extend_files()?);
     }
-    for path in &args.rule_files {
+    for path in rule_files {
         let text = std::fs::read_to_string(path).map_err(|e| {
             crate::error::SourceError::new(
                 &TomlFile::new(path.display().to_string(), ""),
@@ -207,10 +217,10 @@ fn load_linter_from(args: &RuleArgs, start: &Path) -> Result<(Linter, Option<Con
     }
     // The linter records every rule id before the configuration turns any off.
     let mut linter = Linter::new(RuleSet::load(&files)?);
-    if let Some(c) = &config {
+    if let Some(c) = config {
         linter.unused_suppression = c.apply(&mut linter.rules)?;
     }
-    Ok((linter, config))
+    Ok(linter)
 }
 
 fn check(args: CheckArgs) -> u8 {
