@@ -9,7 +9,8 @@
 //! 4. [`diagnostic`]: the findings, with exact spans ([`line_index`]);
 //! 5. [`report`]: findings -> human or JSON output.
 //!
-//! [`check`] joins the stages for the `check` command; [`cli`] parses arguments.
+//! [`check`] joins the stages for the `check` command; [`cli`] parses arguments;
+//! [`lsp`] runs the same stages on editor buffers as a language server.
 
 pub mod baseline;
 pub mod builtin;
@@ -22,6 +23,7 @@ pub mod engine;
 pub mod error;
 pub mod files;
 pub mod line_index;
+pub mod lsp;
 pub mod report;
 pub mod rules;
 pub mod suppress;

@@ -1,0 +1,3 @@
+//! `tenderlint lsp`: a language server over standard input and output.
+
+pub mod text;
