@@ -50,6 +50,16 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Run the language server (LSP over standard input and output): editors show
+    /// findings as you type, with explanations on hover and quick fixes.
+    Lsp {
+        /// Accepted for editor clients that pass it; standard input and output is the
+        /// only transport.
+        #[arg(long, hide = true)]
+        stdio: bool,
+        #[command(flatten)]
+        rules: RuleArgs,
+    },
     /// Explain one rule: why it matters, an example it flags, and a better wording.
     Explain {
         /// The rule id, for example `service-credits`.
@@ -115,6 +125,15 @@ pub fn run() -> ExitCode {
         Command::Rules { patterns, rules } => list_rules(rules, patterns),
         Command::Explain { id, rules } => explain(&id, rules),
         Command::Init { path, force } => init(&path, force),
+        Command::Lsp { stdio: _, rules } => crate::lsp::run(crate::lsp::Options {
+            config: rules.config.as_deref().map(files::absolute),
+            no_config: rules.no_config,
+            rule_files: rules
+                .rule_files
+                .iter()
+                .map(|p| files::absolute(p))
+                .collect(),
+        }),
     };
     ExitCode::from(code)
 }
@@ -196,7 +215,7 @@ fn load_linter_from(args: &RuleArgs, start: &Path) -> Result<(Linter, Option<Con
 }
 
 /// Built-in rules, then the configuration's `extend` files, then `rule_files`, with the
-/// configuration applied.
+/// configuration applied. Shared with the language server, which loads one per config.
 pub(crate) fn build_linter(
     config: Option<&Config>,
     rule_files: &[PathBuf],
