@@ -90,11 +90,22 @@ struct Shared {
     enc: Encoding,
 }
 
+/// The findings of one version of a buffer, from the worker or from a request that
+/// could not wait for it; whichever lints a version first saves the other the work.
 #[derive(Clone)]
 struct Published {
+    /// Which opening of the buffer (a closed and reopened buffer restarts its versions).
+    opened: u64,
     version: i32,
+    /// The [`Linters`] generation it was linted in: a reload makes it stale.
     generation: u64,
     outcome: Outcome,
+}
+
+impl Published {
+    fn is_for(&self, opened: u64, version: i32, generation: u64) -> bool {
+        (self.opened, self.version, self.generation) == (opened, version, generation)
+    }
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -104,11 +115,13 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 struct Buffer {
     text: String,
     version: i32,
+    opened: u64,
 }
 
 enum Job {
     Lint {
         uri: Uri,
+        opened: u64,
         version: i32,
         text: Arc<str>,
     },
@@ -122,6 +135,8 @@ struct Server {
     jobs: mpsc::Sender<Job>,
     shutdown: bool,
     watch: bool,
+    /// Buffers opened so far.
+    opened: u64,
 }
 
 fn serve(connection: &Connection, options: Options) -> Result<u8, String> {
@@ -184,6 +199,7 @@ fn serve(connection: &Connection, options: Options) -> Result<u8, String> {
         jobs,
         shutdown: false,
         watch,
+        opened: 0,
     };
 
     let mut code = 1;
@@ -341,11 +357,13 @@ impl Server {
                 N::DidOpenTextDocument::METHOD => {
                     let p: DidOpenTextDocumentParams = serde_json::from_value(n.params)?;
                     let doc = p.text_document;
+                    self.opened += 1;
                     self.buffers.insert(
                         doc.uri.clone(),
                         Buffer {
                             text: doc.text,
                             version: doc.version,
+                            opened: self.opened,
                         },
                     );
                     self.schedule(&doc.uri);
@@ -369,6 +387,7 @@ impl Server {
                 N::DidCloseTextDocument::METHOD => {
                     let p: DidCloseTextDocumentParams = serde_json::from_value(n.params)?;
                     self.buffers.remove(&p.text_document.uri);
+                    lock(&self.shared.results).remove(&p.text_document.uri);
                     let _ = self.jobs.send(Job::Close(p.text_document.uri));
                 }
                 N::DidSaveTextDocument::METHOD => {
@@ -432,6 +451,7 @@ impl Server {
         if let Some(b) = self.buffers.get(uri) {
             let _ = self.jobs.send(Job::Lint {
                 uri: uri.clone(),
+                opened: b.opened,
                 version: b.version,
                 text: Arc::from(b.text.as_str()),
             });
@@ -456,15 +476,33 @@ impl Server {
     fn current(&self, uri: &Uri) -> Option<(&Buffer, Outcome)> {
         let buffer = self.buffers.get(uri)?;
         let generation = lock(&self.shared.linters).generation;
+        let (opened, version) = (buffer.opened, buffer.version);
         let cached = lock(&self.shared.results)
             .get(uri)
-            .filter(|p| p.version == buffer.version && p.generation == generation)
+            .filter(|p| p.is_for(opened, version, generation))
             .map(|p| p.outcome.clone());
-        let outcome = cached.unwrap_or_else(|| {
-            let path = lint::uri_to_path(uri);
-            let s = &self.shared;
-            lint::lint(&s.linters, path.as_deref(), &s.root, &buffer.text, s.enc)
-        });
+        if let Some(outcome) = cached {
+            return Some((buffer, outcome));
+        }
+        let path = lint::uri_to_path(uri);
+        let s = &self.shared;
+        let outcome = lint::lint(&s.linters, path.as_deref(), &s.root, &buffer.text, s.enc);
+        // Saved for the worker, which then publishes it without linting again.
+        let mut results = lock(&s.results);
+        if results
+            .get(uri)
+            .is_none_or(|p| (p.opened, p.version) <= (opened, version))
+        {
+            results.insert(
+                uri.clone(),
+                Published {
+                    opened,
+                    version,
+                    generation,
+                    outcome: outcome.clone(),
+                },
+            );
+        }
         Some((buffer, outcome))
     }
 
@@ -607,11 +645,17 @@ fn explain(ready: Option<&Ready>, l: &Located) -> String {
 
 /// The worker: debounces jobs, lints, publishes.
 fn work(queue: &mpsc::Receiver<Job>, sender: &Sender<Message>, shared: &Shared) {
-    // The newest text of each buffer waiting to be linted.
-    let mut pending: HashMap<Uri, (i32, Arc<str>)> = HashMap::new();
-    let take = |job: Job, pending: &mut HashMap<Uri, (i32, Arc<str>)>| match job {
-        Job::Lint { uri, version, text } => {
-            pending.insert(uri, (version, text));
+    // The newest text of each buffer waiting to be linted: (opened, version, text).
+    type Pending = HashMap<Uri, (u64, i32, Arc<str>)>;
+    let mut pending: Pending = HashMap::new();
+    let take = |job: Job, pending: &mut Pending| match job {
+        Job::Lint {
+            uri,
+            opened,
+            version,
+            text,
+        } => {
+            pending.insert(uri, (opened, version, text));
         }
         Job::Close(uri) => {
             pending.remove(&uri);
@@ -644,19 +688,21 @@ fn work(queue: &mpsc::Receiver<Job>, sender: &Sender<Message>, shared: &Shared) 
             }
         }
         while let Some(uri) = pending.keys().next().cloned() {
-            let Some((version, text)) = pending.remove(&uri) else {
+            let Some((opened, version, text)) = pending.remove(&uri) else {
                 continue;
             };
             let generation = lock(&shared.linters).generation;
+            // Linted already, to answer a request about this version.
+            let done = lock(&shared.results)
+                .get(&uri)
+                .filter(|p| p.is_for(opened, version, generation))
+                .map(|p| p.outcome.clone());
             let path = lint::uri_to_path(&uri);
             let linted = catch_unwind(AssertUnwindSafe(|| {
-                lint::lint(
-                    &shared.linters,
-                    path.as_deref(),
-                    &shared.root,
-                    &text,
-                    shared.enc,
-                )
+                done.unwrap_or_else(|| {
+                    let s = shared;
+                    lint::lint(&s.linters, path.as_deref(), &s.root, &text, s.enc)
+                })
             }));
             let Ok(outcome) = linted else {
                 eprintln!("tenderlint lsp: failed while linting {}", uri.as_str());
@@ -680,14 +726,20 @@ fn work(queue: &mpsc::Receiver<Job>, sender: &Sender<Message>, shared: &Shared) 
                 _ => clear_reported(sender, &mut lock(&shared.linters)),
             }
             let diagnostics = outcome.diagnostics();
-            lock(&shared.results).insert(
-                uri.clone(),
-                Published {
+            let mut results = lock(&shared.results);
+            if results
+                .get(&uri)
+                .is_none_or(|p| (p.opened, p.version) <= (opened, version))
+            {
+                let published = Published {
+                    opened,
                     version,
                     generation,
                     outcome,
-                },
-            );
+                };
+                results.insert(uri.clone(), published);
+            }
+            drop(results);
             publish(sender, uri, diagnostics, Some(version));
         }
     }
