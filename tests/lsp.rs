@@ -575,3 +575,34 @@ fn bad_requests_and_a_broken_configuration_do_not_stop_the_server() {
     c.notify("exit", Value::Null);
     assert_eq!(c.wait_exit(), 1, "stderr:\n{}", c.stderr());
 }
+
+#[test]
+fn input_that_is_not_lsp_ends_the_server_with_a_reason_not_a_hang() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let mut c = Client::start(dir.path(), &["--no-config"]);
+    initialize(&mut c, dir.path(), json!({}));
+    let stdin = c.stdin.as_mut().unwrap_or_else(|| panic!("stdin closed"));
+    stdin
+        .write_all(b"Content-Length: 5\r\n\r\n{oops")
+        .and_then(|()| stdin.flush())
+        .unwrap_or_else(|e| panic!("{e}"));
+    // The pipe stays open: the server must stop by itself.
+    let deadline = Instant::now() + WAIT;
+    let code = loop {
+        match c.child.try_wait() {
+            Ok(Some(status)) => break status.code().unwrap_or(-1),
+            Ok(None) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(20)),
+            other => panic!("the server did not stop: {other:?}"),
+        }
+    };
+    assert_eq!(code, 1);
+    let deadline = Instant::now() + WAIT;
+    while !c.stderr().contains("malformed") && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(
+        c.stderr().contains("malformed LSP payload"),
+        "{}",
+        c.stderr()
+    );
+}

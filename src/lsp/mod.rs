@@ -65,14 +65,17 @@ pub fn run(options: Options) -> u8 {
     let (connection, io_threads) = Connection::stdio();
     let (code, finished) = match serve(&connection, options) {
         Ok(code) => (code, true),
-        Err(e) => {
+        // The reader thread has stopped, and says why when joined.
+        Err(Stopped::Disconnected) => (1, true),
+        Err(Stopped::Failed(e)) => {
             eprintln!("tenderlint lsp: {e}");
             (1, false)
         }
     };
     drop(connection);
-    // The reader thread stops at `exit` or at the end of input; after a protocol error
-    // it may still be waiting for input, and the process ends without it.
+    // The reader thread stops at `exit`, at the end of input or at input that is not
+    // LSP (which it reports); after another protocol error it may still be waiting for
+    // input, and the process ends without it.
     if finished {
         if let Err(e) = io_threads.join() {
             eprintln!("tenderlint lsp: {e}");
@@ -139,8 +142,21 @@ struct Server {
     opened: u64,
 }
 
-fn serve(connection: &Connection, options: Options) -> Result<u8, String> {
-    let (id, params) = connection.initialize_start().map_err(|e| e.to_string())?;
+/// Why the server stopped before `exit`.
+enum Stopped {
+    /// Input ended, or was not LSP.
+    Disconnected,
+    Failed(String),
+}
+
+fn serve(connection: &Connection, options: Options) -> Result<u8, Stopped> {
+    let (id, params) = connection.initialize_start().map_err(|e| {
+        if e.channel_is_disconnected() {
+            Stopped::Disconnected
+        } else {
+            Stopped::Failed(e.to_string())
+        }
+    })?;
     let params: InitializeParams = serde_json::from_value(params).unwrap_or_else(|e| {
         eprintln!("tenderlint lsp: initialize parameters not understood ({e}); using defaults");
         InitializeParams::default()
@@ -190,7 +206,7 @@ fn serve(connection: &Connection, options: Options) -> Result<u8, String> {
         std::thread::Builder::new()
             .name("tenderlint-lint".into())
             .spawn(move || work(&queue, &sender, &shared))
-            .map_err(|e| format!("cannot start the lint thread: {e}"))?
+            .map_err(|e| Stopped::Failed(format!("cannot start the lint thread: {e}")))?
     };
     let mut server = Server {
         sender: connection.sender.clone(),
