@@ -491,6 +491,10 @@ fn bad_requests_and_a_broken_configuration_do_not_stop_the_server() {
     );
     assert_eq!(r["result"], json!([]), "{r}");
     c.notify("textDocument/didChange", json!("garbage"));
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": "file:///not/open.md", "version": 2}, "contentChanges": [{"text": "x"}]}),
+    );
     c.notify("no/such/notification", json!({}));
 
     // The configuration names no rule: the editor is told, the configuration file and
