@@ -50,6 +50,16 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Run the language server (LSP over standard input and output): editors show
+    /// findings as you type, with explanations on hover and quick fixes.
+    Lsp {
+        /// Accepted for editor clients that pass it; standard input and output is the
+        /// only transport.
+        #[arg(long, hide = true)]
+        stdio: bool,
+        #[command(flatten)]
+        rules: RuleArgs,
+    },
     /// Explain one rule: why it matters, an example it flags, and a better wording.
     Explain {
         /// The rule id, for example `service-credits`.
@@ -120,6 +130,15 @@ pub fn run() -> ExitCode {
         Command::Rules { patterns, rules } => list_rules(rules, patterns),
         Command::Explain { id, rules } => explain(&id, rules),
         Command::Init { path, force } => init(&path, force),
+        Command::Lsp { stdio: _, rules } => crate::lsp::run(crate::lsp::Options {
+            config: rules.config.as_deref().map(files::absolute),
+            no_config: rules.no_config,
+            rule_files: rules
+                .rule_files
+                .iter()
+                .map(|p| files::absolute(p))
+                .collect(),
+        }),
     };
     ExitCode::from(code)
 }
@@ -196,11 +215,21 @@ fn load_linter_from(args: &RuleArgs, start: &Path) -> Result<(Linter, Option<Con
                 .transpose()?
         }
     };
+    let linter = build_linter(config.as_ref(), &args.rule_files)?;
+    Ok((linter, config))
+}
+
+/// Built-in rules, then the configuration's `extend` files, then `rule_files`, with the
+/// configuration applied. Shared with the language server, which loads one per config.
+pub(crate) fn build_linter(
+    config: Option<&Config>,
+    rule_files: &[PathBuf],
+) -> Result<Linter, LoadErrors> {
     let mut files = builtin::files();
-    if let Some(c) = &config {
+    if let Some(c) = config {
         files.extend(c.extend_files()?);
     }
-    for path in &args.rule_files {
+    for path in rule_files {
         let text = std::fs::read_to_string(path).map_err(|e| {
             crate::error::SourceError::new(
                 &TomlFile::new(path.display().to_string(), ""),
@@ -212,10 +241,10 @@ fn load_linter_from(args: &RuleArgs, start: &Path) -> Result<(Linter, Option<Con
     }
     // The linter records every rule id before the configuration turns any off.
     let mut linter = Linter::new(RuleSet::load(&files)?);
-    if let Some(c) = &config {
+    if let Some(c) = config {
         linter.unused_suppression = c.apply(&mut linter.rules)?;
     }
-    Ok((linter, config))
+    Ok(linter)
 }
 
 fn check(args: CheckArgs) -> u8 {

@@ -10,7 +10,8 @@
 //!    [`metrics`]: figures about each document (outcome focus);
 //! 5. [`report`]: findings -> human or JSON output.
 //!
-//! [`check`] joins the stages for the `check` command; [`cli`] parses arguments.
+//! [`check`] joins the stages for the `check` command; [`cli`] parses arguments;
+//! [`lsp`] runs the same stages on editor buffers as a language server.
 
 pub mod baseline;
 pub mod builtin;
@@ -23,6 +24,7 @@ pub mod engine;
 pub mod error;
 pub mod files;
 pub mod line_index;
+pub mod lsp;
 pub mod metrics;
 pub mod report;
 pub mod rules;

@@ -1,0 +1,478 @@
+//! Linting a buffer as the language server does: with the configuration that applies to
+//! the buffer's path (cached per configuration file), and with findings turned into LSP
+//! diagnostics whose ranges count the client's units.
+
+use super::text::{self, Encoding};
+use crate::config::Config;
+use crate::diagnostic::{Diagnostic as Finding, Severity};
+use crate::document::Document;
+use crate::engine::Linter;
+use crate::error::SourceError;
+use crate::files;
+use crate::line_index::LineIndex;
+use globset::GlobSet;
+use lsp_types::{Diagnostic, DiagnosticSeverity, NumberOrString, Position, Range, Uri};
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::sync::Arc;
+
+/// What `tenderlint lsp` was started with: the same choices as `check`.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// One configuration file for every document, instead of the one found.
+    pub config: Option<PathBuf>,
+    /// Built-in rules at their default severities, whatever configuration exists.
+    pub no_config: bool,
+    /// More rule files, for every document.
+    pub rule_files: Vec<PathBuf>,
+}
+
+/// A linter and the exclusions of the configuration it was built from.
+#[derive(Debug)]
+pub struct Ready {
+    pub linter: Linter,
+    /// The `exclude` globs and the folder they are relative to.
+    excludes: Option<(GlobSet, PathBuf)>,
+}
+
+impl Ready {
+    pub fn new(linter: Linter) -> Self {
+        Ready {
+            linter,
+            excludes: None,
+        }
+    }
+}
+
+/// A configuration (or rule file) that could not be loaded.
+#[derive(Debug)]
+pub struct Problem {
+    pub errors: Vec<SourceError>,
+    /// The cache generation it was found in, to tell a current problem from a stale one.
+    pub generation: u64,
+}
+
+impl Problem {
+    /// One line per error: the file, the line and column when known, the message.
+    pub fn summary(&self) -> String {
+        let mut out = Vec::new();
+        for e in &self.errors {
+            let name = e.src.name();
+            let at = e.span.as_ref().map(|s| {
+                let src: &str = e.src.inner();
+                let p = LineIndex::new(src).position(src, s.start);
+                format!(":{}:{}", p.line, p.column)
+            });
+            let mut line = format!("{name}{}: {}", at.unwrap_or_default(), e.message);
+            if let Some(h) = &e.help {
+                line.push_str(&format!(" ({h})"));
+            }
+            out.push(line);
+        }
+        out.join("\n")
+    }
+}
+
+#[derive(Debug, Clone)]
+pub enum Loaded {
+    Ready(Arc<Ready>),
+    Failed(Arc<Problem>),
+}
+
+/// Linters by configuration file (None: no configuration), built on first use and
+/// dropped together when a configuration changes.
+///
+/// Besides the client's notice of a change, each use compares the configuration file's
+/// size and modification time with those it was loaded with, so that an edit is picked
+/// up at the next lint even in an editor that does not watch files for its servers.
+/// A configuration file that appears or disappears changes which file is found, so it
+/// is picked up too.
+#[derive(Debug, Default)]
+pub struct Linters {
+    options: Options,
+    pub generation: u64,
+    cache: HashMap<Option<PathBuf>, (Stamp, Loaded)>,
+    /// Configuration files on which errors were published, to clear them on reload.
+    pub reported: HashSet<Uri>,
+    /// Configuration files whose errors are to be cleared: they were reloaded.
+    pub to_clear: Vec<Uri>,
+    /// Problems already shown to the user in a message, so each is shown once.
+    pub shown: HashSet<String>,
+}
+
+impl Linters {
+    pub fn new(options: Options) -> Self {
+        Linters {
+            options,
+            ..Linters::default()
+        }
+    }
+
+    /// Forgets every linter: the next lint loads the configuration again.
+    pub fn reload(&mut self) {
+        self.cache.clear();
+        self.shown.clear();
+        self.generation += 1;
+        self.to_clear.extend(self.reported.drain());
+    }
+
+    /// The linter for a document in folder `dir`.
+    pub fn for_folder(&mut self, dir: &Path) -> Loaded {
+        let key = match (&self.options.config, self.options.no_config) {
+            (Some(path), _) => Some(path.clone()),
+            (None, true) => None,
+            (None, false) => Config::discover(&files::absolute(dir)),
+        };
+        let stamp = Stamp::of(key.as_deref(), &self.options.rule_files);
+        match self.cache.get(&key) {
+            Some((was, found)) if *was == stamp => return found.clone(),
+            // Edited on disk since it was loaded: every linter may depend on it.
+            Some(_) => self.reload(),
+            None => {}
+        }
+        let loaded = match build(key.as_deref(), &self.options.rule_files) {
+            Ok(ready) => Loaded::Ready(Arc::new(ready)),
+            Err(errors) => Loaded::Failed(Arc::new(Problem {
+                errors,
+                generation: self.generation,
+            })),
+        };
+        self.cache.insert(key, (stamp, loaded.clone()));
+        loaded
+    }
+}
+
+/// Size and modification time of the configuration and rule files a linter was built
+/// from (None for a file that cannot be read).
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Stamp(Vec<Option<(u64, std::time::SystemTime)>>);
+
+impl Stamp {
+    fn of(config: Option<&Path>, rule_files: &[PathBuf]) -> Stamp {
+        let files = config
+            .into_iter()
+            .chain(rule_files.iter().map(PathBuf::as_path));
+        Stamp(
+            files
+                .map(|p| {
+                    let m = std::fs::metadata(p).ok()?;
+                    Some((m.len(), m.modified().ok()?))
+                })
+                .collect(),
+        )
+    }
+}
+
+fn build(config: Option<&Path>, rule_files: &[PathBuf]) -> Result<Ready, Vec<SourceError>> {
+    let config = config.map(Config::load).transpose().map_err(|e| e.0)?;
+    let linter = crate::cli::build_linter(config.as_ref(), rule_files).map_err(|e| e.0)?;
+    let excludes = match &config {
+        Some(c) => Some((c.excludes().map_err(|e| e.0)?, files::absolute(&c.dir))),
+        None => None,
+    };
+    Ok(Ready { linter, excludes })
+}
+
+/// One finding with its range in the client's units.
+#[derive(Debug, Clone)]
+pub struct Located {
+    pub finding: Finding,
+    pub range: Range,
+}
+
+/// The result of linting one buffer.
+#[derive(Debug, Clone)]
+pub enum Outcome {
+    Findings {
+        ready: Arc<Ready>,
+        found: Arc<Vec<Located>>,
+    },
+    /// The configuration excludes this file: no findings.
+    Excluded,
+    Failed(Arc<Problem>),
+}
+
+impl Outcome {
+    /// The findings, for hover and code actions (none when excluded or failed).
+    pub fn located(&self) -> (&[Located], Option<&Arc<Ready>>) {
+        match self {
+            Outcome::Findings { ready, found } => (found, Some(ready)),
+            _ => (&[], None),
+        }
+    }
+
+    pub fn diagnostics(&self) -> Vec<Diagnostic> {
+        match self {
+            Outcome::Findings { found, .. } => found.iter().map(to_lsp).collect(),
+            Outcome::Excluded => Vec::new(),
+            Outcome::Failed(p) => vec![Diagnostic {
+                range: Range::default(),
+                severity: Some(DiagnosticSeverity::ERROR),
+                code: Some(NumberOrString::String("config".into())),
+                source: Some("tenderlint".into()),
+                message: format!(
+                    "tenderlint cannot check this file: its configuration has errors.\n{}",
+                    p.summary()
+                ),
+                ..Diagnostic::default()
+            }],
+        }
+    }
+}
+
+/// Lints `text`, the buffer of the file at `path` (None for an unsaved buffer, which
+/// takes the configuration of `root`).
+pub fn lint(
+    linters: &std::sync::Mutex<Linters>,
+    path: Option<&Path>,
+    root: &Path,
+    text: &str,
+    enc: Encoding,
+) -> Outcome {
+    let dir = path.and_then(Path::parent).unwrap_or(root);
+    // Loading may compile rules; the lock is held so each configuration loads once.
+    let loaded = match linters.lock() {
+        Ok(mut l) => l.for_folder(dir),
+        Err(poisoned) => poisoned.into_inner().for_folder(dir),
+    };
+    let ready = match loaded {
+        Loaded::Failed(p) => return Outcome::Failed(p),
+        Loaded::Ready(r) => r,
+    };
+    if let (Some(path), Some((globs, root))) = (path, &ready.excludes) {
+        if files::is_excluded(path, globs, root) {
+            return Outcome::Excluded;
+        }
+    }
+    let found = Arc::new(locate(&ready.linter, text, enc));
+    Outcome::Findings { ready, found }
+}
+
+/// Parses and lints `text`, and gives every finding its range in `enc` units.
+pub fn locate(linter: &Linter, text: &str, enc: Encoding) -> Vec<Located> {
+    let doc = Document::parse(text);
+    let findings = linter.lint(&doc);
+    let offsets: Vec<usize> = findings
+        .iter()
+        .flat_map(|d| [d.span.offset, d.span.offset + d.span.length])
+        .collect();
+    let positions = text::positions(text, &doc.lines, &offsets, enc);
+    findings
+        .into_iter()
+        .zip(positions.chunks_exact(2))
+        .map(|(finding, p)| Located {
+            finding,
+            range: Range::new(p[0], p[1]),
+        })
+        .collect()
+}
+
+/// Everything the language server does to re-lint a buffer and send the result, short
+/// of writing it: parse, lint, positions in `enc` units, LSP diagnostics, JSON.
+pub fn relint_to_json(
+    linter: &Linter,
+    uri: &Uri,
+    text: &str,
+    version: i32,
+    enc: Encoding,
+) -> String {
+    let diagnostics = locate(linter, text, enc).iter().map(to_lsp).collect();
+    let params = lsp_types::PublishDiagnosticsParams {
+        uri: uri.clone(),
+        diagnostics,
+        version: Some(version),
+    };
+    serde_json::to_string(&params).unwrap_or_default()
+}
+
+pub fn severity(s: Severity) -> DiagnosticSeverity {
+    match s {
+        Severity::Error => DiagnosticSeverity::ERROR,
+        Severity::Warning => DiagnosticSeverity::WARNING,
+        Severity::Info => DiagnosticSeverity::INFORMATION,
+    }
+}
+
+pub fn to_lsp(l: &Located) -> Diagnostic {
+    let d = &l.finding;
+    let message = if d.help.is_empty() {
+        d.message.clone()
+    } else {
+        format!("{}\n{}", d.message, d.help)
+    };
+    Diagnostic {
+        range: l.range,
+        severity: Some(severity(d.severity)),
+        code: Some(NumberOrString::String(d.rule.to_string())),
+        source: Some("tenderlint".into()),
+        message,
+        ..Diagnostic::default()
+    }
+}
+
+/// Diagnostics on the configuration and rule files themselves, by file.
+pub fn problem_diagnostics(p: &Problem) -> HashMap<Uri, Vec<Diagnostic>> {
+    let mut out: HashMap<Uri, Vec<Diagnostic>> = HashMap::new();
+    for e in &p.errors {
+        let Some(uri) = path_to_uri(Path::new(e.src.name())) else {
+            continue;
+        };
+        let range = match &e.span {
+            Some(span) => {
+                let src: &str = e.src.inner();
+                let index = LineIndex::new(src);
+                let p = text::positions(src, &index, &[span.start, span.end], Encoding::Utf16);
+                // Configuration files are ASCII almost always; UTF-16 is the default unit.
+                Range::new(p[0], p[1])
+            }
+            None => Range::new(Position::new(0, 0), Position::new(0, 0)),
+        };
+        let message = match &e.help {
+            Some(h) => format!("{}\n{h}", e.message),
+            None => e.message.clone(),
+        };
+        out.entry(uri).or_default().push(Diagnostic {
+            range,
+            severity: Some(DiagnosticSeverity::ERROR),
+            code: Some(NumberOrString::String(e.code.to_string())),
+            source: Some("tenderlint".into()),
+            message,
+            ..Diagnostic::default()
+        });
+    }
+    out
+}
+
+/// The local path of a `file:` URI.
+pub fn uri_to_path(uri: &Uri) -> Option<PathBuf> {
+    let s = uri.as_str();
+    let scheme_end = s.find(':')?;
+    if !s[..scheme_end].eq_ignore_ascii_case("file") {
+        return None;
+    }
+    let rest = s[scheme_end + 1..]
+        .strip_prefix("//")
+        .unwrap_or(&s[scheme_end + 1..]);
+    let rest = rest.split(['?', '#']).next().unwrap_or_default();
+    let (authority, path) = match rest.find('/') {
+        Some(i) => (&rest[..i], &rest[i..]),
+        None => (rest, ""),
+    };
+    let bytes = percent_decode(path)?;
+    if !authority.is_empty() && !authority.eq_ignore_ascii_case("localhost") {
+        // A file on another host: a UNC path on Windows, nothing here.
+        return cfg!(windows).then(|| {
+            let p = String::from_utf8_lossy(&bytes).replace('/', "\\");
+            PathBuf::from(format!("\\\\{authority}{p}"))
+        });
+    }
+    bytes_to_path(bytes)
+}
+
+#[cfg(unix)]
+fn bytes_to_path(bytes: Vec<u8>) -> Option<PathBuf> {
+    use std::os::unix::ffi::OsStringExt;
+    Some(PathBuf::from(std::ffi::OsString::from_vec(bytes)))
+}
+
+#[cfg(not(unix))]
+fn bytes_to_path(bytes: Vec<u8>) -> Option<PathBuf> {
+    let s = String::from_utf8(bytes).ok()?;
+    // "/C:/Users/x" -> "C:/Users/x"
+    let b = s.as_bytes();
+    let s = if b.len() >= 3 && b[0] == b'/' && b[1].is_ascii_alphabetic() && b[2] == b':' {
+        &s[1..]
+    } else {
+        &s[..]
+    };
+    Some(PathBuf::from(s.replace('/', "\\")))
+}
+
+fn percent_decode(s: &str) -> Option<Vec<u8>> {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' {
+            let hex = s.get(i + 1..i + 3)?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    Some(out)
+}
+
+/// A `file:` URI for an absolute path.
+pub fn path_to_uri(path: &Path) -> Option<Uri> {
+    if !path.is_absolute() {
+        return None;
+    }
+    let s = path.to_string_lossy().replace('\\', "/");
+    let mut out = String::from("file://");
+    if !s.starts_with('/') {
+        out.push('/');
+    }
+    for &c in s.as_bytes() {
+        if c.is_ascii_alphanumeric() || b"/-._~:".contains(&c) {
+            out.push(char::from(c));
+        } else {
+            out.push_str(&format!("%{c:02X}"));
+        }
+    }
+    Uri::from_str(&out).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn uri(s: &str) -> Uri {
+        Uri::from_str(s).unwrap_or_else(|e| panic!("{s}: {e}"))
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn file_uris_and_paths() {
+        assert_eq!(
+            uri_to_path(&uri("file:///tmp/a%20b/Caf%C3%A9.md")),
+            Some(PathBuf::from("/tmp/a b/Café.md"))
+        );
+        assert_eq!(
+            uri_to_path(&uri("file://localhost/x.md")),
+            Some(PathBuf::from("/x.md"))
+        );
+        assert_eq!(uri_to_path(&uri("untitled:Untitled-1")), None);
+        assert_eq!(uri_to_path(&uri("file://server/share/x.md")), None);
+        let p = Path::new("/tmp/a b/Café #1.md");
+        let u = path_to_uri(p).unwrap_or_else(|| panic!("no uri"));
+        assert_eq!(u.as_str(), "file:///tmp/a%20b/Caf%C3%A9%20%231.md");
+        assert_eq!(uri_to_path(&u).as_deref(), Some(p));
+    }
+
+    #[test]
+    fn findings_get_lsp_ranges_codes_and_severities() {
+        let linter = Linter::new(
+            crate::rules::RuleSet::load(&crate::builtin::files())
+                .unwrap_or_else(|e| panic!("{e:?}")),
+        );
+        let text = "# T\r\n\r\nCafé — “quoted” 😀 Service credits apply.\r\n";
+        let found = locate(&linter, text, Encoding::Utf16);
+        let d = found
+            .iter()
+            .map(to_lsp)
+            .find(|d| d.code == Some(NumberOrString::String("service-credits".into())))
+            .unwrap_or_else(|| panic!("{found:?}"));
+        assert_eq!(
+            d.range,
+            Range::new(Position::new(2, 19), Position::new(2, 34))
+        );
+        assert_eq!(d.severity, Some(DiagnosticSeverity::ERROR));
+        assert_eq!(d.source.as_deref(), Some("tenderlint"));
+        let utf8 = locate(&linter, text, Encoding::Utf8);
+        assert!(utf8.iter().any(|l| l.range.start == Position::new(2, 28)));
+    }
+}
