@@ -34,18 +34,21 @@ pub fn check_files(linter: &Linter, paths: &[PathBuf], finish: Finish) -> Vec<Fi
 pub fn check_file(linter: &Linter, path: &Path, finish: Finish) -> FileReport {
     let shown = files::display(path);
     match files::read(path) {
-        Err(e) => {
-            let rendered = finish.human.map(|h| h.render_error(&e)).unwrap_or_default();
-            FileReport {
-                path: shown,
-                result: Err(e),
-                rendered,
-                baselined: 0,
-                fixed: Vec::new(),
-                metrics: None,
-            }
-        }
+        Err(e) => unreadable(shown, e, finish),
         Ok(text) => check_text(linter, shown, &text, finish),
+    }
+}
+
+/// The report of a file that could not be read as text.
+pub fn unreadable(path: String, e: files::FileError, finish: Finish) -> FileReport {
+    let rendered = finish.human.map(|h| h.render_error(&e)).unwrap_or_default();
+    FileReport {
+        path,
+        result: Err(e),
+        rendered,
+        baselined: 0,
+        fixed: Vec::new(),
+        metrics: None,
     }
 }
 

@@ -5,12 +5,12 @@
 
 use crate::baseline::{self, Baseline};
 use crate::builtin;
-use crate::check::{check_files, check_text, Finish};
+use crate::check::{check_files, check_text, unreadable, Finish};
 use crate::config::{Config, UNUSED_SUPPRESSION};
 use crate::engine::Linter;
 use crate::error::{LoadErrors, TomlFile};
 use crate::files;
-use crate::report::{github, human, json, junit, sarif, FileReport, Format, Outcome, Summary};
+use crate::report::{github, human, json, junit, sarif, Format, Outcome, Summary};
 use crate::rules::RuleSet;
 use clap::{Args, Parser, Subcommand};
 use std::io::{IsTerminal, Write};
@@ -319,18 +319,7 @@ fn check(args: CheckArgs) -> u8 {
                     message,
                     help: Some(help),
                 };
-                let rendered = human
-                    .as_ref()
-                    .map(|h| h.render_error(&e))
-                    .unwrap_or_default();
-                Some(FileReport {
-                    path: shown,
-                    result: Err(e),
-                    rendered,
-                    baselined: 0,
-                    fixed: Vec::new(),
-                    metrics: None,
-                })
+                Some(unreadable(shown, e, finish))
             }
         };
         (report.into_iter().collect::<Vec<_>>(), Vec::new())
