@@ -150,6 +150,9 @@ pub struct Table {
     pub header_range: Range<usize>,
     /// Header cells as (column, block index); empty cells have no block.
     pub header: Vec<(usize, usize)>,
+    /// Block indices of the body cells in the first column (row labels, in a table
+    /// laid out sideways); empty cells have no block.
+    pub first_column: Vec<usize>,
     pub body_rows: usize,
 }
 
@@ -471,10 +474,20 @@ impl Builder {
         } else {
             self.heading_stack.last().copied()
         };
-        if let BlockKind::TableHeader { table, column } = open.kind {
-            if let Some(t) = self.tables.get_mut(table) {
-                t.header.push((column, index));
+        match open.kind {
+            BlockKind::TableHeader { table, column } => {
+                if let Some(t) = self.tables.get_mut(table) {
+                    t.header.push((column, index));
+                }
             }
+            BlockKind::TableCell {
+                table, column: 0, ..
+            } => {
+                if let Some(t) = self.tables.get_mut(table) {
+                    t.first_column.push(index);
+                }
+            }
+            _ => {}
         }
         let mut block = Block {
             kind: open.kind,

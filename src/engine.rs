@@ -7,7 +7,7 @@
 
 use crate::config::UNUSED_SUPPRESSION;
 use crate::diagnostic::{fingerprint, Diagnostic, Severity, Span};
-use crate::document::{sentence_around, sentence_starts, Block, BlockKind, Document};
+use crate::document::{sentence_around, sentence_starts, Block, Document};
 use crate::metrics::{self, Ingredient, Metrics};
 use crate::rules::{Check, Filter, Group, Measure, Rule, RuleSet};
 use crate::suppress;
@@ -331,23 +331,15 @@ impl<'d> Pass<'d> {
                 has_column,
                 lacks_column,
             } => {
-                // A table may be laid out either way round: its labels are the cells of
-                // its header row and of its first column.
-                let mut first_column: Vec<Vec<&str>> = vec![Vec::new(); self.doc.tables.len()];
-                for b in &self.doc.blocks {
-                    if let BlockKind::TableCell {
-                        table, column: 0, ..
-                    } = b.kind
-                    {
-                        first_column[table].push(b.text.as_str());
-                    }
-                }
-                for (t, table) in self.doc.tables.iter().enumerate() {
+                for table in &self.doc.tables {
+                    // A table may be laid out either way round: its labels are the cells
+                    // of its header row and of its first column.
                     let cells: Vec<&str> = table
                         .header
                         .iter()
-                        .map(|&(_, b)| self.doc.blocks[b].text.as_str())
-                        .chain(first_column[t].iter().copied())
+                        .map(|&(_, b)| b)
+                        .chain(table.first_column.iter().copied())
+                        .map(|b| self.doc.blocks[b].text.as_str())
                         .collect();
                     if !cells.iter().any(|c| header.is_match(c)) {
                         continue;
