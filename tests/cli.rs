@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{run, tenderlint, tree, write, Run};
+use common::{run, tenderlint, tree, write, Run, PARTNERSHIP};
 use serde_json::Value;
 use std::path::Path;
 
@@ -498,7 +498,8 @@ fn rules_and_explain() {
 
 #[test]
 fn code_never_produces_findings_even_in_a_directory_run() {
-    let dir = tree(&[("a.md", "# Spec\n\nEQ-5D-5L is reported each year. The joint board, with patient representatives, owns our shared goals and the data sharing agreement.\n\n```\nservice credits\n```\n\n`liquidated damages`\n")]);
+    let text = format!("# Spec\n\nEQ-5D-5L is reported each year. {PARTNERSHIP}\n\n```\nservice credits\n```\n\n`liquidated damages`\n");
+    let dir = tree(&[("a.md", &text)]);
     let r = run(tenderlint(dir.path()).args(["check", "--format", "json"]));
     assert_eq!(r.code, 0);
     assert_eq!(json(&r)["diagnostics"], Value::Array(vec![]));

@@ -12,6 +12,8 @@
 //! disagreement. A floor is the figure reached when it was set: a change that loses
 //! precision or recall on any set fails here.
 
+mod common;
+
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -218,25 +220,15 @@ fn score_clauses(linter: &Linter) -> Scores {
 /// The fixtures' `.expected` files are exact labels.
 fn score_fixtures(linter: &Linter) -> Scores {
     let mut scores = Scores::default();
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(Path::new(ROOT).join("fixtures"))
-        .unwrap_or_else(|e| panic!("{e}"))
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| e == "md"))
-        .collect();
-    paths.sort();
-    for md in paths {
+    for md in common::fixtures() {
         let doc = md
             .file_name()
             .unwrap_or_default()
             .to_string_lossy()
             .to_string();
         let text = std::fs::read_to_string(&md).unwrap_or_else(|e| panic!("{e}"));
-        let expected = std::fs::read_to_string(md.with_extension("expected")).unwrap_or_default();
-        let labels = expected
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        let labels = common::expected(&md)
+            .iter()
             .filter_map(|l| {
                 let (pos, rule) = l.split_once(' ')?;
                 let line = pos.split(':').next()?.parse().ok()?;

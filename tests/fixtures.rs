@@ -1,44 +1,17 @@
 //! Every fixture through the real binary: the exact diagnostics in its `.expected`
 //! file, the exit code they imply, and a snapshot of the whole JSON report.
 
+mod common;
+
 use assert_cmd::Command;
+use common::{expected, fixtures};
 use serde_json::Value;
-use std::path::{Path, PathBuf};
 
 fn tenderlint() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_tenderlint"));
     cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
         .env_remove("NO_COLOR");
     cmd
-}
-
-fn fixtures() -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display()))
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| e == "md"))
-        .collect();
-    files.sort();
-    assert!(files.len() >= 6, "fixtures are missing: {files:?}");
-    files
-}
-
-fn expected(md: &Path) -> Vec<String> {
-    let path = md.with_extension("expected");
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
-        panic!(
-            "{} has no expectations ({}): {e}",
-            md.display(),
-            path.display()
-        )
-    });
-    text.lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
-        .map(String::from)
-        .collect()
 }
 
 fn json_report(rel: &str) -> (Value, i32) {

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{run, tenderlint, tree};
+use common::{run, tenderlint, tree, PARTNERSHIP};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
@@ -36,11 +36,6 @@ fn assert_valid(validator: &jsonschema::Validator, instance: &Value, what: &str)
         errors.join("\n")
     );
 }
-
-/// A paragraph that satisfies the partnership rules (patient voice, shared goals, joint
-/// governance, data sharing), so that a test document reports only what the test is about.
-const PARTNERSHIP: &str = "The joint board, with patient representatives, owns our shared goals and the data sharing agreement.\n";
-
 #[test]
 fn sarif_is_valid_against_the_official_schema_and_describes_every_rule() {
     let custom = tree(&[(
@@ -147,10 +142,10 @@ fn sarif_fingerprints_survive_moved_lines_and_renumbered_clauses() {
             .unwrap_or_default()
     };
     let before = fingerprints(&format!(
-        "# Spec\n\n3.1 Service credits apply to missed KPIs.\n\n{PARTNERSHIP}"
+        "# Spec\n\n3.1 Service credits apply to missed KPIs.\n\n{PARTNERSHIP}\n"
     ));
     let after = fingerprints(&format!(
-        "# Spec\n\nA new opening paragraph.\n\n4.2 Service credits apply to missed KPIs.\n\n{PARTNERSHIP}"
+        "# Spec\n\nA new opening paragraph.\n\n4.2 Service credits apply to missed KPIs.\n\n{PARTNERSHIP}\n"
     ));
     assert_eq!(before, after);
     assert_eq!(
@@ -159,7 +154,7 @@ fn sarif_fingerprints_survive_moved_lines_and_renumbered_clauses() {
         "missing-patient-outcomes and service-credits"
     );
     let changed = fingerprints(&format!(
-        "# Spec\n\n3.1 Service credits apply to every KPI.\n\n{PARTNERSHIP}"
+        "# Spec\n\n3.1 Service credits apply to every KPI.\n\n{PARTNERSHIP}\n"
     ));
     assert_ne!(
         before[1], changed[1],
@@ -223,7 +218,7 @@ fn github_annotations_follow_the_workflow_command_syntax_and_escaping() {
             "odd.toml",
             "[[rule]]\nid = \"odd-message\"\nkind = \"pattern\"\nseverity = \"warning\"\ncategory = \"c\"\ntitle = \"t\"\nmessage = \"100% sure, really:\\nsecond line\"\nhelp = \"h\"\nrationale = \"r\"\nphrases = [\"synergy\"]\n",
         ),
-        ("specs/a, b.md", &format!("# Spec\n\nSynergy. Service credits apply.\n\nPROMs are reported annually.\n\n{PARTNERSHIP}")),
+        ("specs/a, b.md", &format!("# Spec\n\nSynergy. Service credits apply.\n\nPROMs are reported annually.\n\n{PARTNERSHIP}\n")),
     ]);
     let r = run(tenderlint(dir.path()).args([
         "check", "--format", "github", "--rules", "odd.toml", "specs",
@@ -311,7 +306,7 @@ fn stdin_takes_the_name_and_configuration_of_the_file_it_stands_for() {
         ),
         ("specs/.keep", ""),
     ]);
-    let text = format!("# Spec\n\nCafé — service credits apply.\n\n{PARTNERSHIP}");
+    let text = format!("# Spec\n\nCafé — service credits apply.\n\n{PARTNERSHIP}\n");
     // Run from elsewhere: the configuration is found from the named file's folder.
     let elsewhere = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let name = dir.path().join("specs/unsaved.md");
@@ -360,7 +355,7 @@ fn stdin_takes_the_name_and_configuration_of_the_file_it_stands_for() {
 
 #[test]
 fn baseline_round_trip_and_ratchet() {
-    let original = &format!("# Spec\n\n1.1 Service credits apply to missed KPIs.\n\n1.2 Outcome: EQ-5D-5L, reported annually.\n\n{PARTNERSHIP}");
+    let original = &format!("# Spec\n\n1.1 Service credits apply to missed KPIs.\n\n1.2 Outcome: EQ-5D-5L, reported annually.\n\n{PARTNERSHIP}\n");
     let dir = tree(&[("t.md", original)]);
     let check = |args: &[&str]| {
         run(tenderlint(dir.path())

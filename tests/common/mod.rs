@@ -2,7 +2,7 @@
 #![allow(dead_code)] // each test crate uses its own subset
 
 use assert_cmd::Command;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use tempfile::TempDir;
 
 /// The built binary, run in `dir`, with colour left to its own decision.
@@ -44,4 +44,40 @@ pub fn run(cmd: &mut Command) -> Run {
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
         stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
     }
+}
+
+/// A sentence that satisfies the partnership rules (patient voice, shared goals, joint
+/// governance, data sharing), so that a test document reports only what the test is about.
+pub const PARTNERSHIP: &str =
+    "The joint board, with patient representatives, owns our shared goals and the data sharing agreement.";
+
+/// Every fixture document, in name order.
+pub fn fixtures() -> Vec<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display()))
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 6, "fixtures are missing: {files:?}");
+    files
+}
+
+/// The lines of a fixture's `.expected` file (`line:column rule`), comments left out.
+pub fn expected(md: &Path) -> Vec<String> {
+    let path = md.with_extension("expected");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "{} has no expectations ({}): {e}",
+            md.display(),
+            path.display()
+        )
+    });
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(String::from)
+        .collect()
 }
