@@ -30,7 +30,7 @@ impl fmt::Display for Severity {
 }
 
 /// A 1-based line and a 1-based column counted in Unicode scalar values.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct Position {
     pub line: usize,
     pub column: usize,
@@ -38,7 +38,7 @@ pub struct Position {
 
 /// A byte range in the file, with its start and end positions.
 /// `end` is the position just after the last character of the range.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct Span {
     pub offset: usize,
     pub length: usize,
@@ -56,6 +56,10 @@ pub struct Diagnostic {
     pub span: Span,
     /// Identity of the finding that survives moved lines: see [`fingerprint`].
     pub fingerprint: String,
+    /// For a finding about a whole tender pack (judged over all its files): the
+    /// tender's id. Its `path` is where it is anchored; the baseline keys it by tender.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tender: Option<Arc<str>>,
 }
 
 /// A stable identity for a finding: the rule id and the clause it was found in,

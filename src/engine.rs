@@ -8,9 +8,10 @@
 use crate::config::UNUSED_SUPPRESSION;
 use crate::diagnostic::{fingerprint, Diagnostic, Severity, Span};
 use crate::document::{sentence_around, sentence_starts, Block, Document};
+use crate::line_index::LineIndex;
 use crate::metrics::{self, Ingredient, Metrics};
 use crate::rules::{Check, Filter, Group, Measure, Rule, RuleSet};
-use crate::suppress;
+use crate::suppress::{self, Suppressions};
 use regex::Regex;
 use std::collections::HashSet;
 use std::ops::Range;
@@ -57,45 +58,194 @@ impl Linter {
         self.lint_with_metrics(doc).0
     }
 
-    /// The findings, and the document's [`Metrics`], from the same pass.
+    /// The findings, and the document's [`Metrics`], from the same pass: the document
+    /// judged alone.
     pub fn lint_with_metrics(&self, doc: &Document) -> (Vec<Diagnostic>, Metrics) {
+        let Scanned {
+            mut diagnostics,
+            facts,
+            mut suppressions,
+        } = self.scan(doc);
+        diagnostics.extend(self.judge(&[&facts], None).into_iter().map(|(_, d)| d));
+        self.finish(doc.source, &doc.lines, &mut suppressions, &mut diagnostics);
+        let metrics = self.metrics(&[&facts], &diagnostics);
+        (diagnostics, metrics)
+    }
+
+    /// The one pass over a document: clause-level findings, and the [`Facts`] that the
+    /// document-level rules are judged on.
+    pub fn scan(&self, doc: &Document) -> Scanned {
         let mut pass = Pass::new(doc, &self.rules, self.prefilter);
-        let mut out = Vec::new();
+        let mut diagnostics = Vec::new();
+        let mut rules = Vec::new();
         for rule in &self.rules.rules {
-            pass.apply(rule, &mut out);
+            if rule.is_document_level() {
+                rules.push(pass.facts(rule));
+            } else {
+                pass.apply(rule, &mut diagnostics);
+            }
         }
-        self.suppress(doc, &mut out);
+        let needs_words = self
+            .rules
+            .rules
+            .iter()
+            .any(|r| matches!(r.check, Check::Metric { .. }));
+        let facts = Facts {
+            has_prose: doc.has_prose(),
+            words: if needs_words { pass.word_count() } else { 0 },
+            anchor: pass.anchor(),
+            rules,
+        };
+        Scanned {
+            diagnostics,
+            facts,
+            suppressions: suppress::parse(doc),
+        }
+    }
+
+    /// Judges every document-level rule over `files` taken together: one document, or
+    /// the files of a tender with its main file first. A `require` rule is satisfied
+    /// when any file satisfies it, a `conditional` rule looks for each group in every
+    /// file, a `metric` rule measures the files as one text. Each finding comes with
+    /// the index of the file it is anchored in: its `when` match, or the first file's
+    /// first heading. A tender's findings name the files that were searched.
+    pub fn judge(&self, files: &[&Facts], pack: Option<&Pack>) -> Vec<(usize, Diagnostic)> {
+        let mut out = Vec::new();
+        let Some(first) = files.first() else {
+            return out;
+        };
+        let has_prose = files.iter().any(|f| f.has_prose);
+        let document_rules = self.rules.rules.iter().filter(|r| r.is_document_level());
+        for (k, rule) in document_rules.enumerate() {
+            let facts = files.iter().map(|f| &f.rules[k]);
+            let found = match &rule.check {
+                Check::Require { min, .. } => {
+                    let count: usize = facts.map(RuleFacts::count).sum();
+                    (has_prose && count < *min).then(|| {
+                        let message = rule
+                            .message
+                            .replace("{count}", &count.to_string())
+                            .replace("{min}", &min.to_string());
+                        (0, diagnostic(rule, message, first.anchor, ""))
+                    })
+                }
+                Check::Conditional { when, require } => {
+                    let facts: Vec<_> = facts.collect();
+                    let first_when = |g: usize| {
+                        facts.iter().enumerate().find_map(|(i, f)| match f {
+                            RuleFacts::Conditional { when, .. } => Some((i, when[g].as_ref()?)),
+                            _ => None,
+                        })
+                    };
+                    let required = |g: usize| {
+                        facts.iter().any(
+                            |f| matches!(f, RuleFacts::Conditional { require, .. } if require[g]),
+                        )
+                    };
+                    let all_when = (0..when.len()).all(|g| first_when(g).is_some());
+                    let missing = (0..require.len()).any(|g| !required(g));
+                    match first_when(0) {
+                        Some((i, d)) if all_when && missing => Some((i, d.clone())),
+                        _ => None,
+                    }
+                }
+                Check::Metric { limits, .. } if has_prose => {
+                    let (mut sentences, mut requirements) = (0, 0);
+                    for f in facts {
+                        if let RuleFacts::Metric {
+                            sentences: s,
+                            requirements: r,
+                        } = f
+                        {
+                            sentences += s;
+                            requirements += r;
+                        }
+                    }
+                    let words: usize = files.iter().map(|f| f.words).sum();
+                    limits.iter().find_map(|limit| {
+                        let value = match limit.measure {
+                            Measure::Words => words as f64,
+                            Measure::RequirementSentences => requirements as f64,
+                            Measure::RequirementRatio if sentences == 0 => 0.0,
+                            Measure::RequirementRatio => requirements as f64 / sentences as f64,
+                        };
+                        (words >= limit.min_words && value > limit.max).then(|| {
+                            let message = limit
+                                .message
+                                .as_deref()
+                                .unwrap_or(&rule.message)
+                                .replace("{value}", &shown(limit.measure, value))
+                                .replace("{max}", &shown(limit.measure, limit.max))
+                                .replace("{words}", &words.to_string());
+                            (0, diagnostic(rule, message, first.anchor, ""))
+                        })
+                    })
+                }
+                _ => None,
+            };
+            if let Some((i, mut d)) = found {
+                if let Some(p) = pack {
+                    d.message.push_str(&p.searched());
+                    d.tender = Some(p.id.clone());
+                }
+                out.push((i, d));
+            }
+        }
+        out
+    }
+
+    /// Applies the document's suppression comments to its findings, reports the
+    /// comments that hide nothing, and sorts the findings by position.
+    pub fn finish(
+        &self,
+        source: &str,
+        lines: &LineIndex,
+        s: &mut Suppressions,
+        out: &mut Vec<Diagnostic>,
+    ) {
+        out.retain(|d| !s.hides(d));
+        self.unused(source, lines, s, out);
         out.sort_by(|a, b| {
             (a.span.offset, a.span.length, &a.rule).cmp(&(b.span.offset, b.span.length, &b.rule))
         });
-        let performance_clauses = out
-            .iter()
+    }
+
+    /// The figures of one document or tender: `files` as for [`Linter::judge`], and
+    /// their findings after suppressions.
+    pub fn metrics<'a>(
+        &self,
+        files: &[&Facts],
+        findings: impl IntoIterator<Item = &'a Diagnostic>,
+    ) -> Metrics {
+        let performance_clauses = findings
+            .into_iter()
             .filter(|d| {
                 self.rules.get(&d.rule).is_some_and(|r| {
                     !r.is_document_level() && r.category == metrics::PERFORMANCE_CENTRIC
                 })
             })
             .count();
-        let metrics = Metrics::new(
-            performance_clauses,
-            pass.outcome_measures,
-            std::mem::take(&mut pass.ingredients),
-        );
-        (out, metrics)
+        let mut outcome_measures = 0;
+        let mut ingredients = Vec::new();
+        let document_rules = self.rules.rules.iter().filter(|r| r.is_document_level());
+        for (k, rule) in document_rules.enumerate() {
+            let Check::Require { min, .. } = &rule.check else {
+                continue;
+            };
+            let count: usize = files.iter().map(|f| f.rules[k].count()).sum();
+            if rule.category == metrics::PATIENT_OUTCOMES {
+                outcome_measures += count;
+            }
+            ingredients.push(Ingredient {
+                name: Metrics::ingredient_name(&rule.id),
+                rule: rule.id.clone(),
+                present: count >= *min,
+            });
+        }
+        Metrics::new(performance_clauses, outcome_measures, ingredients)
     }
 
-    fn suppress(&self, doc: &Document, out: &mut Vec<Diagnostic>) {
-        let mut s = suppress::parse(doc);
-        out.retain(|d| {
-            let mut keep = true;
-            for e in s.entries.iter_mut() {
-                if e.covers(&d.rule, d.span.offset, d.span.start.line) {
-                    e.used = true;
-                    keep = false;
-                }
-            }
-            keep
-        });
+    fn unused(&self, source: &str, lines: &LineIndex, s: &Suppressions, out: &mut Vec<Diagnostic>) {
         let Some(severity) = self.unused_suppression else {
             return;
         };
@@ -128,8 +278,9 @@ impl Linter {
                 severity,
                 message,
                 help: help.into(),
-                span: doc.lines.span(doc.source, e.span.start, e.span.end),
-                fingerprint: fingerprint(UNUSED_SUPPRESSION, &doc.source[e.span.clone()]),
+                span: lines.span(source, e.span.start, e.span.end),
+                fingerprint: fingerprint(UNUSED_SUPPRESSION, &source[e.span.clone()]),
+                tender: None,
             });
         }
         for m in &s.malformed {
@@ -138,10 +289,82 @@ impl Linter {
                 severity,
                 message: format!("`{}` is not a tenderlint comment, so it hides nothing.", m.directive),
                 help: "Use tenderlint-disable, tenderlint-enable, tenderlint-disable-next-line or tenderlint-disable-file.".into(),
-                span: doc.lines.span(doc.source, m.span.start, m.span.end),
-                fingerprint: fingerprint(UNUSED_SUPPRESSION, &doc.source[m.span.clone()]),
+                span: lines.span(source, m.span.start, m.span.end),
+                fingerprint: fingerprint(UNUSED_SUPPRESSION, &source[m.span.clone()]),
+                tender: None,
             });
         }
+    }
+}
+
+/// Clause-level findings of one document (before its suppression comments apply), the
+/// facts its document-level rules are judged on, and its suppression comments.
+#[derive(Debug)]
+pub struct Scanned {
+    pub diagnostics: Vec<Diagnostic>,
+    pub facts: Facts,
+    pub suppressions: Suppressions,
+}
+
+/// What one document tells the document-level rules. It is small and outlives the
+/// document, so that the files of a tender are parsed one at a time, in parallel, and
+/// then judged together by merging their facts.
+#[derive(Debug, Clone, Default)]
+pub struct Facts {
+    has_prose: bool,
+    /// Words in the document, counted only when a metric rule needs them.
+    words: usize,
+    /// Where a finding about the whole document sits: its first heading, or line 1.
+    anchor: Span,
+    /// One entry per document-level rule, in rule order.
+    rules: Vec<RuleFacts>,
+}
+
+#[derive(Debug, Clone)]
+enum RuleFacts {
+    /// How many clauses match a `require` rule's patterns.
+    Require(usize),
+    /// A `conditional` rule: the finding each `when` group's first match would give,
+    /// and whether each `require` group matched.
+    Conditional {
+        when: Vec<Option<Diagnostic>>,
+        require: Vec<bool>,
+    },
+    /// A `metric` rule: sentences, and those matching its requirement pattern.
+    Metric {
+        sentences: usize,
+        requirements: usize,
+    },
+}
+
+impl RuleFacts {
+    fn count(&self) -> usize {
+        match self {
+            RuleFacts::Require(n) => *n,
+            _ => 0,
+        }
+    }
+}
+
+/// The tender whose files are judged together: its identity, and the files searched,
+/// as the findings name them.
+#[derive(Debug, Clone)]
+pub struct Pack {
+    pub id: Arc<str>,
+    pub name: String,
+    pub files: Vec<String>,
+}
+
+impl Pack {
+    /// The sentence a tender's finding ends with.
+    fn searched(&self) -> String {
+        let n = self.files.len();
+        let files = if n == 1 { "file" } else { "files" };
+        format!(
+            " (Searched all {n} {files} of the tender \"{}\": {}.)",
+            self.name,
+            self.files.join(", ")
+        )
     }
 }
 
@@ -159,9 +382,6 @@ struct Pass<'d> {
     hits: Vec<Vec<Hit>>,
     sentences: Vec<Option<Vec<usize>>>,
     words: Option<usize>,
-    /// What the `require` rules found, for [`Metrics`].
-    ingredients: Vec<Ingredient>,
-    outcome_measures: usize,
 }
 
 impl<'d> Pass<'d> {
@@ -192,8 +412,6 @@ impl<'d> Pass<'d> {
             hits,
             sentences: vec![None; doc.blocks.len()],
             words: None,
-            ingredients: Vec::new(),
-            outcome_measures: 0,
         }
     }
 
@@ -261,71 +479,8 @@ impl<'d> Pass<'d> {
                     out.push(self.at_hit(rule, hit, sentence));
                 }
             }
-            Check::Require { find, min } => {
-                let count = self.accepted(&rule.filter, find).len();
-                if rule.category == metrics::PATIENT_OUTCOMES {
-                    self.outcome_measures += count;
-                }
-                self.ingredients.push(Ingredient {
-                    name: Metrics::ingredient_name(&rule.id),
-                    rule: rule.id.clone(),
-                    present: count >= *min,
-                });
-                if !self.doc.has_prose() {
-                    return;
-                }
-                if count < *min {
-                    let message = rule
-                        .message
-                        .replace("{count}", &count.to_string())
-                        .replace("{min}", &min.to_string());
-                    out.push(diagnostic(rule, message, self.anchor(), ""));
-                }
-            }
-            Check::Conditional { when, require } => {
-                let mut first = None;
-                for g in when {
-                    match self.accepted(&rule.filter, g).into_iter().next() {
-                        Some(found) => {
-                            first.get_or_insert(found);
-                        }
-                        None => return,
-                    }
-                }
-                let Some((hit, sentence)) = first else { return };
-                if require
-                    .iter()
-                    .any(|g| self.accepted(&rule.filter, g).is_empty())
-                {
-                    out.push(self.at_hit(rule, hit, sentence));
-                }
-            }
-            Check::Metric {
-                limits,
-                requirement,
-            } => {
-                if !self.doc.has_prose() {
-                    return;
-                }
-                let words = self.word_count();
-                for limit in limits {
-                    if words < limit.min_words {
-                        continue;
-                    }
-                    let value = self.measure(limit.measure, requirement);
-                    if value > limit.max {
-                        let message = limit
-                            .message
-                            .as_deref()
-                            .unwrap_or(&rule.message)
-                            .replace("{value}", &shown(limit.measure, value))
-                            .replace("{max}", &shown(limit.measure, limit.max))
-                            .replace("{words}", &words.to_string());
-                        out.push(diagnostic(rule, message, self.anchor(), ""));
-                        return;
-                    }
-                }
-            }
+            // Document-level rules are judged on facts: see `Pass::facts`.
+            Check::Require { .. } | Check::Conditional { .. } | Check::Metric { .. } => {}
             Check::Table {
                 header,
                 has_column,
@@ -374,30 +529,57 @@ impl<'d> Pass<'d> {
         }
     }
 
-    /// A measure of the whole document, for metric rules.
-    fn measure(&mut self, measure: Measure, requirement: &Regex) -> f64 {
-        match measure {
-            Measure::Words => self.word_count() as f64,
-            Measure::RequirementSentences | Measure::RequirementRatio => {
-                let (mut total, mut matching) = (0usize, 0usize);
-                for i in 0..self.doc.blocks.len() {
-                    let text = &self.doc.blocks[i].text;
-                    let starts = self.sentence_starts(i).to_vec();
-                    for (k, &s) in starts.iter().enumerate() {
-                        let e = starts.get(k + 1).copied().unwrap_or(text.len());
-                        total += 1;
-                        matching += usize::from(requirement.is_match(&text[s..e]));
-                    }
-                }
-                if measure == Measure::RequirementSentences {
-                    matching as f64
-                } else if total == 0 {
-                    0.0
+    /// What this document tells a document-level rule.
+    fn facts(&mut self, rule: &Rule) -> RuleFacts {
+        match &rule.check {
+            Check::Require { find, .. } => {
+                RuleFacts::Require(self.accepted(&rule.filter, find).len())
+            }
+            Check::Conditional { when, require } => RuleFacts::Conditional {
+                when: when
+                    .iter()
+                    .map(|g| {
+                        let first = self.accepted(&rule.filter, g).into_iter().next();
+                        first.map(|(hit, sentence)| self.at_hit(rule, hit, sentence))
+                    })
+                    .collect(),
+                require: require
+                    .iter()
+                    .map(|g| !self.accepted(&rule.filter, g).is_empty())
+                    .collect(),
+            },
+            Check::Metric {
+                limits,
+                requirement,
+            } => {
+                let counted = limits.iter().any(|l| l.measure != Measure::Words);
+                let (sentences, requirements) = if counted {
+                    self.requirement_sentences(requirement)
                 } else {
-                    matching as f64 / total as f64
+                    (0, 0)
+                };
+                RuleFacts::Metric {
+                    sentences,
+                    requirements,
                 }
             }
+            Check::Pattern { .. } | Check::Table { .. } => RuleFacts::Require(0),
         }
+    }
+
+    /// Sentences in the document, and those that match `requirement`.
+    fn requirement_sentences(&mut self, requirement: &Regex) -> (usize, usize) {
+        let (mut total, mut matching) = (0usize, 0usize);
+        for i in 0..self.doc.blocks.len() {
+            let text = &self.doc.blocks[i].text;
+            let starts = self.sentence_starts(i).to_vec();
+            for (k, &s) in starts.iter().enumerate() {
+                let e = starts.get(k + 1).copied().unwrap_or(text.len());
+                total += 1;
+                matching += usize::from(requirement.is_match(&text[s..e]));
+            }
+        }
+        (total, matching)
     }
 
     /// A finding on the matched text, quoted in the message as `{match}`; its clause
@@ -441,6 +623,7 @@ fn diagnostic(rule: &Rule, message: String, span: Span, clause: &str) -> Diagnos
         help: rule.help.clone(),
         span,
         fingerprint: fingerprint(&rule.id, clause),
+        tender: None,
     }
 }
 

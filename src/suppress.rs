@@ -11,6 +11,7 @@
 //! A comment with no rule names applies to every rule. Text after ` -- ` is the reason.
 //! Comments are read only from raw HTML, never from code blocks or code spans.
 
+use crate::diagnostic::Diagnostic;
 use crate::document::Document;
 use regex::Regex;
 use std::ops::Range;
@@ -57,6 +58,20 @@ pub struct Malformed {
 pub struct Suppressions {
     pub entries: Vec<Entry>,
     pub malformed: Vec<Malformed>,
+}
+
+impl Suppressions {
+    /// Whether a comment hides this finding; every comment that does is marked used.
+    pub fn hides(&mut self, d: &Diagnostic) -> bool {
+        let mut hidden = false;
+        for e in self.entries.iter_mut() {
+            if e.covers(&d.rule, d.span.offset, d.span.start.line) {
+                e.used = true;
+                hidden = true;
+            }
+        }
+        hidden
+    }
 }
 
 fn comment_regex() -> &'static Regex {
