@@ -1,7 +1,8 @@
 //! Baselines: record today's findings so that a check reports only new ones.
 //!
-//! A finding is keyed by its file, its rule and its fingerprint (the rule id plus the
-//! normalised clause text), never by line number, so editing other paragraphs or
+//! A finding is keyed by its file (or, for a finding about a whole tender, the tender's
+//! id), its rule and its fingerprint (the rule id plus the normalised clause text),
+//! never by line number, so editing other paragraphs or
 //! renumbering clauses leaves the baseline valid. Keys are counted: two identical clauses
 //! in one file need two entries.
 
@@ -66,11 +67,36 @@ impl Baseline {
 
     /// Removes from `diags` (the findings of the file at `path`) those the baseline
     /// records. Returns how many were hidden, and the entries that matched nothing:
-    /// findings fixed since the baseline was written.
+    /// findings fixed since the baseline was written. A tender's findings are left for
+    /// [`Baseline::apply_tender`].
     pub fn apply(&self, path: &str, diags: &mut Vec<Diagnostic>) -> (usize, Vec<Entry>) {
-        let mut left: Vec<Entry> = self.by_path.get(path).cloned().unwrap_or_default();
-        let before = diags.len();
-        diags.retain(|d| {
+        self.remove(path, diags, |d| d.tender.is_none().then_some(d))
+    }
+
+    /// As [`Baseline::apply`] for the findings of one tender, wherever they are
+    /// anchored: they are recorded under the tender's id, not a file's path, so that
+    /// renaming files within the tender keeps them.
+    pub fn apply_tender(
+        &self,
+        id: &str,
+        found: &mut Vec<(usize, Diagnostic)>,
+    ) -> (usize, Vec<Entry>) {
+        self.remove(id, found, |(_, d)| Some(d))
+    }
+
+    /// Removes the items whose finding (`None`: not this key's to judge) has an entry.
+    fn remove<T>(
+        &self,
+        key: &str,
+        items: &mut Vec<T>,
+        finding: impl Fn(&T) -> Option<&Diagnostic>,
+    ) -> (usize, Vec<Entry>) {
+        let mut left: Vec<Entry> = self.by_path.get(key).cloned().unwrap_or_default();
+        let before = items.len();
+        items.retain(|item| {
+            let Some(d) = finding(item) else {
+                return true;
+            };
             let at = left
                 .iter()
                 .position(|e| *e.rule == *d.rule && e.fingerprint == d.fingerprint);
@@ -83,7 +109,7 @@ impl Baseline {
             }
         });
         left.sort();
-        (before - diags.len(), left)
+        (before - items.len(), left)
     }
 }
 
@@ -94,7 +120,7 @@ pub fn write(path: &Path, reports: &[FileReport]) -> Result<usize, String> {
         .flat_map(|r| {
             let diags: &[Diagnostic] = r.result.as_deref().unwrap_or(&[]);
             diags.iter().map(|d| Entry {
-                path: r.path.clone(),
+                path: d.tender.as_deref().unwrap_or(&r.path).to_string(),
                 rule: d.rule.to_string(),
                 fingerprint: d.fingerprint.clone(),
                 message: d.message.clone(),

@@ -3,13 +3,22 @@
 //!
 //! Each document is dropped as soon as its report is made, so memory follows the
 //! largest file rather than the whole tree.
+//!
+//! The files of a tender ([`crate::tender`]) take one step more: each is parsed and
+//! scanned once, in parallel, into its findings and [`Facts`](crate::engine::Facts);
+//! the documents are dropped; the tender's document-level rules are judged by merging
+//! the facts ([`Linter::judge`]); each file's report is then finished from its text.
+//! Memory follows the largest tender's text, not its parsed documents.
 
 use crate::baseline::Baseline;
 use crate::document::Document;
-use crate::engine::Linter;
-use crate::files;
+use crate::diagnostic::Diagnostic;
+use crate::engine::{Linter, Pack, Scanned};
+use crate::files::{self, FileError};
+use crate::line_index::LineIndex;
 use crate::report::human::Human;
-use crate::report::FileReport;
+use crate::report::{FileReport, TenderReport};
+use crate::tender::PackPlan;
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
@@ -49,6 +58,7 @@ pub fn unreadable(path: String, e: files::FileError, finish: Finish) -> FileRepo
         baselined: 0,
         fixed: Vec::new(),
         metrics: None,
+        tender: None,
     }
 }
 
@@ -75,5 +85,137 @@ pub fn check_text(linter: &Linter, path: String, text: &str, finish: Finish) -> 
         baselined,
         fixed,
         metrics: Some(metrics),
+        tender: None,
     }
+}
+
+/// One file of a tender: scanned, its document dropped, waiting for the tender's
+/// judgement.
+struct Member {
+    path: String,
+    text: String,
+    lines: LineIndex,
+    scanned: Scanned,
+    wanted: bool,
+}
+
+/// Checks the files of one tender together. `buffer` is text that replaces a file's
+/// contents on disk (an editor's buffer, or standard input). Reports are made for the
+/// files asked for, and for any other file that a finding about the tender is anchored
+/// in; a file that cannot be read is reported whether asked for or not, since the
+/// tender was judged without it.
+pub fn check_pack(
+    linter: &Linter,
+    plan: &PackPlan,
+    buffer: Option<(&Path, &str)>,
+    finish: Finish,
+) -> (Vec<FileReport>, TenderReport) {
+    let tender = &plan.tender;
+    let buffer = buffer.map(|(p, text)| (files::absolute(p), text));
+    let read: Vec<Result<Member, FileError>> = plan
+        .files
+        .par_iter()
+        .zip(&plan.wanted)
+        .map(|(path, &wanted)| {
+            let text = match &buffer {
+                Some((p, text)) if *p == files::absolute(path) => text.to_string(),
+                _ => files::read(path)?,
+            };
+            let doc = Document::parse(&text);
+            let scanned = linter.scan(&doc);
+            let lines = doc.lines;
+            Ok(Member {
+                path: files::display(path),
+                text,
+                lines,
+                scanned,
+                wanted,
+            })
+        })
+        .collect();
+    let mut members = Vec::new();
+    let mut reports = Vec::new();
+    let mut searched = Vec::new();
+    for (path, r) in plan.files.iter().zip(read) {
+        match r {
+            Ok(m) => {
+                searched.push(tender.short_name(path));
+                members.push(m);
+            }
+            Err(e) => reports.push(unreadable(e.path.clone(), e, finish)),
+        }
+    }
+    let pack = Pack {
+        id: tender.id.clone(),
+        name: tender.name.clone(),
+        files: searched,
+    };
+
+    let facts: Vec<_> = members.iter().map(|m| &m.scanned.facts).collect();
+    let mut judged = linter.judge(&facts, Some(&pack));
+    // Suppression comments in the file a tender's finding is anchored in apply to it.
+    judged.retain(|(i, d)| !members[*i].scanned.suppressions.hides(d));
+    let (baselined, fixed) = match finish.baseline {
+        Some(b) => b.apply_tender(&tender.id, &mut judged),
+        None => (0, Vec::new()),
+    };
+    for (i, d) in judged {
+        members[i].scanned.diagnostics.push(d);
+    }
+    members.par_iter_mut().for_each(|m| {
+        let s = &mut m.scanned;
+        linter.finish(&m.text, &m.lines, &mut s.suppressions, &mut s.diagnostics);
+    });
+    let facts: Vec<_> = members.iter().map(|m| &m.scanned.facts).collect();
+    let all = members.iter().flat_map(|m| &m.scanned.diagnostics);
+    let metrics = linter.metrics(&facts, all);
+
+    let finished: Vec<Option<FileReport>> = members
+        .into_par_iter()
+        .map(|m| finish_member(m, tender.id.clone(), finish))
+        .collect();
+    reports.extend(finished.into_iter().flatten());
+    reports.sort_by(|a, b| a.path.cmp(&b.path));
+    // The tender's own baseline figures go with its first report, for the summary.
+    if let Some(first) = reports.first_mut() {
+        first.baselined += baselined;
+        first.fixed.extend(fixed);
+    }
+    let report = TenderReport {
+        id: tender.id.clone(),
+        name: tender.name.clone(),
+        root: files::display(&tender.root),
+        files: plan.files.iter().map(|p| files::display(p)).collect(),
+        metrics,
+    };
+    (reports, report)
+}
+
+/// The report of one file of a tender: a file not asked for keeps only the tender's
+/// findings anchored in it, and has no report when there are none.
+fn finish_member(m: Member, tender: std::sync::Arc<str>, finish: Finish) -> Option<FileReport> {
+    let mut diagnostics: Vec<Diagnostic> = m.scanned.diagnostics;
+    if !m.wanted {
+        diagnostics.retain(|d| d.tender.is_some());
+        if diagnostics.is_empty() {
+            return None;
+        }
+    }
+    let (baselined, fixed) = match finish.baseline {
+        Some(b) => b.apply(&m.path, &mut diagnostics),
+        None => (0, Vec::new()),
+    };
+    let rendered = finish
+        .human
+        .map(|h| h.render_file(&m.path, &m.text, &m.lines, &diagnostics))
+        .unwrap_or_default();
+    Some(FileReport {
+        path: m.path,
+        result: Ok(diagnostics),
+        rendered,
+        baselined,
+        fixed,
+        metrics: None,
+        tender: Some(tender),
+    })
 }

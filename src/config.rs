@@ -35,6 +35,9 @@ struct RawConfig {
     exclude: Vec<Spanned<String>>,
     #[serde(default)]
     rules: BTreeMap<Spanned<String>, Spanned<RuleSetting>>,
+    /// Tender packs declared by globs: see [`crate::tender`].
+    #[serde(default)]
+    tender: Vec<crate::tender::RawTender>,
 }
 
 /// What a config may say about one rule: a bare severity (or `off`), or a table.
@@ -159,32 +162,32 @@ impl Config {
 
     /// Globs from `exclude`, matched against paths relative to the config's directory.
     pub fn excludes(&self) -> Result<GlobSet, LoadErrors> {
+        globs(&self.file, &self.raw.exclude, "exclude", "tenderlint::config")
+    }
+
+    /// The tenders declared with `[[tender]]`, their globs relative to this file's folder.
+    pub fn tenders(&self) -> Result<Vec<crate::tender::Tender>, LoadErrors> {
         let mut errors = LoadErrors::default();
-        let mut builder = GlobSetBuilder::new();
-        for g in &self.raw.exclude {
-            let pattern = g.get_ref().trim_end_matches('/');
-            // `drafts` or `drafts/` excludes the directory and everything under it.
-            for p in [pattern.to_string(), format!("{pattern}/**")] {
-                match Glob::new(&p) {
-                    Ok(glob) => {
-                        builder.add(glob);
-                    }
-                    Err(err) => {
-                        errors.push(
-                            SourceError::new(
-                                &self.file,
-                                "tenderlint::config",
-                                format!("this exclude pattern is not a valid glob: {}", err.kind()),
-                            )
-                            .at(g.span(), "invalid glob"),
-                        );
-                        break;
-                    }
+        let mut out: Vec<crate::tender::Tender> = Vec::new();
+        for raw in &self.raw.tender {
+            match crate::tender::Tender::declared(raw, &self.file, &self.dir) {
+                Ok(t) if out.iter().any(|o| o.name == t.name) => {
+                    let span = raw.name.as_ref().map_or(0..0, Spanned::span);
+                    errors.push(
+                        SourceError::new(
+                            &self.file,
+                            "tenderlint::config",
+                            format!("two tenders are named `{}`", t.name),
+                        )
+                        .at(span, "this name is taken")
+                        .help("Each [[tender]] needs its own name: the baseline knows a tender by it."),
+                    );
                 }
+                Ok(t) => out.push(t),
+                Err(e) => errors.0.extend(e.0),
             }
         }
-        let set = builder.build().unwrap_or_else(|_| GlobSet::empty());
-        errors.into_result(set)
+        errors.into_result(out)
     }
 
     /// Sets severities and parameters, turns rules off. Every key must name a loaded rule.
@@ -298,6 +301,41 @@ impl Config {
 }
 
 /// The candidate nearest to `id` by edit distance, if it is close enough to be a typo.
+/// A set of globs from a TOML file, matched against paths relative to its folder.
+/// `drafts` or `drafts/` also matches everything under the folder `drafts`.
+pub fn globs(
+    file: &TomlFile,
+    patterns: &[Spanned<String>],
+    key: &str,
+    code: &'static str,
+) -> Result<GlobSet, LoadErrors> {
+    let mut errors = LoadErrors::default();
+    let mut builder = GlobSetBuilder::new();
+    for g in patterns {
+        let pattern = g.get_ref().trim_end_matches('/');
+        for p in [pattern.to_string(), format!("{pattern}/**")] {
+            match Glob::new(&p) {
+                Ok(glob) => {
+                    builder.add(glob);
+                }
+                Err(err) => {
+                    errors.push(
+                        SourceError::new(
+                            file,
+                            code,
+                            format!("this {key} pattern is not a valid glob: {}", err.kind()),
+                        )
+                        .at(g.span(), "invalid glob"),
+                    );
+                    break;
+                }
+            }
+        }
+    }
+    let set = builder.build().unwrap_or_else(|_| GlobSet::empty());
+    errors.into_result(set)
+}
+
 pub fn closest<'a>(id: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
     candidates
         .map(|c| (edit_distance(id, c), c))

@@ -29,3 +29,4 @@ pub mod metrics;
 pub mod report;
 pub mod rules;
 pub mod suppress;
+pub mod tender;

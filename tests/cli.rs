@@ -107,6 +107,7 @@ fn json_output_is_one_object_with_the_documented_shape() {
             "tool",
             "diagnostics",
             "files",
+            "tenders",
             "file_errors",
             "summary"
         ]

@@ -100,9 +100,16 @@ fn a_whole_folder_is_checked_in_a_stable_order() {
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(out.status.code(), Some(1));
     let json: Value = serde_json::from_slice(&out.stdout).unwrap_or_default();
+    // The fixtures, and the files of the tender packs under fixtures/packs.
+    let packs = walkdir::WalkDir::new(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/packs"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "md"))
+        .count();
+    assert!(packs >= 6, "the pack fixtures are missing");
     assert_eq!(
         json["summary"]["files"].as_u64(),
-        Some(fixtures().len() as u64)
+        Some((fixtures().len() + packs) as u64)
     );
     let paths: Vec<&str> = json["diagnostics"]
         .as_array()

@@ -4,15 +4,18 @@
 //! ```json
 //! {"version": 1, "tool": {"name": "tenderlint", "version": "0.1.0"},
 //!  "diagnostics": [{"path", "rule", "severity", "message", "help", "fingerprint",
-//!                   "span": {"offset", "length", "start": {"line", "column"}, "end": {...}}}],
+//!                   "span": {"offset", "length", "start": {"line", "column"}, "end": {...}},
+//!                   "tender" (only on a finding about a whole tender)}],
 //!  "files": [{"path", "metrics": {"performance_clauses", "outcome_measures",
-//!             "ingredients": [{"name", "rule", "present"}], "outcome_focus"}}],
+//!             "ingredients": [{"name", "rule", "present"}], "outcome_focus"}}
+//!            or, for a file of a tender, {"path", "tender"}],
+//!  "tenders": [{"id", "name", "root", "files", "metrics"}],
 //!  "file_errors": [{"path", "message", "help"}],
 //!  "summary": {"files", "errors", "warnings", "infos", "file_errors", "baselined"}}
 //! ```
 //! The schema is `schema/diagnostics.schema.json`.
 
-use super::{Outcome, Summary};
+use super::{Outcome, Summary, TenderReport};
 use crate::diagnostic::{Diagnostic, Severity, Span};
 use crate::files::FileError;
 use crate::metrics::Metrics;
@@ -31,6 +34,8 @@ pub struct JsonDiagnostic<'a> {
     help: &'a str,
     fingerprint: &'a str,
     span: &'a Span,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tender: Option<&'a str>,
 }
 
 impl<'a> JsonDiagnostic<'a> {
@@ -43,15 +48,19 @@ impl<'a> JsonDiagnostic<'a> {
             help: &d.help,
             fingerprint: &d.fingerprint,
             span: &d.span,
+            tender: d.tender.as_deref(),
         }
     }
 }
 
-/// A document that was checked, with its figures.
+/// A document that was checked: with its figures, or with the tender that has them.
 #[derive(Serialize)]
 struct JsonFile<'a> {
     path: &'a str,
-    metrics: &'a Metrics,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tender: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    metrics: Option<&'a Metrics>,
 }
 
 #[derive(Serialize)]
@@ -66,6 +75,7 @@ struct Report<'a> {
     tool: Tool,
     diagnostics: Vec<JsonDiagnostic<'a>>,
     files: Vec<JsonFile<'a>>,
+    tenders: &'a [TenderReport],
     file_errors: Vec<&'a FileError>,
     summary: Summary,
 }
@@ -90,13 +100,14 @@ fn report<'a>(o: &'a Outcome) -> Report<'a> {
         files: o
             .reports
             .iter()
-            .filter_map(|r| {
-                r.metrics.as_ref().map(|metrics| JsonFile {
-                    path: &r.path,
-                    metrics,
-                })
+            .filter(|r| r.result.is_ok())
+            .map(|r| JsonFile {
+                path: &r.path,
+                tender: r.tender.as_deref(),
+                metrics: r.metrics.as_ref(),
             })
             .collect(),
+        tenders: o.tenders,
         file_errors: o.file_errors().collect(),
         summary: o.summary,
     }

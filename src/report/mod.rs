@@ -37,8 +37,25 @@ pub struct FileReport {
     pub baselined: usize,
     /// Baseline entries for this file that matched no finding: fixed since.
     pub fixed: Vec<crate::baseline::Entry>,
-    /// Figures about the document (None when it could not be read).
+    /// Figures about the document (None when it could not be read, or when it belongs
+    /// to a tender, which has the figures instead).
     pub metrics: Option<crate::metrics::Metrics>,
+    /// The id of the tender the file belongs to, if any.
+    pub tender: Option<std::sync::Arc<str>>,
+}
+
+/// A tender whose files were judged together ([`crate::tender`]).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct TenderReport {
+    /// What the baseline knows it by: its folder, or its name in `tenderlint.toml`.
+    pub id: std::sync::Arc<str>,
+    pub name: String,
+    /// The folder its globs are relative to.
+    pub root: String,
+    /// Every file of the tender, main file first, as checked.
+    pub files: Vec<String>,
+    /// Figures of the tender as a whole.
+    pub metrics: crate::metrics::Metrics,
 }
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -85,6 +102,8 @@ pub struct Outcome<'a> {
     /// Paths that failed before any file could be read (missing, symlink loops).
     pub unreadable: &'a [FileError],
     pub summary: Summary,
+    /// The tenders whose files were judged together.
+    pub tenders: &'a [TenderReport],
     /// Every rule loaded, enabled or not, for formats that describe the rules (SARIF).
     pub catalogue: &'a [Rule],
 }

@@ -71,6 +71,22 @@ pub fn render(o: &Outcome) -> String {
             if let Some(i) = index(&d.rule) {
                 result["ruleIndex"] = json!(i);
             }
+            // A finding about a whole tender: the files searched are its related locations.
+            if let Some(id) = &d.tender {
+                let files = o.tenders.iter().filter(|t| t.id == *id).flat_map(|t| &t.files);
+                let related: Vec<Value> = files
+                    .enumerate()
+                    .map(|(k, f)| {
+                        json!({
+                            "id": k,
+                            "physicalLocation": { "artifactLocation": { "uri": uri(f) } },
+                            "message": { "text": "a file of this tender, searched for this finding" },
+                        })
+                    })
+                    .collect();
+                result["relatedLocations"] = json!(related);
+                result["properties"] = json!({ "tender": &**id });
+            }
             result
         })
         .collect();
