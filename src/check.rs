@@ -11,8 +11,8 @@
 //! Memory follows the largest tender's text, not its parsed documents.
 
 use crate::baseline::Baseline;
-use crate::document::Document;
 use crate::diagnostic::Diagnostic;
+use crate::document::Document;
 use crate::engine::{Linter, Pack, Scanned};
 use crate::files::{self, FileError};
 use crate::line_index::LineIndex;

@@ -13,8 +13,8 @@ use crate::files;
 use crate::report::{github, human, json, junit, sarif, Format, Outcome, Summary};
 use crate::rules::RuleSet;
 use crate::tender;
-use rayon::prelude::*;
 use clap::{Args, Parser, Subcommand};
+use rayon::prelude::*;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -293,11 +293,7 @@ fn check(args: CheckArgs) -> u8 {
         Ok(v) => v.unwrap_or_default(),
         Err(e) => return report_load_errors(e),
     };
-    let mut finder = tender::Finder::new(if args.per_file {
-        Vec::new()
-    } else {
-        declared
-    });
+    let mut finder = tender::Finder::new(if args.per_file { Vec::new() } else { declared });
 
     let root = config.as_ref().map(|c| files::absolute(&c.dir));
     let excludes_at = excludes.as_ref().zip(root.as_deref());

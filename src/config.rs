@@ -162,7 +162,12 @@ impl Config {
 
     /// Globs from `exclude`, matched against paths relative to the config's directory.
     pub fn excludes(&self) -> Result<GlobSet, LoadErrors> {
-        globs(&self.file, &self.raw.exclude, "exclude", "tenderlint::config")
+        globs(
+            &self.file,
+            &self.raw.exclude,
+            "exclude",
+            "tenderlint::config",
+        )
     }
 
     /// The tenders declared with `[[tender]]`, their globs relative to this file's folder.

@@ -85,7 +85,13 @@ impl Tender {
             .help("Add files = [\"folder/*.md\"], globs relative to this configuration file.")
             .into());
         }
-        Tender::new(raw, file, dir, name.get_ref().clone(), name.get_ref().clone())
+        Tender::new(
+            raw,
+            file,
+            dir,
+            name.get_ref().clone(),
+            name.get_ref().clone(),
+        )
     }
 
     fn new(
@@ -179,7 +185,10 @@ impl Tender {
             None => Err(SourceError::new(
                 &self.origin,
                 CODE,
-                format!("`main` names `{}`, which is not a Markdown file of this tender", main.get_ref()),
+                format!(
+                    "`main` names `{}`, which is not a Markdown file of this tender",
+                    main.get_ref()
+                ),
             )
             .at(main.span(), "no such file in the tender")
             .help("Name one of the tender's .md files, relative to the folder of this file.")
@@ -283,11 +292,7 @@ pub struct Plan {
 
 /// Sorts `found` (the files asked for) into tenders. `extra` is a file that need not
 /// exist on disk yet (an editor's unsaved buffer), which joins its tender.
-pub fn plan(
-    found: Vec<PathBuf>,
-    finder: &mut Finder,
-    excludes: Option<(&GlobSet, &Path)>,
-) -> Plan {
+pub fn plan(found: Vec<PathBuf>, finder: &mut Finder, excludes: Option<(&GlobSet, &Path)>) -> Plan {
     let mut plan = Plan::default();
     let mut packs: Vec<(Arc<Tender>, Vec<PathBuf>)> = Vec::new();
     let mut broken = Vec::new();
@@ -302,9 +307,12 @@ pub fn plan(
         }
     }
     for (tender, asked) in packs {
-        let (mut members, unreadable) = files::discover(std::slice::from_ref(&tender.root), excludes);
+        let (mut members, unreadable) =
+            files::discover(std::slice::from_ref(&tender.root), excludes);
         plan.unreadable.extend(unreadable);
-        members.retain(|m| matches!(finder.membership(m), Membership::In(t) if Arc::ptr_eq(&t, &tender)));
+        members.retain(
+            |m| matches!(finder.membership(m), Membership::In(t) if Arc::ptr_eq(&t, &tender)),
+        );
         let asked: Vec<PathBuf> = asked.iter().map(|p| files::absolute(p)).collect();
         for a in &asked {
             // A file asked for that the walk skipped (hidden, or not on disk yet).
@@ -314,7 +322,11 @@ pub fn plan(
         }
         if let Err(e) = tender.order(&mut members) {
             plan.errors.push((tender.root.join(FILE_NAME), e));
-            plan.alone.extend(members.into_iter().filter(|m| asked.contains(&files::absolute(m))));
+            plan.alone.extend(
+                members
+                    .into_iter()
+                    .filter(|m| asked.contains(&files::absolute(m))),
+            );
             continue;
         }
         let wanted = members

@@ -4,38 +4,12 @@
 
 mod common;
 
-use common::{run, tenderlint, tree, PARTNERSHIP};
+use common::{assert_valid, parse, run, schema, tenderlint, tree, PARTNERSHIP};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
-fn parse(text: &str) -> Value {
-    serde_json::from_str(text).unwrap_or_else(|e| panic!("not JSON ({e}):\n{text}"))
-}
-
-fn schema(path: &Path) -> jsonschema::Validator {
-    let text = std::fs::read_to_string(path).unwrap_or_else(|e| {
-        panic!(
-            "cannot read the schema {} ({e}); CI keeps ../shared beside the checkout",
-            path.display()
-        )
-    });
-    jsonschema::validator_for(&parse(&text))
-        .unwrap_or_else(|e| panic!("bad schema {}: {e}", path.display()))
-}
-
-fn assert_valid(validator: &jsonschema::Validator, instance: &Value, what: &str) {
-    let errors: Vec<String> = validator
-        .iter_errors(instance)
-        .map(|e| format!("{e} at {}", e.instance_path()))
-        .collect();
-    assert!(
-        errors.is_empty(),
-        "{what} does not match its schema:\n{}",
-        errors.join("\n")
-    );
-}
 #[test]
 fn sarif_is_valid_against_the_official_schema_and_describes_every_rule() {
     let custom = tree(&[(

@@ -2,6 +2,7 @@
 #![allow(dead_code)] // each test crate uses its own subset
 
 use assert_cmd::Command;
+use serde_json::Value;
 use std::path::{Path, PathBuf};
 use tempfile::TempDir;
 
@@ -67,17 +68,43 @@ pub fn fixtures() -> Vec<PathBuf> {
 
 /// The lines of a fixture's `.expected` file (`line:column rule`), comments left out.
 pub fn expected(md: &Path) -> Vec<String> {
-    let path = md.with_extension("expected");
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
-        panic!(
-            "{} has no expectations ({}): {e}",
-            md.display(),
-            path.display()
-        )
-    });
+    expectations(&md.with_extension("expected"))
+}
+
+/// The lines of an expectations file, comments and blank lines left out.
+pub fn expectations(path: &Path) -> Vec<String> {
+    let text = std::fs::read_to_string(path)
+        .unwrap_or_else(|e| panic!("cannot read the expectations {}: {e}", path.display()));
     text.lines()
         .map(str::trim)
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
         .map(String::from)
         .collect()
+}
+
+pub fn parse(text: &str) -> Value {
+    serde_json::from_str(text).unwrap_or_else(|e| panic!("not JSON ({e}):\n{text}"))
+}
+
+pub fn schema(path: &Path) -> jsonschema::Validator {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| {
+        panic!(
+            "cannot read the schema {} ({e}); CI keeps ../shared beside the checkout",
+            path.display()
+        )
+    });
+    jsonschema::validator_for(&parse(&text))
+        .unwrap_or_else(|e| panic!("bad schema {}: {e}", path.display()))
+}
+
+pub fn assert_valid(validator: &jsonschema::Validator, instance: &Value, what: &str) {
+    let errors: Vec<String> = validator
+        .iter_errors(instance)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "{what} does not match its schema:\n{}",
+        errors.join("\n")
+    );
 }
