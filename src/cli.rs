@@ -18,6 +18,7 @@ use rayon::prelude::*;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -293,6 +294,7 @@ fn check(args: CheckArgs) -> u8 {
         Ok(v) => v.unwrap_or_default(),
         Err(e) => return report_load_errors(e),
     };
+    let declared = declared.into_iter().map(Arc::new).collect();
     let mut finder = tender::Finder::new(if args.per_file { Vec::new() } else { declared });
 
     let root = config.as_ref().map(|c| files::absolute(&c.dir));

@@ -215,9 +215,9 @@ pub struct Finder {
 }
 
 impl Finder {
-    pub fn new(declared: Vec<Tender>) -> Self {
+    pub fn new(declared: Vec<Arc<Tender>>) -> Self {
         Finder {
-            declared: declared.into_iter().map(Arc::new).collect(),
+            declared,
             folders: HashMap::new(),
             errors: Vec::new(),
         }

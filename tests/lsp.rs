@@ -610,3 +610,49 @@ fn input_that_is_not_lsp_ends_the_server_with_a_reason_not_a_hang() {
         c.stderr()
     );
 }
+
+#[test]
+fn a_buffer_in_a_tender_is_judged_with_its_sibling_files() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let pack = dir.path().join("pack");
+    std::fs::create_dir_all(&pack).unwrap_or_else(|e| panic!("{e}"));
+    let write = |name: &str, text: &str| {
+        std::fs::write(pack.join(name), text).unwrap_or_else(|e| panic!("{e}"))
+    };
+    write("tender.toml", "name = \"MSK\"\n");
+    write(
+        "kpi-schedule.md",
+        "# Schedule 3\n\nChange in EQ-5D-5L score from referral to discharge, reported annually.\n",
+    );
+    let spec = "# Specification\n\nThe joint board, with patient representatives, owns our shared goals and the data sharing agreement.\n";
+    write("specification.md", "# Old text on disk\n");
+    let uri = file_uri(&pack.join("specification.md"));
+
+    let mut c = Client::start(dir.path(), &["--no-config"]);
+    initialize(
+        &mut c,
+        dir.path(),
+        json!({"textDocument": {"publishDiagnostics": {"versionSupport": true}}}),
+    );
+    let change = |c: &mut Client, version: i64, text: &str| {
+        c.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": [{"text": text}]}),
+        );
+        c.diagnostics(&uri, version)
+    };
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "markdown", "version": 1, "text": spec}}),
+    );
+    // The outcome measure is in the KPI schedule on disk; the buffer, not the old text
+    // on disk, stands for the specification.
+    let d = c.diagnostics(&uri, 1);
+    assert_eq!(d, Vec::<Value>::new(), "{d:?}");
+
+    // Without the tender file, the buffer is judged alone.
+    std::fs::remove_file(pack.join("tender.toml")).unwrap_or_else(|e| panic!("{e}"));
+    let d = change(&mut c, 2, spec);
+    let codes: Vec<&str> = d.iter().filter_map(|d| d["code"].as_str()).collect();
+    assert_eq!(codes, ["missing-patient-outcomes"], "{d:?}");
+}

@@ -3,6 +3,7 @@
 //! diagnostics whose ranges count the client's units.
 
 use super::text::{self, Encoding};
+use crate::check::{check_pack, Finish};
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic as Finding, Severity};
 use crate::document::Document;
@@ -10,6 +11,7 @@ use crate::engine::Linter;
 use crate::error::SourceError;
 use crate::files;
 use crate::line_index::LineIndex;
+use crate::tender::{self, Tender};
 use globset::GlobSet;
 use lsp_types::{Diagnostic, DiagnosticSeverity, NumberOrString, Position, Range, Uri};
 use std::collections::{HashMap, HashSet};
@@ -34,6 +36,8 @@ pub struct Ready {
     pub linter: Linter,
     /// The `exclude` globs and the folder they are relative to.
     excludes: Option<(GlobSet, PathBuf)>,
+    /// The tenders the configuration declares with `[[tender]]`.
+    tenders: Vec<Arc<Tender>>,
 }
 
 impl Ready {
@@ -41,6 +45,7 @@ impl Ready {
         Ready {
             linter,
             excludes: None,
+            tenders: Vec::new(),
         }
     }
 }
@@ -171,7 +176,15 @@ fn build(config: Option<&Path>, rule_files: &[PathBuf]) -> Result<Ready, Vec<Sou
         Some(c) => Some((c.excludes().map_err(|e| e.0)?, files::absolute(&c.dir))),
         None => None,
     };
-    Ok(Ready { linter, excludes })
+    let tenders = match &config {
+        Some(c) => c.tenders().map_err(|e| e.0)?,
+        None => Vec::new(),
+    };
+    Ok(Ready {
+        linter,
+        excludes,
+        tenders: tenders.into_iter().map(Arc::new).collect(),
+    })
 }
 
 /// One finding with its range in the client's units.
@@ -245,19 +258,42 @@ pub fn lint(
             return Outcome::Excluded;
         }
     }
-    let found = Arc::new(locate(&ready.linter, text, enc));
+    let found = match path.and_then(|p| in_tender(&ready, p, text)) {
+        Some(findings) => Arc::new(place(findings, text, &LineIndex::new(text), enc)),
+        None => Arc::new(locate(&ready.linter, text, enc)),
+    };
     Outcome::Findings { ready, found }
+}
+
+/// The findings of a buffer that belongs to a tender, judged with its sibling files as
+/// they are on disk (the buffer standing in for its own file). None when the file
+/// belongs to no tender, or its tender file has errors (`check` reports those).
+fn in_tender(ready: &Ready, path: &Path, text: &str) -> Option<Vec<Finding>> {
+    let mut finder = tender::Finder::new(ready.tenders.clone());
+    let excludes = ready.excludes.as_ref().map(|(g, root)| (g, root.as_path()));
+    let plan = tender::plan(vec![path.to_path_buf()], &mut finder, excludes);
+    let pack = plan.packs.first()?;
+    let (reports, _) = check_pack(&ready.linter, pack, Some((path, text)), Finish::default());
+    let own = files::absolute(path);
+    let report = reports
+        .into_iter()
+        .find(|r| files::absolute(Path::new(&r.path)) == own)?;
+    report.result.ok()
 }
 
 /// Parses and lints `text`, and gives every finding its range in `enc` units.
 pub fn locate(linter: &Linter, text: &str, enc: Encoding) -> Vec<Located> {
     let doc = Document::parse(text);
-    let findings = linter.lint(&doc);
+    place(linter.lint(&doc), text, &doc.lines, enc)
+}
+
+/// Gives every finding in `text` its range in `enc` units.
+fn place(findings: Vec<Finding>, text: &str, lines: &LineIndex, enc: Encoding) -> Vec<Located> {
     let offsets: Vec<usize> = findings
         .iter()
         .flat_map(|d| [d.span.offset, d.span.offset + d.span.length])
         .collect();
-    let positions = text::positions(text, &doc.lines, &offsets, enc);
+    let positions = text::positions(text, lines, &offsets, enc);
     findings
         .into_iter()
         .zip(positions.chunks_exact(2))
