@@ -16,6 +16,7 @@
 #   BENCH_RUNS   timed runs per case, at least 5   (default 10), after one warm-up run
 #   BENCH_SEED   seed of the generator             (default 42)
 #   BENCH_SCALE  documents in the scale tree, checked once (default 10000)
+#   BENCH_PACK   documents per tender pack in the corpus of packs (default 5)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -25,14 +26,15 @@ BENCH_BIG=${BENCH_BIG:-52428800}
 BENCH_RUNS=${BENCH_RUNS:-10}
 BENCH_SEED=${BENCH_SEED:-42}
 BENCH_SCALE=${BENCH_SCALE:-10000}
-for var in BENCH_FILES BENCH_SIZE BENCH_BIG BENCH_RUNS BENCH_SEED BENCH_SCALE; do
+BENCH_PACK=${BENCH_PACK:-5}
+for var in BENCH_FILES BENCH_SIZE BENCH_BIG BENCH_RUNS BENCH_SEED BENCH_SCALE BENCH_PACK; do
   if ! [[ ${!var} =~ ^[0-9]+$ ]]; then
     echo "bench: $var must be a whole number, not '${!var}'" >&2
     exit 2
   fi
 done
-if ((BENCH_FILES < 1 || BENCH_SIZE < 512 || BENCH_BIG < 512)); then
-  echo "bench: BENCH_FILES must be at least 1, BENCH_SIZE and BENCH_BIG at least 512" >&2
+if ((BENCH_FILES < 1 || BENCH_SIZE < 512 || BENCH_BIG < 512 || BENCH_PACK < 1)); then
+  echo "bench: BENCH_FILES and BENCH_PACK must be at least 1, BENCH_SIZE and BENCH_BIG at least 512" >&2
   exit 2
 fi
 if ((BENCH_RUNS < 5)); then
@@ -171,8 +173,12 @@ last_file() {
   printf "%s/batch-%0${bwidth}d/tender-%0${width}d.md" "$1" "$batch" "$2"
 }
 SCALE=$BENCH/scale
+# The same documents as the corpus, grouped into tender packs of BENCH_PACK files.
+PACKS=$BENCH/packs
+PACKS_LAST="$(dirname "$(last_file "$PACKS" "$BENCH_FILES")")/pack-$(printf %05d $(((BENCH_FILES - 1) / BENCH_PACK + 1)))/$(basename "$(last_file "$PACKS" "$BENCH_FILES")")"
 
 generate corpus "$(last_file "$CORPUS" "$BENCH_FILES")" --out "$CORPUS" --files "$BENCH_FILES" --size "$BENCH_SIZE" --seed "$BENCH_SEED"
+generate packs "$PACKS_LAST" --out "$PACKS" --files "$BENCH_FILES" --size "$BENCH_SIZE" --seed "$BENCH_SEED" --pack "$BENCH_PACK"
 generate scale "$(last_file "$SCALE" "$BENCH_SCALE")" --out "$SCALE" --files "$BENCH_SCALE" --size "$BENCH_SIZE" --seed "$BENCH_SEED"
 generate big "$BIG" --out "$BENCH/big" --single "$BENCH_BIG" --seed "$BENCH_SEED"
 generate one "$ONE" --out "$BENCH/one" --files 1 --size 10240 --seed "$BENCH_SEED"
@@ -192,6 +198,7 @@ CMD_B="rg -i -f $PATTERNS -c $CORPUS"
 CMD_C="$TL check --no-config --format json $ONE"
 CMD_D="$TL check --no-config --format json $BIG"
 CMD_E="rg -i -f $PATTERNS -c $BIG"
+CMD_G="$TL check --no-config --format json $PACKS"
 
 # time_case NAME COMMAND: tenderlint exits 1 when it finds errors, and rg when it finds
 # nothing, so exit codes are ignored (-i).
@@ -205,6 +212,7 @@ time_case B "$CMD_B"
 time_case C "$CMD_C"
 time_case D "$CMD_D"
 time_case E "$CMD_E"
+time_case G "$CMD_G"
 
 # ---------------------------------------------------------------------------------------
 step "peak memory (/usr/bin/time -v, one run each)"
@@ -226,6 +234,7 @@ peak B "$CMD_B"
 peak C "$CMD_C"
 peak D "$CMD_D"
 peak E "$CMD_E"
+peak G "$CMD_G"
 # Scale: a tree of BENCH_SCALE documents, checked once; it must complete.
 peak F "$TL check --no-config --format json $SCALE"
 
@@ -239,7 +248,7 @@ ONE_BYTES=$(wc -c <"$ONE")
 CPU=$(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2- | sed 's/^ *//' || true)
 
 if [ "$JSON" = python3 ]; then
-  python3 - "$RESULTS" "$BENCH_FILES" "$RG_FILES" "$CORPUS_BYTES" "$BIG_BYTES" "$ONE_BYTES" \
+  BENCH_PACK=$BENCH_PACK python3 - "$RESULTS" "$BENCH_FILES" "$RG_FILES" "$CORPUS_BYTES" "$BIG_BYTES" "$ONE_BYTES" \
     "$(nproc)" "${CPU:-unknown}" "$(date -u '+%Y-%m-%d %H:%M UTC')" "$BENCH_RUNS" \
     <<'PY' | tee "$RESULTS/summary.txt"
 import json, os, statistics, sys
@@ -253,6 +262,7 @@ cases = [
     ("C", "tenderlint, one document (editor)", one_b),
     ("D", f"tenderlint, one big document", big_b),
     ("E", f"rg -f patterns, one big document", big_b),
+    ("G", f"tenderlint, same corpus as packs of {os.environ.get('BENCH_PACK', '5')}", corpus_b),
 ]
 
 def median_ms(name):
@@ -293,12 +303,16 @@ for name, what, size in cases:
 print()
 print(f"tenderlint / ripgrep, corpus (A/B):   {med['A'] / med['B']:.2f}")
 print(f"tenderlint / ripgrep, big file (D/E): {med['D'] / med['E']:.2f}")
+print(f"packs / files, same documents (G/A):  {med['G'] / med['A']:.2f}")
 
 # Both tools must have seen the same files.
 try:
     with open(os.path.join(res, "A.out")) as f:
         checked = json.load(f)["summary"]["files"]
-    print(f"files checked: tenderlint {checked}, ripgrep {rg_files}")
+    with open(os.path.join(res, "G.out")) as f:
+        packs = json.load(f)
+    print(f"files checked: tenderlint {checked}, ripgrep {rg_files}; "
+          f"as packs {packs['summary']['files']} files in {len(packs['tenders'])} tenders")
 except (OSError, ValueError, KeyError):
     print(f"files checked: ripgrep {rg_files} (tenderlint's JSON could not be read)")
 
@@ -319,7 +333,7 @@ else
     echo "date:     $(date -u '+%Y-%m-%d %H:%M UTC')"
     echo "machine:  $(nproc) CPUs, ${CPU:-unknown}"
     printf '%-5s %11s %9s\n' case "median ms" "peak MB"
-    for c in A B C D E; do
+    for c in A B C D E G; do
       m=$(jq '.results[0].median * 1000' "$RESULTS/$c.json")
       k=$(grep 'Maximum resident set size' "$RESULTS/$c.mem" 2>/dev/null | awk '{print $NF}' || true)
       printf '%-5s %11.1f %9s\n' "$c" "$m" "$(awk -v k="${k:-0}" 'BEGIN { printf "%.1f", k / 1024 }')"

@@ -23,7 +23,7 @@ use std::time::Instant;
 
 const USAGE: &str = "\
 usage: gen_corpus --out DIR [--files N] [--size BYTES] [--single BYTES]
-                  [--nested DEPTH] [--seed N] [--hit-every N]
+                  [--nested DEPTH] [--pack N] [--seed N] [--hit-every N]
 
   --out DIR        output folder, created if missing; *.md files already in it
                    (and in its subfolders) are removed first
@@ -32,6 +32,8 @@ usage: gen_corpus --out DIR [--files N] [--size BYTES] [--single BYTES]
   --size BYTES     approximate size of each document (default 10240, at least 512)
   --single BYTES   write one document DIR/big.md of about BYTES instead
   --nested DEPTH   put the batch folders DEPTH more folders deep (default 0)
+  --pack N         group every N documents into a tender pack: a folder pack-00001/
+                   with a tender.toml, inside the batch folder (default 0: no packs)
   --seed N         seed of the random generator (default 42)
   --hit-every N    about one sentence in N is a wording the rules look for
                    (default 15; 0 for none)";
@@ -42,6 +44,7 @@ struct Options {
     size: usize,
     single: Option<usize>,
     nested: usize,
+    pack: usize,
     seed: u64,
     hit_every: usize,
 }
@@ -52,6 +55,7 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
     let mut size = 10_240;
     let mut single = None;
     let mut nested = 0;
+    let mut pack = 0;
     let mut seed = 42;
     let mut hit_every = 15;
     let mut i = 0;
@@ -63,12 +67,13 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
         if flag == "-h" || flag == "--help" {
             return Err(String::new());
         }
-        const FLAGS: [&str; 7] = [
+        const FLAGS: [&str; 8] = [
             "--out",
             "--files",
             "--size",
             "--single",
             "--nested",
+            "--pack",
             "--seed",
             "--hit-every",
         ];
@@ -95,6 +100,7 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
             "--size" => size = number(&value)? as usize,
             "--single" => single = Some(number(&value)? as usize),
             "--nested" => nested = number(&value)? as usize,
+            "--pack" => pack = number(&value)? as usize,
             "--seed" => seed = number(&value)?,
             "--hit-every" => hit_every = number(&value)? as usize,
             _ => unreachable!("flags are checked above"),
@@ -117,6 +123,7 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
         size,
         single,
         nested,
+        pack,
         seed,
         hit_every,
     })
@@ -171,6 +178,15 @@ fn run(opts: &Options) -> io::Result<()> {
             if (n - 1) % 100 == 0 {
                 fs::create_dir_all(&dir)?;
             }
+            if opts.pack > 0 {
+                let k = (n - 1) / opts.pack + 1;
+                dir.push(format!("pack-{k:05}"));
+                if !dir.is_dir() {
+                    fs::create_dir_all(&dir)?;
+                    let toml = format!("name = \"Synthetic tender {k}\"\n");
+                    fs::write(dir.join("tender.toml"), toml)?;
+                }
+            }
             let doc = Gen::new(opts.seed, n as u64, opts.hit_every).build(opts.size);
             bytes += doc.len();
             fs::write(dir.join(format!("tender-{n:0width$}.md")), doc)?;
@@ -200,7 +216,9 @@ fn clean(dir: &Path, top: bool) -> io::Result<()> {
         let kind = entry.file_type()?;
         if kind.is_dir() {
             clean(&path, false)?;
-        } else if kind.is_file() && path.extension().is_some_and(|e| e == "md") {
+        } else if kind.is_file()
+            && (path.extension().is_some_and(|e| e == "md") || path.ends_with("tender.toml"))
+        {
             fs::remove_file(&path)?;
         }
     }
