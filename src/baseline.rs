@@ -68,22 +68,37 @@ impl Baseline {
     /// records. Returns how many were hidden, and the entries that matched nothing:
     /// findings fixed since the baseline was written.
     pub fn apply(&self, path: &str, diags: &mut Vec<Diagnostic>) -> (usize, Vec<Entry>) {
-        let mut left: Vec<Entry> = self.by_path.get(path).cloned().unwrap_or_default();
+        let (recorded, left) = self.match_entries(path, diags);
         let before = diags.len();
-        diags.retain(|d| {
-            let at = left
-                .iter()
-                .position(|e| *e.rule == *d.rule && e.fingerprint == d.fingerprint);
-            match at {
-                Some(i) => {
-                    left.swap_remove(i);
-                    false
-                }
-                None => true,
-            }
+        let mut i = 0;
+        diags.retain(|_| {
+            i += 1;
+            !recorded[i - 1]
         });
-        left.sort();
         (before - diags.len(), left)
+    }
+
+    /// Which of `diags` (the findings of the file at `path`) the baseline records, in
+    /// order, without removing them: the HTML report shows them, marked as known.
+    pub fn recorded(&self, path: &str, diags: &[Diagnostic]) -> Vec<bool> {
+        self.match_entries(path, diags).0
+    }
+
+    /// Matches findings to entries, each entry at most once; returns which findings
+    /// matched and the entries left over, sorted.
+    fn match_entries(&self, path: &str, diags: &[Diagnostic]) -> (Vec<bool>, Vec<Entry>) {
+        let mut left: Vec<Entry> = self.by_path.get(path).cloned().unwrap_or_default();
+        let recorded = diags
+            .iter()
+            .map(|d| {
+                let at = left
+                    .iter()
+                    .position(|e| *e.rule == *d.rule && e.fingerprint == d.fingerprint);
+                at.map(|i| left.swap_remove(i)).is_some()
+            })
+            .collect();
+        left.sort();
+        (recorded, left)
     }
 }
 
