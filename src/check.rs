@@ -8,16 +8,19 @@ use crate::baseline::Baseline;
 use crate::document::Document;
 use crate::engine::Linter;
 use crate::files;
+use crate::report::html::Html;
 use crate::report::human::Human;
 use crate::report::FileReport;
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
 /// How to finish each file's report while its text is still in memory: hide the
-/// findings the baseline records, then render what is left for people.
+/// findings the baseline records, then render what is left for people (as terminal
+/// text, or as the document in HTML with its findings marked).
 #[derive(Clone, Copy, Default)]
 pub struct Finish<'a> {
     pub human: Option<&'a Human>,
+    pub html: Option<&'a Html<'a>>,
     pub baseline: Option<&'a Baseline>,
     /// Print each document's metrics under its findings (`check --stats`).
     pub stats: bool,
@@ -61,10 +64,11 @@ pub fn check_text(linter: &Linter, path: String, text: &str, finish: Finish) -> 
         Some(b) => b.apply(&path, &mut diagnostics),
         None => (0, Vec::new()),
     };
-    let mut rendered = finish
-        .human
-        .map(|h| h.render_file(&path, text, &doc.lines, &diagnostics))
-        .unwrap_or_default();
+    let mut rendered = match (finish.human, finish.html) {
+        (Some(h), _) => h.render_file(&path, text, &doc.lines, &diagnostics),
+        (None, Some(h)) => h.render_document(&path, &doc, &diagnostics),
+        (None, None) => String::new(),
+    };
     if finish.stats && finish.human.is_some() {
         rendered.push_str(&format!("{path}\n{}\n", metrics.describe()));
     }
