@@ -558,8 +558,15 @@ impl<'a> Html<'a> {
             out.push_str("<p class=\"clean\">No findings.</p>\n");
             return;
         }
-        // Stable: equal keys keep document order.
-        all.sort_by_key(|a| (!a.known, a.time.is_none(), a.time));
+        // Equally old findings: the most serious first, then in document order (stable).
+        all.sort_by_key(|a| {
+            (
+                !a.known,
+                a.time.is_none(),
+                a.time,
+                std::cmp::Reverse(a.d.severity),
+            )
+        });
         let how = if !p.history_asked {
             "Findings recorded in the baseline come first, then the others in document order (the git history was not consulted)."
         } else if p.history.is_empty() {
@@ -940,9 +947,8 @@ impl<'s> Writer<'s> {
             }
             return;
         }
-        // Badges of findings that end here go inside the element, before it closes;
-        // a table row's findings end after its last cell, so reach to the end of the line.
-        let upto = self.line_end(range.end);
+        // Badges of findings that end here go inside the element, before it closes.
+        let mut upto = range.end;
         match tag {
             TagEnd::Paragraph => {
                 self.flush(upto);
@@ -986,6 +992,10 @@ impl<'s> Writer<'s> {
                 self.out.push_str("</dd>\n");
             }
             TagEnd::TableCell => {
+                // A finding on a whole row ends after the last cell's closing `|`.
+                if self.cell + 1 >= self.aligns.len() {
+                    upto = self.line_end(range.end);
+                }
                 self.flush(upto);
                 self.out
                     .push_str(if self.in_head { "</th>" } else { "</td>" });
@@ -1346,6 +1356,24 @@ mod tests {
         );
         let badge = html.find("class=\"ref badge").unwrap_or(usize::MAX);
         assert!(badge < html.find("</thead>").unwrap_or(0), "{html}");
+    }
+
+    #[test]
+    fn each_badge_follows_its_own_finding_in_cells_and_list_items() {
+        let src = "| Measure | Consequence |\n|---|---|\n| Triage | A service credit applies |\n\n\
+                   - Invoices are paid.\n- Liquidated damages apply.\n";
+        let a = finding(src, "service credit", Severity::Error);
+        let b = finding(src, "Liquidated damages", Severity::Error);
+        let html = render(src, &[a, b]);
+        assert_well_nested(&html);
+        assert!(
+            html.contains("<td>Triage</td><td>A <mark class=\"sev-error\" data-f=\"1\">service credit</mark><a class=\"ref"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<li>Invoices are paid.</li>\n<li><mark class=\"sev-error\" data-f=\"2\">Liquidated damages</mark><a class=\"ref"),
+            "{html}"
+        );
     }
 
     #[test]
