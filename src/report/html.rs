@@ -208,8 +208,9 @@ impl<'a> Html<'a> {
     }
 
     /// One finding's note: its number, severity, rule, message and what to write
-    /// instead. `back` links it to its mark in the text.
-    fn note(&self, out: &mut String, id: &str, k: usize, d: &Diagnostic, known: bool, back: bool) {
+    /// instead.
+    fn note(&self, out: &mut String, n: Note) {
+        let Note { id, k, d, .. } = n;
         let sev = severity_class(d.severity);
         let _ = write!(
             out,
@@ -221,7 +222,7 @@ impl<'a> Html<'a> {
             severity_icon(d.severity),
             severity_word(d.severity)
         );
-        if back {
+        if n.in_text {
             let _ = write!(
                 out,
                 "<a class=\"badge {sev}\" href=\"#{id}-r{k}\" title=\"Back to the text\">{badge}</a>"
@@ -235,15 +236,21 @@ impl<'a> Html<'a> {
             escape(&self.title(d)),
             escape(&d.rule)
         );
-        if known {
+        if n.known {
             out.push_str(" <span class=\"known\">known: recorded in the baseline</span>");
         }
         let _ = write!(
             out,
-            "</p><p class=\"message\">{}</p><p class=\"help\"><span class=\"help-label\">What to write instead:</span> {}</p></li>",
-            escape(&d.message),
-            escape(&d.help)
+            "</p><p class=\"message\">{}</p><p class=\"help\"><span class=\"help-label\">What to write instead:</span> ",
+            escape(&d.message)
         );
+        match n.help_in {
+            Some(first) => {
+                let _ = write!(out, "as in <a href=\"#{id}-f{first}\">note {first}</a>.");
+            }
+            None => escape_into(out, &d.help),
+        }
+        out.push_str("</p></li>");
     }
 
     /// The document as a reader sees it, findings marked, with a box at the top for
@@ -270,13 +277,24 @@ impl<'a> Html<'a> {
                 "<section class=\"doc-level\" aria-labelledby=\"{id}-whole\"><h4 id=\"{id}-whole\">About the whole document</h4><ol class=\"notes\">"
             );
             for &i in &whole {
-                self.note(&mut out, &id, i + 1, &diagnostics[i], known[i], false);
+                let note = Note {
+                    id: &id,
+                    k: i + 1,
+                    d: &diagnostics[i],
+                    known: known[i],
+                    in_text: false,
+                    help_in: None,
+                };
+                self.note(&mut out, note);
             }
             out.push_str("</ol></section>\n");
         }
 
         let mut marks = Vec::new();
         let mut notes = Vec::new();
+        // The first note of each rule in the text says what to write instead; later
+        // ones point back to it.
+        let mut first: Vec<(&str, usize)> = Vec::new();
         for (i, d) in diagnostics.iter().enumerate() {
             if self.is_document_level(d) {
                 continue;
@@ -288,8 +306,23 @@ impl<'a> Html<'a> {
                 severity: d.severity,
                 done: false,
             });
+            let help_in = match first.iter().find(|(r, _)| *r == &*d.rule) {
+                Some(&(_, k)) => Some(k),
+                None => {
+                    first.push((&d.rule, i + 1));
+                    None
+                }
+            };
             let mut note = String::new();
-            self.note(&mut note, &id, i + 1, d, known[i], true);
+            let n = Note {
+                id: &id,
+                k: i + 1,
+                d,
+                known: known[i],
+                in_text: true,
+                help_in,
+            };
+            self.note(&mut note, n);
             notes.push(note);
         }
         out.push_str("<div class=\"doc-body\">\n");
@@ -402,6 +435,13 @@ impl<'a> Html<'a> {
                 }
             }
         }
+        // One document: its own summary below says the same.
+        if files.len() == 1 {
+            self.oldest(out, p);
+            self.failed(out, p, files);
+            out.push_str("</section>\n");
+            return;
+        }
         out.push_str("<h3>Outcome focus and partnership ingredients</h3>\n");
         out.push_str(
             "<p class=\"explain\">Outcome focus runs from 0 (only penalty clauses, no partnership ingredient) to 1 \
@@ -467,7 +507,12 @@ impl<'a> Html<'a> {
         self.counts_table(out, &diags, summary);
 
         self.oldest(out, p);
+        self.failed(out, p, files);
+        out.push_str("</section>\n");
+    }
 
+    /// The files that could not be checked, if any.
+    fn failed(&self, out: &mut String, p: &Page, files: &[&FileReport]) {
         let failed: Vec<&FileError> = p
             .unreadable
             .iter()
@@ -480,7 +525,6 @@ impl<'a> Html<'a> {
             }
             out.push_str("</ul></section>\n");
         }
-        out.push_str("</section>\n");
     }
 
     /// A table of findings: one row per category, one column per severity.
@@ -568,13 +612,13 @@ impl<'a> Html<'a> {
             )
         });
         let how = if !p.history_asked {
-            "Findings recorded in the baseline come first, then the others in document order (the git history was not consulted)."
+            "Findings recorded in the baseline come first, then the others, the most serious first and otherwise in document order (the git history was not consulted)."
         } else if p.history.is_empty() {
-            "Findings recorded in the baseline come first, then the others in document order (no git history was found for these files)."
+            "Findings recorded in the baseline come first, then the others, the most serious first and otherwise in document order (no git history was found for these files)."
         } else {
             "Oldest first: findings recorded in the baseline, then by the date their line was last changed in git \
              (the finding has stood in the text at least since then). Findings on lines not yet committed, or in files \
-             git does not track, come last, in document order."
+             git does not track, come last. Equally old findings: the most serious first."
         };
         let _ = writeln!(out, "<p class=\"explain\">{how}</p>");
         out.push_str(
@@ -674,7 +718,9 @@ impl<'a> Html<'a> {
             Ok(diags) => {
                 out.push_str("<div class=\"doc-summary\">");
                 if let Some(m) = &r.metrics {
+                    out.push_str("<div class=\"panel-stack\">");
                     self.metrics_panel(out, m);
+                    out.push_str("</div>");
                 }
                 out.push_str("<div class=\"panel\"><p class=\"panel-title\">Findings</p>");
                 let refs: Vec<&Diagnostic> = diags.iter().collect();
@@ -735,6 +781,22 @@ fn score_bar(out: &mut String, score: f64) {
          <line class=\"tick\" x1=\"50\" y1=\"0\" x2=\"50\" y2=\"10\"/></svg> <span class=\"score-number\">{score:.2}</span></span>",
         score * 100.0
     );
+}
+
+/// What a note says about one finding.
+#[derive(Clone, Copy)]
+struct Note<'n> {
+    /// The document's id on the page.
+    id: &'n str,
+    /// The finding's number in its document.
+    k: usize,
+    d: &'n Diagnostic,
+    /// The baseline records it.
+    known: bool,
+    /// It is marked in the text (else it is about the whole document).
+    in_text: bool,
+    /// An earlier note of the same rule already says what to write instead.
+    help_in: Option<usize>,
 }
 
 /// A finding shown in the text.
@@ -830,6 +892,9 @@ impl<'s> Writer<'s> {
             }
             Event::InlineMath(t) | Event::DisplayMath(t) => self.text(&t, range),
             Event::Html(t) => self.text(&t, range),
+            // A line break inside a table cell, common in converted documents, is the
+            // one tag shown as what it means; the page writes its own `<br>`.
+            Event::InlineHtml(t) if is_line_break(&t) => self.out.push_str("<br>"),
             Event::InlineHtml(t) => {
                 self.out.push_str("<code class=\"raw-html\">");
                 self.text(&t, range);
@@ -1189,6 +1254,15 @@ impl<'s> Writer<'s> {
     }
 }
 
+fn is_line_break(html: &str) -> bool {
+    let tag: String = html
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_ascii_lowercase();
+    tag == "<br>" || tag == "<br/>"
+}
+
 fn is_inline(tag: &Tag) -> bool {
     matches!(
         tag,
@@ -1391,6 +1465,76 @@ mod tests {
         );
         assert!(html.contains("[Image: a chart]"), "{html}");
         assert!(html.contains("<span class=\"link\">click</span>"), "{html}");
+        // A line break is the one tag written as what it means, by the page itself.
+        let html = render("| a |\n|---|\n| one<br />two <br onclick=x> |\n", &[]);
+        assert!(
+            html.contains("one<br>two <code class=\"raw-html\">&lt;br onclick=x&gt;</code>"),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn the_page_has_one_part_per_section_with_its_own_figures() {
+        let html = Html::new(&[], None);
+        let file = |path: &str, src: &str, diags: Vec<Diagnostic>| FileReport {
+            path: path.into(),
+            rendered: html.render_document(path, &Document::parse(src), &diags),
+            result: Ok(diags),
+            baselined: 0,
+            fixed: Vec::new(),
+            metrics: Some(Metrics::new(1, 0, Vec::new())),
+        };
+        let src = "Service credits apply.\n";
+        let a = file(
+            "pack/a.md",
+            src,
+            vec![finding(src, "Service credits", Severity::Error)],
+        );
+        let b = file("pack/b.md", "Fine.\n", Vec::new());
+        let c = file("alone.md", "Fine.\n", Vec::new());
+        let pack = Metrics::new(0, 3, Vec::new());
+        let sections = [
+            Section {
+                title: "Tender <one>".into(),
+                files: vec![&a, &b],
+                metrics: Some(&pack),
+            },
+            Section {
+                title: "alone.md".into(),
+                files: vec![&c],
+                metrics: None,
+            },
+        ];
+        let page = html.page(&Page {
+            sections: &sections,
+            unreadable: &[],
+            history: &History::default(),
+            history_asked: false,
+            date: "2026-01-01".into(),
+        });
+        let body = page
+            .split("<body>")
+            .nth(1)
+            .and_then(|b| b.split("<script>").next())
+            .unwrap_or_default();
+        assert_well_nested(body);
+        assert!(
+            page.contains(
+                "<h2 id=\"section-1-title\">Tender &lt;one&gt;</h2>\n<div class=\"doc-summary\">"
+            ),
+            "{page}"
+        );
+        assert!(
+            page.contains("<h2 id=\"section-2-title\">alone.md</h2>\n<article"),
+            "{page}"
+        );
+        assert!(page.contains("<a href=\"#section-1\">Tender &lt;one&gt;</a>"));
+        assert!(
+            page.contains("aria-label=\"Outcome focus 1.00 out of 1\""),
+            "the pack's own score"
+        );
+        assert_eq!(page.matches("<article class=\"doc\"").count(), 3);
+        assert!(page.contains("<title>Tender report: 3 documents</title>"));
     }
 
     #[test]
