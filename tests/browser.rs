@@ -194,12 +194,12 @@ fn the_fixtures_report_renders_with_its_marks_and_script_and_is_photographed() {
         &single,
         &[
             &format!("--screenshot={}", shot.display()),
-            "--window-size=1280,3200",
+            "--window-size=1280,4400",
         ],
     );
     let bytes =
         std::fs::read(&shot).unwrap_or_else(|e| panic!("no screenshot {}: {e}", shot.display()));
-    assert_eq!(png_size(&bytes), (1280, 3200));
+    assert_eq!(png_size(&bytes), (1280, 4400));
     assert!(
         bytes.len() > 50_000,
         "a near-empty screenshot: {} bytes",
