@@ -68,37 +68,44 @@ impl Baseline {
     /// records. Returns how many were hidden, and the entries that matched nothing:
     /// findings fixed since the baseline was written.
     pub fn apply(&self, path: &str, diags: &mut Vec<Diagnostic>) -> (usize, Vec<Entry>) {
-        let (recorded, left) = self.match_entries(path, diags);
+        let mut left: Vec<Entry> = self.by_path.get(path).cloned().unwrap_or_default();
         let before = diags.len();
-        let mut i = 0;
-        diags.retain(|_| {
-            i += 1;
-            !recorded[i - 1]
+        diags.retain(|d| {
+            let at = left
+                .iter()
+                .position(|e| *e.rule == *d.rule && e.fingerprint == d.fingerprint);
+            match at {
+                Some(i) => {
+                    left.swap_remove(i);
+                    false
+                }
+                None => true,
+            }
         });
+        left.sort();
         (before - diags.len(), left)
     }
+}
 
+impl Baseline {
     /// Which of `diags` (the findings of the file at `path`) the baseline records, in
     /// order, without removing them: the HTML report shows them, marked as known.
     pub fn recorded(&self, path: &str, diags: &[Diagnostic]) -> Vec<bool> {
-        self.match_entries(path, diags).0
-    }
-
-    /// Matches findings to entries, each entry at most once; returns which findings
-    /// matched and the entries left over, sorted.
-    fn match_entries(&self, path: &str, diags: &[Diagnostic]) -> (Vec<bool>, Vec<Entry>) {
-        let mut left: Vec<Entry> = self.by_path.get(path).cloned().unwrap_or_default();
-        let recorded = diags
+        let mut kept = diags.to_vec();
+        self.apply(path, &mut kept);
+        // `kept` is `diags` with the recorded ones taken out, in order; equal findings
+        // are interchangeable, so matching from the left finds which went.
+        let mut next = kept.iter().peekable();
+        diags
             .iter()
             .map(|d| {
-                let at = left
-                    .iter()
-                    .position(|e| *e.rule == *d.rule && e.fingerprint == d.fingerprint);
-                at.map(|i| left.swap_remove(i)).is_some()
+                let stays = next.peek().is_some_and(|k| *k == d);
+                if stays {
+                    next.next();
+                }
+                !stays
             })
-            .collect();
-        left.sort();
-        (recorded, left)
+            .collect()
     }
 }
 
@@ -151,4 +158,50 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         let _ = std::fs::remove_file(&tmp);
     }
     result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::line_index::LineIndex;
+    use std::sync::Arc;
+
+    #[test]
+    fn recorded_marks_what_apply_would_hide_one_entry_per_finding() {
+        let text = "Service credits apply. Service credits apply. Deductions apply.";
+        let lines = LineIndex::new(text);
+        let finding = |rule: &str, at: usize, print: &str| Diagnostic {
+            rule: Arc::from(rule),
+            severity: crate::diagnostic::Severity::Error,
+            message: String::new(),
+            help: Arc::from(""),
+            span: lines.span(text, at, at + 8),
+            fingerprint: print.into(),
+        };
+        let diags = vec![
+            finding("service-credits", 0, "a"),
+            finding("service-credits", 23, "a"),
+            finding("payment-deduction", 46, "b"),
+        ];
+        let entry = |rule: &str, print: &str| Entry {
+            path: "t.md".into(),
+            rule: rule.into(),
+            fingerprint: print.into(),
+            message: String::new(),
+        };
+        let mut by_path = BTreeMap::new();
+        by_path.insert(
+            "t.md".to_string(),
+            vec![
+                entry("service-credits", "a"),
+                entry("payment-deduction", "b"),
+            ],
+        );
+        let b = Baseline { by_path };
+        // Two identical clauses, one entry: only one of them is known.
+        assert_eq!(b.recorded("t.md", &diags), vec![true, false, true]);
+        assert_eq!(b.recorded("other.md", &diags), vec![false; 3]);
+        let mut left = diags.clone();
+        assert_eq!(b.apply("t.md", &mut left).0, 2);
+    }
 }
