@@ -8,7 +8,6 @@ use crate::baseline::Baseline;
 use crate::document::Document;
 use crate::engine::Linter;
 use crate::files;
-use crate::report::html::Html;
 use crate::report::human::Human;
 use crate::report::FileReport;
 use rayon::prelude::*;
@@ -20,7 +19,7 @@ use std::path::{Path, PathBuf};
 #[derive(Clone, Copy, Default)]
 pub struct Finish<'a> {
     pub human: Option<&'a Human>,
-    pub html: Option<&'a Html<'a>>,
+    pub html: Option<&'a crate::report::html::Html<'a>>,
     pub baseline: Option<&'a Baseline>,
     /// Print each document's metrics under its findings (`check --stats`).
     pub stats: bool,
