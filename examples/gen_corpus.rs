@@ -178,8 +178,7 @@ fn run(opts: &Options) -> io::Result<()> {
             if (n - 1) % 100 == 0 {
                 fs::create_dir_all(&dir)?;
             }
-            if opts.pack > 0 {
-                let k = (n - 1) / opts.pack + 1;
+            if let Some(k) = (n - 1).checked_div(opts.pack).map(|k| k + 1) {
                 dir.push(format!("pack-{k:05}"));
                 if !dir.is_dir() {
                     fs::create_dir_all(&dir)?;

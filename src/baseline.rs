@@ -113,6 +113,34 @@ impl Baseline {
     }
 }
 
+impl Baseline {
+    /// Which of `diags` (the findings of the file at `path`) the baseline records, in
+    /// order, without removing them: the HTML report shows them, marked as known. A
+    /// tender's finding is looked up under the tender's id.
+    pub fn recorded(&self, path: &str, diags: &[Diagnostic]) -> Vec<bool> {
+        let mut known = vec![false; diags.len()];
+        let mut keys: Vec<&str> = diags
+            .iter()
+            .map(|d| d.tender.as_deref().unwrap_or(path))
+            .collect();
+        keys.sort_unstable();
+        keys.dedup();
+        for key in keys {
+            let mut items: Vec<(usize, &Diagnostic)> = diags
+                .iter()
+                .enumerate()
+                .filter(|(_, d)| d.tender.as_deref().unwrap_or(path) == key)
+                .collect();
+            let all: Vec<usize> = items.iter().map(|(i, _)| *i).collect();
+            self.remove(key, &mut items, |(_, d)| Some(*d));
+            for i in all {
+                known[i] = !items.iter().any(|(k, _)| *k == i);
+            }
+        }
+        known
+    }
+}
+
 /// Writes every finding of `reports` as a baseline, atomically.
 pub fn write(path: &Path, reports: &[FileReport]) -> Result<usize, String> {
     let mut findings: Vec<Entry> = reports
@@ -162,4 +190,51 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         let _ = std::fs::remove_file(&tmp);
     }
     result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::line_index::LineIndex;
+    use std::sync::Arc;
+
+    #[test]
+    fn recorded_marks_what_apply_would_hide_one_entry_per_finding() {
+        let text = "Service credits apply. Service credits apply. Deductions apply.";
+        let lines = LineIndex::new(text);
+        let finding = |rule: &str, at: usize, print: &str| Diagnostic {
+            rule: Arc::from(rule),
+            severity: crate::diagnostic::Severity::Error,
+            message: String::new(),
+            help: Arc::from(""),
+            span: lines.span(text, at, at + 8),
+            fingerprint: print.into(),
+            tender: None,
+        };
+        let diags = vec![
+            finding("service-credits", 0, "a"),
+            finding("service-credits", 23, "a"),
+            finding("payment-deduction", 46, "b"),
+        ];
+        let entry = |rule: &str, print: &str| Entry {
+            path: "t.md".into(),
+            rule: rule.into(),
+            fingerprint: print.into(),
+            message: String::new(),
+        };
+        let mut by_path = BTreeMap::new();
+        by_path.insert(
+            "t.md".to_string(),
+            vec![
+                entry("service-credits", "a"),
+                entry("payment-deduction", "b"),
+            ],
+        );
+        let b = Baseline { by_path };
+        // Two identical clauses, one entry: only one of them is known.
+        assert_eq!(b.recorded("t.md", &diags), vec![true, false, true]);
+        assert_eq!(b.recorded("other.md", &diags), vec![false; 3]);
+        let mut left = diags.clone();
+        assert_eq!(b.apply("t.md", &mut left).0, 2);
+    }
 }

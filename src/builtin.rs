@@ -113,7 +113,7 @@ mod tests {
             let unicode_w = f
                 .text
                 .match_indices("\\w")
-                .filter(|(i, _)| f.text[..*i].chars().last() != Some('\\'));
+                .filter(|(i, _)| !f.text[..*i].ends_with('\\'));
             assert_eq!(unicode_w.count(), 0, "{}: use [[:word:]], not \\w", f.name);
         }
     }

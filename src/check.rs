@@ -23,10 +23,12 @@ use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
 /// How to finish each file's report while its text is still in memory: hide the
-/// findings the baseline records, then render what is left for people.
+/// findings the baseline records, then render what is left for people (as terminal
+/// text, or as the document in HTML with its findings marked).
 #[derive(Clone, Copy, Default)]
 pub struct Finish<'a> {
     pub human: Option<&'a Human>,
+    pub html: Option<&'a crate::report::html::Html<'a>>,
     pub baseline: Option<&'a Baseline>,
     /// Print each document's metrics under its findings (`check --stats`).
     pub stats: bool,
@@ -71,10 +73,11 @@ pub fn check_text(linter: &Linter, path: String, text: &str, finish: Finish) -> 
         Some(b) => b.apply(&path, &mut diagnostics),
         None => (0, Vec::new()),
     };
-    let mut rendered = finish
-        .human
-        .map(|h| h.render_file(&path, text, &doc.lines, &diagnostics))
-        .unwrap_or_default();
+    let mut rendered = match (finish.human, finish.html) {
+        (Some(h), _) => h.render_file(&path, text, &doc.lines, &diagnostics),
+        (None, Some(h)) => h.render_document(&path, text, &diagnostics),
+        (None, None) => String::new(),
+    };
     if finish.stats && finish.human.is_some() {
         rendered.push_str(&format!("{path}\n{}\n", metrics.describe()));
     }
@@ -205,10 +208,11 @@ fn finish_member(m: Member, tender: std::sync::Arc<str>, finish: Finish) -> Opti
         Some(b) => b.apply(&m.path, &mut diagnostics),
         None => (0, Vec::new()),
     };
-    let rendered = finish
-        .human
-        .map(|h| h.render_file(&m.path, &m.text, &m.lines, &diagnostics))
-        .unwrap_or_default();
+    let rendered = match (finish.human, finish.html) {
+        (Some(h), _) => h.render_file(&m.path, &m.text, &m.lines, &diagnostics),
+        (None, Some(h)) => h.render_document(&m.path, &m.text, &diagnostics),
+        (None, None) => String::new(),
+    };
     Some(FileReport {
         path: m.path,
         result: Ok(diagnostics),

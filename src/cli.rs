@@ -10,10 +10,15 @@ use crate::config::{Config, UNUSED_SUPPRESSION};
 use crate::engine::Linter;
 use crate::error::{LoadErrors, TomlFile};
 use crate::files;
-use crate::report::{github, human, json, junit, sarif, Format, Outcome, Summary};
+use crate::history::{self, History};
+use crate::report::html::{Html, Page, Section};
+use crate::report::{
+    github, human, json, junit, sarif, FileReport, Format, Outcome, Summary, TenderReport,
+};
 use crate::rules::RuleSet;
 use crate::tender;
 use clap::{Args, Parser, Subcommand};
+use globset::GlobSet;
 use rayon::prelude::*;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -35,6 +40,10 @@ pub struct Cli {
 enum Command {
     /// Check Markdown tender documents (files or folders; default: the current folder).
     Check(CheckArgs),
+    /// Write one HTML page showing each document with its findings marked, a summary
+    /// and the outcome-focus score, to open in a browser, print or forward. Exits 0
+    /// when the page is written, whatever it found.
+    Report(ReportArgs),
     /// List the rules: id, severity, category and what each finds.
     Rules {
         /// Print instead every search pattern of the enabled rules, one regex a line
@@ -85,18 +94,25 @@ struct RuleArgs {
     rule_files: Vec<PathBuf>,
 }
 
+/// Which of the loaded rules a run applies.
 #[derive(Debug, Args)]
-struct CheckArgs {
-    /// Files or folders to check. Folders are searched for .md and .markdown files.
-    paths: Vec<PathBuf>,
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    format: Format,
+struct Selection {
     /// Check only these rules (comma-separated ids).
     #[arg(long, value_delimiter = ',', value_name = "IDS")]
     select: Vec<String>,
     /// Do not check these rules (comma-separated ids).
     #[arg(long, value_delimiter = ',', value_name = "IDS")]
     ignore: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+struct CheckArgs {
+    /// Files or folders to check. Folders are searched for .md and .markdown files.
+    paths: Vec<PathBuf>,
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    #[command(flatten)]
+    selection: Selection,
     /// Fail (exit 1) when there are more warnings than this.
     #[arg(long, value_name = "N")]
     max_warnings: Option<usize>,
@@ -129,10 +145,37 @@ struct CheckArgs {
     rules: RuleArgs,
 }
 
+#[derive(Debug, Args)]
+struct ReportArgs {
+    /// Files or folders to report on. Folders are searched for .md and .markdown files.
+    paths: Vec<PathBuf>,
+    /// Where to write the page; `-` writes it to standard output.
+    #[arg(
+        short,
+        long,
+        value_name = "FILE",
+        default_value = "tenderlint-report.html"
+    )]
+    output: PathBuf,
+    #[command(flatten)]
+    selection: Selection,
+    /// Mark the findings this baseline records as known, and list them as the oldest.
+    /// (Unlike `check`, the report still shows them.)
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
+    /// Do not ask git when each finding's line was last changed; the longest-standing
+    /// list then keeps document order after the baseline's findings.
+    #[arg(long)]
+    no_history: bool,
+    #[command(flatten)]
+    rules: RuleArgs,
+}
+
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
         Command::Check(args) => check(args),
+        Command::Report(args) => report(args),
         Command::Rules { patterns, rules } => list_rules(rules, patterns),
         Command::Explain { id, rules } => explain(&id, rules),
         Command::Init { path, force } => init(&path, force),
@@ -260,45 +303,14 @@ fn check(args: CheckArgs) -> u8 {
         (Some(name), true) => cwd.join(name.parent().unwrap_or(Path::new(""))),
         _ => cwd,
     };
-    let (mut linter, config) = match load_linter_from(&args.rules, &start) {
+    let (mut linter, config) = match selected_linter(&args.rules, &args.selection, &start) {
         Ok(v) => v,
-        Err(e) => return report_load_errors(e),
+        Err(code) => return code,
     };
-    for id in args.select.iter().chain(&args.ignore) {
-        if !linter.knows(id) && id != UNUSED_SUPPRESSION {
-            return no_such_rule(&linter, id);
-        }
-    }
-    if !args.select.is_empty() {
-        linter
-            .rules
-            .retain(|r| args.select.iter().any(|s| *s == *r.id));
-        if !args.select.iter().any(|s| s == UNUSED_SUPPRESSION) {
-            linter.unused_suppression = None;
-        }
-    }
-    if !args.ignore.is_empty() {
-        linter
-            .rules
-            .retain(|r| !args.ignore.iter().any(|s| *s == *r.id));
-        if args.ignore.iter().any(|s| s == UNUSED_SUPPRESSION) {
-            linter.unused_suppression = None;
-        }
-    }
-
-    let excludes = match config.as_ref().map(Config::excludes).transpose() {
+    let mut scope = match Scope::new(config.as_ref(), args.per_file) {
         Ok(v) => v,
-        Err(e) => return report_load_errors(e),
+        Err(code) => return code,
     };
-    let declared = match config.as_ref().map(Config::tenders).transpose() {
-        Ok(v) => v.unwrap_or_default(),
-        Err(e) => return report_load_errors(e),
-    };
-    let declared = declared.into_iter().map(Arc::new).collect();
-    let mut finder = tender::Finder::new(if args.per_file { Vec::new() } else { declared });
-
-    let root = config.as_ref().map(|c| files::absolute(&c.dir));
-    let excludes_at = excludes.as_ref().zip(root.as_deref());
     let baseline = match args.baseline.as_deref().map(Baseline::load).transpose() {
         Ok(b) => b,
         Err(e) => return usage_error(&e),
@@ -308,94 +320,28 @@ fn check(args: CheckArgs) -> u8 {
         human: human.as_ref(),
         baseline: baseline.as_ref(),
         stats: args.stats,
+        ..Finish::default()
     };
 
-    let mut tenders = Vec::new();
-    let (reports, mut unreadable, broken) = if args.stdin {
+    let Checked {
+        reports,
+        unreadable,
+        tenders,
+    } = if args.stdin {
         let mut text = Vec::new();
         if let Err(e) = std::io::Read::read_to_end(&mut std::io::stdin(), &mut text) {
             return usage_error(&format!("cannot read standard input: {e}"));
         }
-        let name = args
-            .stdin_filename
-            .clone()
-            .unwrap_or_else(|| PathBuf::from("<stdin>"));
-        let shown = files::display(&name);
-        let excluded = excludes_at.is_some_and(|(g, r)| files::is_excluded(&name, g, r));
-        // A buffer that belongs to a tender is judged with its sibling files on disk.
-        let plan = match (&args.stdin_filename, args.per_file || excluded) {
-            (Some(name), false) => tender::plan(vec![name.clone()], &mut finder, excludes_at),
-            _ => tender::Plan::default(),
-        };
-        let mut reports = Vec::new();
-        match files::decode(text) {
-            _ if excluded => {}
-            Ok(text) => match plan.packs.first() {
-                Some(pack) => {
-                    let (files, tender) = check_pack(&linter, pack, Some((&name, &text)), finish);
-                    reports.extend(files);
-                    tenders.push(tender);
-                }
-                None => reports.push(check_text(&linter, shown, &text, finish)),
-            },
-            Err((message, help)) => {
-                let e = files::FileError {
-                    path: shown.clone(),
-                    message,
-                    help: Some(help),
-                };
-                reports.push(unreadable(shown, e, finish));
-            }
-        }
-        (reports, plan.unreadable, plan.errors)
+        check_stdin(
+            &linter,
+            args.stdin_filename.as_deref(),
+            text,
+            &mut scope,
+            finish,
+        )
     } else {
-        let paths = if args.paths.is_empty() {
-            vec![PathBuf::from(".")]
-        } else {
-            args.paths.clone()
-        };
-        let (found, mut unreadable) = files::discover(&paths, excludes_at);
-        // Over many files the combined prefilter regex repays its compile time (measured:
-        // 2,000 files, 255 -> 216 ms; one file, 20 -> 34 ms).
-        linter.prefilter = found.len() > 16;
-        let plan = if args.per_file {
-            tender::Plan {
-                alone: found,
-                ..tender::Plan::default()
-            }
-        } else {
-            tender::plan(found, &mut finder, excludes_at)
-        };
-        unreadable.extend(plan.unreadable);
-        let mut reports = check_files(&linter, &plan.alone, finish);
-        let packs: Vec<_> = plan
-            .packs
-            .par_iter()
-            .map(|p| check_pack(&linter, p, None, finish))
-            .collect();
-        for (files, tender) in packs {
-            reports.extend(files);
-            tenders.push(tender);
-        }
-        reports.sort_by(|a, b| a.path.cmp(&b.path));
-        (reports, unreadable, plan.errors)
+        check_paths(&mut linter, &args.paths, &mut scope, finish)
     };
-    // A tender file with errors: shown like a configuration error, its files checked
-    // one by one, and the run fails (exit 2) as for a file that cannot be read.
-    if !broken.is_empty() {
-        let h = human::Human::new(stderr_color());
-        let mut err = std::io::stderr().lock();
-        for (path, errors) in broken {
-            for e in &errors.0 {
-                let _ = write!(err, "{}", h.render_problem(e));
-            }
-            unreadable.push(files::FileError {
-                path: files::display(&path),
-                message: "this tender file has errors, so the files beneath it were each checked alone".into(),
-                help: Some("Fix the tender file (the errors are printed above), or delete it to check the files alone.".into()),
-            });
-        }
-    }
     let summary = Summary::of(&reports, &unreadable);
     let outcome = Outcome {
         reports: &reports,
@@ -495,6 +441,312 @@ fn check(args: CheckArgs) -> u8 {
     } else {
         0
     }
+}
+
+/// The linter for a run: rules and configuration (found from `start`), then `--select`
+/// and `--ignore`. Errors are reported; the exit code is returned.
+fn selected_linter(
+    rules: &RuleArgs,
+    selection: &Selection,
+    start: &Path,
+) -> Result<(Linter, Option<Config>), u8> {
+    let (mut linter, config) = load_linter_from(rules, start).map_err(report_load_errors)?;
+    let Selection { select, ignore } = selection;
+    for id in select.iter().chain(ignore) {
+        if !linter.knows(id) && id != UNUSED_SUPPRESSION {
+            return Err(no_such_rule(&linter, id));
+        }
+    }
+    if !select.is_empty() {
+        linter.rules.retain(|r| select.iter().any(|s| *s == *r.id));
+        if !select.iter().any(|s| s == UNUSED_SUPPRESSION) {
+            linter.unused_suppression = None;
+        }
+    }
+    if !ignore.is_empty() {
+        linter.rules.retain(|r| !ignore.iter().any(|s| *s == *r.id));
+        if ignore.iter().any(|s| s == UNUSED_SUPPRESSION) {
+            linter.unused_suppression = None;
+        }
+    }
+    Ok((linter, config))
+}
+
+/// What a run covers and how its files group: the configuration's `exclude` globs (with
+/// the folder they are relative to) and the tenders its files belong to.
+struct Scope {
+    excludes: Option<(GlobSet, PathBuf)>,
+    finder: tender::Finder,
+    per_file: bool,
+}
+
+impl Scope {
+    /// Errors in the configuration are reported; the exit code is returned.
+    fn new(config: Option<&Config>, per_file: bool) -> Result<Scope, u8> {
+        let excludes = config
+            .map(|c| Ok((c.excludes()?, files::absolute(&c.dir))))
+            .transpose()
+            .map_err(report_load_errors)?;
+        let declared = match config {
+            Some(c) if !per_file => c.tenders().map_err(report_load_errors)?,
+            _ => Vec::new(),
+        };
+        Ok(Scope {
+            excludes,
+            finder: tender::Finder::new(declared.into_iter().map(Arc::new).collect()),
+            per_file,
+        })
+    }
+
+    fn excludes(&self) -> Option<(&GlobSet, &Path)> {
+        self.excludes.as_ref().map(|(g, root)| (g, root.as_path()))
+    }
+
+    /// Sorts `found` into tenders and files that stand alone.
+    fn plan(&mut self, found: Vec<PathBuf>) -> tender::Plan {
+        if self.per_file {
+            return tender::Plan {
+                alone: found,
+                ..tender::Plan::default()
+            };
+        }
+        let excludes = self.excludes.as_ref().map(|(g, root)| (g, root.as_path()));
+        tender::plan(found, &mut self.finder, excludes)
+    }
+}
+
+/// What checking a run's files produced: reports in path order, the files that could
+/// not be checked, and the tenders judged.
+struct Checked {
+    reports: Vec<FileReport>,
+    unreadable: Vec<files::FileError>,
+    tenders: Vec<TenderReport>,
+}
+
+/// Checks the Markdown files under `paths` (the current folder when none is given):
+/// files in parallel, the files of each tender judged together.
+fn check_paths(
+    linter: &mut Linter,
+    paths: &[PathBuf],
+    scope: &mut Scope,
+    finish: Finish,
+) -> Checked {
+    let paths = if paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        paths.to_vec()
+    };
+    let (found, mut unreadable) = files::discover(&paths, scope.excludes());
+    linter.prefilter = use_prefilter(&found);
+    let plan = scope.plan(found);
+    unreadable.extend(plan.unreadable);
+    let mut reports = check_files(linter, &plan.alone, finish);
+    let packs: Vec<_> = plan
+        .packs
+        .par_iter()
+        .map(|p| check_pack(linter, p, None, finish))
+        .collect();
+    let mut tenders = Vec::new();
+    for (files, tender) in packs {
+        reports.extend(files);
+        tenders.push(tender);
+    }
+    reports.sort_by(|a, b| a.path.cmp(&b.path));
+    report_broken_tenders(plan.errors, &mut unreadable);
+    Checked {
+        reports,
+        unreadable,
+        tenders,
+    }
+}
+
+/// Checks standard input as the file `name` (when given): with the configuration's
+/// exclusions, and with the other files of its tender on disk.
+fn check_stdin(
+    linter: &Linter,
+    name: Option<&Path>,
+    text: Vec<u8>,
+    scope: &mut Scope,
+    finish: Finish,
+) -> Checked {
+    let shown = files::display(name.unwrap_or(Path::new("<stdin>")));
+    let excluded = match (name, scope.excludes()) {
+        (Some(name), Some((globs, root))) => files::is_excluded(name, globs, root),
+        _ => false,
+    };
+    let mut checked = Checked {
+        reports: Vec::new(),
+        unreadable: Vec::new(),
+        tenders: Vec::new(),
+    };
+    if excluded {
+        return checked;
+    }
+    let plan = match name {
+        Some(name) => scope.plan(vec![name.to_path_buf()]),
+        None => tender::Plan::default(),
+    };
+    match (files::decode(text), plan.packs.first(), name) {
+        (Ok(text), Some(pack), Some(name)) => {
+            let (files, tender) = check_pack(linter, pack, Some((name, &text)), finish);
+            checked.reports = files;
+            checked.tenders.push(tender);
+        }
+        (Ok(text), _, _) => checked
+            .reports
+            .push(check_text(linter, shown, &text, finish)),
+        (Err((message, help)), _, _) => {
+            let e = files::FileError {
+                path: shown.clone(),
+                message,
+                help: Some(help),
+            };
+            checked.reports.push(unreadable(shown, e, finish));
+        }
+    }
+    checked.unreadable = plan.unreadable;
+    report_broken_tenders(plan.errors, &mut checked.unreadable);
+    checked
+}
+
+/// A tender file with errors is shown like a configuration error, and the run fails
+/// (exit 2) as for a file that cannot be read; its files were checked one by one.
+fn report_broken_tenders(
+    broken: Vec<(PathBuf, LoadErrors)>,
+    unreadable: &mut Vec<files::FileError>,
+) {
+    if broken.is_empty() {
+        return;
+    }
+    let h = human::Human::new(stderr_color());
+    let mut err = std::io::stderr().lock();
+    for (path, errors) in broken {
+        for e in &errors.0 {
+            let _ = write!(err, "{}", h.render_problem(e));
+        }
+        unreadable.push(files::FileError {
+            path: files::display(&path),
+            message: "this tender file has errors, so the files beneath it were each checked alone".into(),
+            help: Some("Fix the tender file (the errors are printed above), or delete it to check the files alone.".into()),
+        });
+    }
+}
+
+/// Over many files the combined prefilter regex repays its compile time (measured:
+/// 2,000 files, 255 -> 216 ms; one file, 20 -> 34 ms).
+fn use_prefilter(found: &[PathBuf]) -> bool {
+    found.len() > 16
+}
+
+/// `tenderlint report`: check the files as `check` does, render each document while its
+/// text is in memory, then write one page. Exit 0 when it is written (files that could
+/// not be read are listed in it), 2 for usage and configuration errors or when the page
+/// cannot be written.
+fn report(args: ReportArgs) -> u8 {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let (mut linter, config) = match selected_linter(&args.rules, &args.selection, &cwd) {
+        Ok(v) => v,
+        Err(code) => return code,
+    };
+    let mut scope = match Scope::new(config.as_ref(), false) {
+        Ok(v) => v,
+        Err(code) => return code,
+    };
+    let baseline = match args.baseline.as_deref().map(Baseline::load).transpose() {
+        Ok(b) => b,
+        Err(e) => return usage_error(&e),
+    };
+    // The rules as the page names them; the linter itself is tuned to the run below.
+    let catalogue = linter.catalogue.clone();
+    let renderer = Html::new(&catalogue, baseline.as_ref());
+    let finish = Finish {
+        html: Some(&renderer),
+        ..Finish::default()
+    };
+    let Checked {
+        reports,
+        unreadable,
+        tenders,
+    } = check_paths(&mut linter, &args.paths, &mut scope, finish);
+
+    let history = if args.no_history {
+        History::default()
+    } else {
+        let with_findings: Vec<&str> = reports
+            .iter()
+            .filter(|r| r.result.as_ref().is_ok_and(|d| !d.is_empty()))
+            .map(|r| r.path.as_str())
+            .collect();
+        history::of_files(&with_findings)
+    };
+    // One section per tender, with its files and its figures; then the files that
+    // stand alone.
+    let mut sections: Vec<Section> = tenders
+        .iter()
+        .map(|t| Section {
+            title: format!("Tender: {}", t.name),
+            files: reports
+                .iter()
+                .filter(|r| r.tender.as_deref() == Some(&*t.id))
+                .collect(),
+            metrics: Some(&t.metrics),
+        })
+        .collect();
+    let alone: Vec<&FileReport> = reports.iter().filter(|r| r.tender.is_none()).collect();
+    if !alone.is_empty() {
+        let title = if tenders.is_empty() {
+            "The documents"
+        } else {
+            "Documents that stand alone"
+        };
+        sections.push(Section {
+            title: title.to_string(),
+            files: alone,
+            metrics: None,
+        });
+    }
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64);
+    let page = renderer.page(&Page {
+        sections: &sections,
+        unreadable: &unreadable,
+        history: &history,
+        history_asked: !args.no_history,
+        date: history::date(now),
+    });
+
+    let summary = Summary::of(&reports, &unreadable);
+    if args.output.as_os_str() == "-" {
+        emit(&page);
+    } else {
+        if let Err(e) = baseline::write_atomically(&args.output, page.as_bytes()) {
+            return usage_error(&format!("cannot write {}: {e}", args.output.display()));
+        }
+        let _ = writeln!(
+            std::io::stderr(),
+            "Wrote {}. {}",
+            args.output.display(),
+            human::summary_line(&summary).trim()
+        );
+    }
+    if summary.file_errors > 0 {
+        let _ = writeln!(
+            std::io::stderr(),
+            "warning: {} could not be read; the report lists {}.",
+            if summary.file_errors == 1 {
+                "1 file"
+            } else {
+                "some files"
+            },
+            if summary.file_errors == 1 {
+                "it"
+            } else {
+                "them"
+            },
+        );
+    }
+    0
 }
 
 fn list_rules(args: RuleArgs, patterns: bool) -> u8 {

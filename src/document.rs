@@ -218,7 +218,8 @@ impl<'a> Document<'a> {
     }
 }
 
-fn options() -> Options {
+/// The parser options every reader of the document uses (the HTML report too).
+pub(crate) fn options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH

@@ -8,9 +8,10 @@
 //!    [`builtin`] packs and user files, configured by [`config`]);
 //! 4. [`diagnostic`]: the findings, with exact spans ([`line_index`]), and
 //!    [`metrics`]: figures about each document (outcome focus);
-//! 5. [`report`]: findings -> human or JSON output.
+//! 5. [`report`]: findings -> human, machine-readable or HTML output ([`history`] dates
+//!    findings from git for the HTML report).
 //!
-//! [`check`] joins the stages for the `check` command; [`cli`] parses arguments;
+//! [`check`] joins the stages for the `check` and `report` commands; [`cli`] parses arguments;
 //! [`lsp`] runs the same stages on editor buffers as a language server.
 
 pub mod baseline;
@@ -23,6 +24,7 @@ pub mod document;
 pub mod engine;
 pub mod error;
 pub mod files;
+pub mod history;
 pub mod line_index;
 pub mod lsp;
 pub mod metrics;

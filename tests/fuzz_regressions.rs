@@ -48,8 +48,8 @@ fn document_inputs_lint_with_exact_spans() {
             &text,
             Finish {
                 human: Some(&human),
-                baseline: None,
                 stats: true,
+                ..Finish::default()
             },
         );
         let diags = report

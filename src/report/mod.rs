@@ -1,6 +1,7 @@
 //! Diagnostics -> text. One file per output format; each renders an [`Outcome`].
 
 pub mod github;
+pub mod html;
 pub mod human;
 pub mod json;
 pub mod junit;
@@ -31,7 +32,8 @@ pub enum Format {
 pub struct FileReport {
     pub path: String,
     pub result: Result<Vec<Diagnostic>, FileError>,
-    /// Output rendered while the document was still in memory (human format only).
+    /// Output rendered while the document was still in memory (human format, or the
+    /// HTML report's marked-up document).
     pub rendered: String,
     /// Findings hidden because the baseline records them.
     pub baselined: usize,
@@ -71,7 +73,10 @@ pub struct Summary {
 }
 
 impl Summary {
-    pub fn of(reports: &[FileReport], unreadable: &[FileError]) -> Summary {
+    pub fn of<'r>(
+        reports: impl IntoIterator<Item = &'r FileReport>,
+        unreadable: &[FileError],
+    ) -> Summary {
         let mut s = Summary {
             file_errors: unreadable.len(),
             ..Summary::default()
