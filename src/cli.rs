@@ -685,9 +685,11 @@ fn report(args: ReportArgs) -> u8 {
         .iter()
         .map(|t| Section {
             title: format!("Tender: {}", t.name),
-            files: reports
+            // In the tender's order: its main file first.
+            files: t
+                .files
                 .iter()
-                .filter(|r| r.tender.as_deref() == Some(&*t.id))
+                .filter_map(|f| reports.iter().find(|r| r.path == *f))
                 .collect(),
             metrics: Some(&t.metrics),
         })

@@ -540,5 +540,11 @@ fn a_tender_is_one_section_with_its_findings_about_the_whole_tender_shown_once()
         assert!(spec.contains(&note), "{rule} in the specification");
     }
     assert!(!pricing.contains("About the whole"), "{pricing}");
+    // The tender's files in its order: the main file first.
+    let at = |path: &str| html.find(&format!("<article class=\"doc\" id=\"{}\"", doc_id(path)));
+    assert!(
+        at("fixtures/packs/community-msk/specification.md")
+            < at("fixtures/packs/community-msk/pricing-schedule.md")
+    );
     assert!(pricing.contains("data-rule=\"service-credits\""));
 }
