@@ -340,3 +340,29 @@ fn standard_input_is_judged_with_its_sibling_files_on_disk() {
         ["community-msk/specification.md 1:3 missing-patient-outcomes"]
     );
 }
+
+#[test]
+fn a_metric_rule_measures_the_tender_as_one_text() {
+    // Each file has 600 words, below the 1,000 words from which a high share of
+    // shall-sentences counts as rigid; together they have 1,200.
+    let part = |name: &str| {
+        let clauses: Vec<String> = (1..=100)
+            .map(|n| format!("The Provider shall keep record {n}."))
+            .collect();
+        format!("# {name}\n\n{}\n", clauses.join(" "))
+    };
+    let (a, b) = (part("Part A"), part("Part B"));
+    let dir = tree(&[
+        ("pack/tender.toml", "name = \"Records\"\n"),
+        ("pack/a.md", &a),
+        ("pack/b.md", &b),
+    ]);
+    let check = |extra: &[&str]| {
+        let mut args = vec!["check", "--no-config", "--select", "rigid-specification"];
+        args.extend_from_slice(extra);
+        args.extend_from_slice(&["--format", "json", "pack"]);
+        found(&parse(&run(tenderlint(dir.path()).args(&args)).stdout))
+    };
+    assert_eq!(check(&[]), ["pack/a.md 1:3 rigid-specification"]);
+    assert_eq!(check(&["--per-file"]), Vec::<String>::new());
+}
