@@ -59,8 +59,9 @@ pub struct Tender {
     main: Option<Spanned<String>>,
     include: Option<GlobSet>,
     exclude: GlobSet,
-    /// The file it was declared in, for errors.
+    /// The file it was declared in, and the code of errors about it.
     origin: TomlFile,
+    code: &'static str,
 }
 
 impl Tender {
@@ -85,27 +86,18 @@ impl Tender {
             .help("Add files = [\"folder/*.md\"], globs relative to this configuration file.")
             .into());
         }
-        Tender::new(
-            raw,
-            file,
-            dir,
-            name.get_ref().clone(),
-            name.get_ref().clone(),
-        )
+        let name = name.get_ref().clone();
+        Tender::new(raw, (file, "tenderlint::config"), dir, name.clone(), name)
     }
 
+    /// `origin`: the file it is declared in, and the code of errors about it.
     fn new(
         raw: &RawTender,
-        file: &TomlFile,
+        (file, code): (&TomlFile, &'static str),
         root: &Path,
         id: String,
         name: String,
     ) -> Result<Tender, LoadErrors> {
-        let code = if file.name.ends_with(FILE_NAME) {
-            CODE
-        } else {
-            "tenderlint::config"
-        };
         let root = if root.as_os_str().is_empty() {
             Path::new(".")
         } else {
@@ -125,6 +117,7 @@ impl Tender {
             include,
             exclude: globs(file, &raw.exclude, "exclude", code)?,
             origin: file.clone(),
+            code,
         })
     }
 
@@ -149,7 +142,7 @@ impl Tender {
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_else(|| files::display(dir)),
         };
-        Tender::new(&raw, &file, dir, files::display(dir), name)
+        Tender::new(&raw, (&file, CODE), dir, files::display(dir), name)
     }
 
     /// Whether the file at absolute path `abs`, beneath the root, is one of this tender's.
@@ -184,7 +177,7 @@ impl Tender {
             }
             None => Err(SourceError::new(
                 &self.origin,
-                CODE,
+                self.code,
                 format!(
                     "`main` names `{}`, which is not a Markdown file of this tender",
                     main.get_ref()
