@@ -518,15 +518,11 @@ impl Builder {
     }
 
     fn start(&mut self, tag: Tag<'_>, range: Range<usize>) {
+        // Inline markup keeps the block open.
+        if is_inline(&tag) {
+            return;
+        }
         let container = match tag {
-            // Inline markup keeps the block open.
-            Tag::Emphasis
-            | Tag::Strong
-            | Tag::Strikethrough
-            | Tag::Superscript
-            | Tag::Subscript
-            | Tag::Link { .. }
-            | Tag::Image { .. } => return,
             Tag::BlockQuote(_) => Container::BlockQuote,
             Tag::FootnoteDefinition(_) => Container::Footnote,
             Tag::Item => Container::Item,
@@ -576,14 +572,10 @@ impl Builder {
     }
 
     fn end(&mut self, tag: TagEnd, _range: Range<usize>) {
+        if is_inline_end(tag) {
+            return;
+        }
         match tag {
-            TagEnd::Emphasis
-            | TagEnd::Strong
-            | TagEnd::Strikethrough
-            | TagEnd::Superscript
-            | TagEnd::Subscript
-            | TagEnd::Link
-            | TagEnd::Image => return,
             TagEnd::TableHead => self.in_head = false,
             TagEnd::TableCell => self.column += 1,
             _ => {}
@@ -593,6 +585,35 @@ impl Builder {
             self.count(c, -1);
         }
     }
+}
+
+/// Markup inside a block (emphasis, links, images, ...), as opposed to a block of its
+/// own. The document builder and the HTML report draw the line in the same place.
+pub fn is_inline(tag: &Tag) -> bool {
+    matches!(
+        tag,
+        Tag::Emphasis
+            | Tag::Strong
+            | Tag::Strikethrough
+            | Tag::Superscript
+            | Tag::Subscript
+            | Tag::Link { .. }
+            | Tag::Image { .. }
+    )
+}
+
+/// The end of markup that [`is_inline`] starts.
+pub fn is_inline_end(tag: TagEnd) -> bool {
+    matches!(
+        tag,
+        TagEnd::Emphasis
+            | TagEnd::Strong
+            | TagEnd::Strikethrough
+            | TagEnd::Superscript
+            | TagEnd::Subscript
+            | TagEnd::Link
+            | TagEnd::Image
+    )
 }
 
 #[cfg(test)]

@@ -18,6 +18,7 @@ use super::{FileReport, Summary};
 use crate::baseline::Baseline;
 use crate::config::UNUSED_SUPPRESSION;
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::document::{is_inline, is_inline_end};
 use crate::files::FileError;
 use crate::history::{self, History};
 use crate::metrics::Metrics;
@@ -1275,32 +1276,6 @@ fn is_line_break(html: &str) -> bool {
         .collect::<String>()
         .to_ascii_lowercase();
     tag == "<br>" || tag == "<br/>"
-}
-
-fn is_inline(tag: &Tag) -> bool {
-    matches!(
-        tag,
-        Tag::Emphasis
-            | Tag::Strong
-            | Tag::Strikethrough
-            | Tag::Superscript
-            | Tag::Subscript
-            | Tag::Link { .. }
-            | Tag::Image { .. }
-    )
-}
-
-fn is_inline_end(tag: TagEnd) -> bool {
-    matches!(
-        tag,
-        TagEnd::Emphasis
-            | TagEnd::Strong
-            | TagEnd::Strikethrough
-            | TagEnd::Superscript
-            | TagEnd::Subscript
-            | TagEnd::Link
-            | TagEnd::Image
-    )
 }
 
 /// A tender's heading of `level` sits under the page's title, section and document
