@@ -132,6 +132,28 @@ fn png_size(bytes: &[u8]) -> (u32, u32) {
     (be(16), be(20))
 }
 
+/// Photographs `page` 1280 pixels wide and `height` high into `shot`, and checks that
+/// the picture has that size and is not near-empty.
+fn screenshot(chrome: &Path, page: &Path, shot: &Path, height: u32) {
+    let _ = std::fs::remove_file(shot);
+    browse(
+        chrome,
+        page,
+        &[
+            &format!("--screenshot={}", shot.display()),
+            &format!("--window-size=1280,{height}"),
+        ],
+    );
+    let bytes =
+        std::fs::read(shot).unwrap_or_else(|e| panic!("no screenshot {}: {e}", shot.display()));
+    assert_eq!(png_size(&bytes), (1280, height));
+    assert!(
+        bytes.len() > 50_000,
+        "a near-empty screenshot: {} bytes",
+        bytes.len()
+    );
+}
+
 #[test]
 fn the_fixtures_report_renders_with_its_marks_and_script_and_is_photographed() {
     let Some(chrome) = chromium() else { return };
@@ -166,24 +188,7 @@ fn the_fixtures_report_renders_with_its_marks_and_script_and_is_photographed() {
     assert!(!dom.contains("id=\"filters\" class=\"filters\" hidden"));
 
     let shots = artifacts();
-    let shot = shots.join("report.png");
-    let _ = std::fs::remove_file(&shot);
-    browse(
-        &chrome,
-        &page,
-        &[
-            &format!("--screenshot={}", shot.display()),
-            "--window-size=1280,2000",
-        ],
-    );
-    let bytes =
-        std::fs::read(&shot).unwrap_or_else(|e| panic!("no screenshot {}: {e}", shot.display()));
-    assert_eq!(png_size(&bytes), (1280, 2000));
-    assert!(
-        bytes.len() > 50_000,
-        "a near-empty screenshot: {} bytes",
-        bytes.len()
-    );
+    screenshot(&chrome, &page, &shots.join("report.png"), 2000);
 
     // One document on its own: the screenshot reaches its marked text.
     let single = dir.path().join("single.html");
@@ -192,24 +197,7 @@ fn the_fixtures_report_renders_with_its_marks_and_script_and_is_photographed() {
         &["--no-config", "fixtures/performance-centric.md"],
         &single,
     );
-    let shot = shots.join("report-document.png");
-    let _ = std::fs::remove_file(&shot);
-    browse(
-        &chrome,
-        &single,
-        &[
-            &format!("--screenshot={}", shot.display()),
-            "--window-size=1280,4400",
-        ],
-    );
-    let bytes =
-        std::fs::read(&shot).unwrap_or_else(|e| panic!("no screenshot {}: {e}", shot.display()));
-    assert_eq!(png_size(&bytes), (1280, 4400));
-    assert!(
-        bytes.len() > 50_000,
-        "a near-empty screenshot: {} bytes",
-        bytes.len()
-    );
+    screenshot(&chrome, &single, &shots.join("report-document.png"), 4400);
     eprintln!("screenshots: {}", shots.display());
 }
 
