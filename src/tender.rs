@@ -24,7 +24,7 @@ use crate::error::{LoadErrors, SourceError, TomlFile};
 use crate::files::{self, FileError};
 use globset::GlobSet;
 use serde::Deserialize;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use toml::Spanned;
@@ -283,8 +283,8 @@ pub struct Plan {
     pub errors: Vec<(PathBuf, LoadErrors)>,
 }
 
-/// Sorts `found` (the files asked for) into tenders. `extra` is a file that need not
-/// exist on disk yet (an editor's unsaved buffer), which joins its tender.
+/// Sorts `found` (the files asked for) into tenders and lists each tender's files. A
+/// file asked for that is not on disk yet (an editor's unsaved buffer) joins its tender.
 pub fn plan(found: Vec<PathBuf>, finder: &mut Finder, excludes: Option<(&GlobSet, &Path)>) -> Plan {
     let mut plan = Plan::default();
     let mut packs: Vec<(Arc<Tender>, Vec<PathBuf>)> = Vec::new();
@@ -306,12 +306,11 @@ pub fn plan(found: Vec<PathBuf>, finder: &mut Finder, excludes: Option<(&GlobSet
         members.retain(
             |m| matches!(finder.membership(m), Membership::In(t) if Arc::ptr_eq(&t, &tender)),
         );
-        let asked: Vec<PathBuf> = asked.iter().map(|p| files::absolute(p)).collect();
-        for a in &asked {
-            // A file asked for that the walk skipped (hidden, or not on disk yet).
-            if !members.iter().any(|m| files::absolute(m) == *a) {
-                members.push(spelled_like(a, &tender.root));
-            }
+        let asked: HashSet<PathBuf> = asked.iter().map(|p| files::absolute(p)).collect();
+        let listed: HashSet<PathBuf> = members.iter().map(|m| files::absolute(m)).collect();
+        // A file asked for that the walk skipped (hidden, or not on disk yet).
+        for a in asked.difference(&listed) {
+            members.push(spelled_like(a, &tender.root));
         }
         if let Err(e) = tender.order(&mut members) {
             plan.errors.push((tender.root.join(FILE_NAME), e));
