@@ -78,21 +78,19 @@ impl Linter {
         let mut pass = Pass::new(doc, &self.rules, self.prefilter);
         let mut diagnostics = Vec::new();
         let mut rules = Vec::new();
+        // Counting words reads the whole document: only metric rules need it.
+        let mut needs_words = false;
         for rule in &self.rules.rules {
             if rule.is_document_level() {
+                needs_words |= matches!(rule.check, Check::Metric { .. });
                 rules.push(pass.facts(rule));
             } else {
                 pass.apply(rule, &mut diagnostics);
             }
         }
-        let needs_words = self
-            .rules
-            .rules
-            .iter()
-            .any(|r| matches!(r.check, Check::Metric { .. }));
         let facts = Facts {
             has_prose: doc.has_prose(),
-            words: if needs_words { pass.word_count() } else { 0 },
+            words: if needs_words { doc.word_count() } else { 0 },
             anchor: pass.anchor(),
             rules,
         };
@@ -381,7 +379,6 @@ struct Pass<'d> {
     doc: &'d Document<'d>,
     hits: Vec<Vec<Hit>>,
     sentences: Vec<Option<Vec<usize>>>,
-    words: Option<usize>,
 }
 
 impl<'d> Pass<'d> {
@@ -411,17 +408,12 @@ impl<'d> Pass<'d> {
             doc,
             hits,
             sentences: vec![None; doc.blocks.len()],
-            words: None,
         }
     }
 
     fn sentence_starts(&mut self, block: usize) -> &[usize] {
         let doc = self.doc;
         self.sentences[block].get_or_insert_with(|| sentence_starts(&doc.blocks[block].text))
-    }
-
-    fn word_count(&mut self) -> usize {
-        *self.words.get_or_insert_with(|| self.doc.word_count())
     }
 
     /// Whether the rule looks at this block at all.
@@ -563,6 +555,7 @@ impl<'d> Pass<'d> {
                     requirements,
                 }
             }
+            // Clause-level rules are applied, not judged: `scan` never asks for their facts.
             Check::Pattern { .. } | Check::Table { .. } => RuleFacts::Require(0),
         }
     }
