@@ -537,7 +537,9 @@ fn check_paths(
         paths.to_vec()
     };
     let (found, mut unreadable) = files::discover(&paths, scope.excludes());
-    linter.prefilter = use_prefilter(&found);
+    // Over many files the combined prefilter regex repays its compile time (measured:
+    // 2,000 files, 255 -> 216 ms; one file, 20 -> 34 ms).
+    linter.prefilter = found.len() > 16;
     let plan = scope.plan(found);
     unreadable.extend(plan.unreadable);
     let mut reports = check_files(linter, &plan.alone, finish);
@@ -630,12 +632,6 @@ fn report_broken_tenders(
             help: Some("Fix the tender file (the errors are printed above), or delete it to check the files alone.".into()),
         });
     }
-}
-
-/// Over many files the combined prefilter regex repays its compile time (measured:
-/// 2,000 files, 255 -> 216 ms; one file, 20 -> 34 ms).
-fn use_prefilter(found: &[PathBuf]) -> bool {
-    found.len() > 16
 }
 
 /// `tenderlint report`: check the files as `check` does, render each document while its
