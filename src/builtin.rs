@@ -23,7 +23,10 @@ pub const PACKS: &[(&str, &str)] = &[
 pub fn files() -> Vec<TomlFile> {
     PACKS
         .iter()
-        .map(|(name, text)| TomlFile::new(*name, *text))
+        .map(|(name, text)| TomlFile {
+            trusted: true,
+            ..TomlFile::new(*name, *text)
+        })
         .collect()
 }
 
@@ -46,6 +49,21 @@ mod tests {
         let mut embedded: Vec<String> = PACKS.iter().map(|(n, _)| n.to_string()).collect();
         embedded.sort();
         assert_eq!(on_disk, embedded);
+    }
+
+    /// The built-in files load trusted: their patterns compile on first use, not when
+    /// they load. This is the check that loading skips: every one of them compiles, as
+    /// a user's rule file must.
+    #[test]
+    fn every_built_in_pattern_compiles() {
+        let untrusted: Vec<TomlFile> = PACKS
+            .iter()
+            .map(|(name, text)| TomlFile::new(*name, *text))
+            .collect();
+        assert!(files().iter().all(|f| f.trusted));
+        if let Err(e) = crate::rules::RuleSet::load(&untrusted) {
+            panic!("{e:?}");
+        }
     }
 
     #[test]

@@ -9,9 +9,11 @@ use crate::config::UNUSED_SUPPRESSION;
 use crate::diagnostic::{fingerprint, Diagnostic, Severity, Span};
 use crate::document::{sentence_around, sentence_starts, Block, Document};
 use crate::line_index::LineIndex;
+use crate::matcher::Haystack;
 use crate::metrics::{self, Ingredient, Metrics};
 use crate::rules::{Check, Filter, Group, Measure, Rule, RuleSet};
 use crate::suppress::{self, Suppressions};
+use rayon::prelude::*;
 use regex::Regex;
 use std::collections::HashSet;
 use std::ops::Range;
@@ -384,17 +386,24 @@ struct Pass<'d> {
 impl<'d> Pass<'d> {
     fn new(doc: &'d Document<'d>, rules: &RuleSet, prefilter: bool) -> Self {
         let mut hits = vec![Vec::new(); rules.matchers.len()];
-        // Compiling the combined regex costs start-up time; it pays back over many blocks.
-        let any = if prefilter || doc.blocks.len() > PREFILTER_BLOCKS {
-            rules.any()
-        } else {
-            None
-        };
+        // Over many documents (or many blocks) every group is compiled whole, and the
+        // combined regex skips the blocks nothing matches. Alone, a document compiles
+        // only the parts of each group whose words it holds.
+        let (any, matchers): (_, Vec<Option<Regex>>) =
+            if prefilter || doc.blocks.len() > PREFILTER_BLOCKS {
+                let whole = rules.matchers.iter().map(|m| Some(m.whole().get().clone()));
+                (rules.any(), whole.collect())
+            } else {
+                let text = Haystack::new(doc.blocks.iter().map(|b| b.text.as_str()).collect());
+                let some = rules.matchers.par_iter().map(|m| m.for_text(&text));
+                (None, some.collect())
+            };
         for (i, block) in doc.blocks.iter().enumerate() {
             if any.is_some_and(|a| !a.is_match(&block.text)) {
                 continue;
             }
-            for (m, matcher) in rules.matchers.iter().enumerate() {
+            for (m, matcher) in matchers.iter().enumerate() {
+                let Some(matcher) = matcher else { continue };
                 for found in matcher.find_iter(&block.text) {
                     hits[m].push(Hit {
                         block: i,
@@ -546,7 +555,7 @@ impl<'d> Pass<'d> {
             } => {
                 let counted = limits.iter().any(|l| l.measure != Measure::Words);
                 let (sentences, requirements) = if counted {
-                    self.requirement_sentences(requirement)
+                    self.requirement_sentences(requirement.get())
                 } else {
                     (0, 0)
                 };

@@ -79,6 +79,9 @@ impl Diagnostic for SourceError {
 pub struct TomlFile {
     pub name: String,
     pub text: Arc<str>,
+    /// A rule file whose patterns the test suite compiles (the built-in packs): loading
+    /// it checks their syntax only, and each compiles on first use.
+    pub trusted: bool,
 }
 
 impl TomlFile {
@@ -86,6 +89,7 @@ impl TomlFile {
         TomlFile {
             name: name.into(),
             text: text.into(),
+            trusted: false,
         }
     }
 

@@ -5,7 +5,8 @@
 //! 1. [`files`]: paths -> the Markdown files to check, read as UTF-8 text;
 //! 2. [`document`]: text -> a [`document::Document`], parsed once, with byte offsets;
 //! 3. [`engine`]: one pass applying every rule of a [`rules::RuleSet`] (loaded from
-//!    [`builtin`] packs and user files, configured by [`config`]);
+//!    [`builtin`] packs and user files, configured by [`config`]; its patterns compiled
+//!    on first use, as far as each document needs, by [`matcher`]);
 //! 4. [`diagnostic`]: the findings, with exact spans ([`line_index`]), and
 //!    [`metrics`]: figures about each document (outcome focus);
 //! 5. [`report`]: findings -> human, machine-readable or HTML output ([`history`] dates
@@ -27,6 +28,7 @@ pub mod files;
 pub mod history;
 pub mod line_index;
 pub mod lsp;
+pub mod matcher;
 pub mod metrics;
 pub mod report;
 pub mod rules;

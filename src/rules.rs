@@ -1,5 +1,5 @@
 //! Rule files: the TOML format users and the built-in packs share, its validation,
-//! and compilation of each rule's patterns, once, into one regex per pattern group.
+//! and each rule's patterns gathered into one [`Matcher`] per pattern group.
 //!
 //! A rule file is a list of `[[rule]]` tables. The fields every rule has are `id`,
 //! `kind`, `severity`, `category`, `message`, `help` and `rationale`; the rest depend on
@@ -9,8 +9,10 @@
 use crate::diagnostic::Severity;
 use crate::document::Scope;
 use crate::error::{LoadErrors, SourceError, TomlFile};
+use crate::matcher::{matches_empty, LazyRegex, Matcher};
 use rayon::prelude::*;
 use regex::{Regex, RegexBuilder};
+use regex_syntax::hir::Hir;
 use serde::Deserialize;
 use std::collections::HashMap;
 use std::ops::Range;
@@ -150,7 +152,7 @@ struct RawRule {
 pub struct Group {
     /// Index into [`RuleSet::matchers`].
     pub matcher: usize,
-    pub unless: Option<Regex>,
+    pub unless: Option<LazyRegex>,
 }
 
 /// One limit of a metric rule: the document is reported when `measure` exceeds `max`.
@@ -191,8 +193,8 @@ impl Measure {
 pub struct Filter {
     /// A bit per [`Scope`].
     pub scopes: u8,
-    pub section: Option<Regex>,
-    pub exclude_section: Option<Regex>,
+    pub section: Option<LazyRegex>,
+    pub exclude_section: Option<LazyRegex>,
 }
 
 #[derive(Debug, Clone)]
@@ -212,14 +214,14 @@ pub enum Check {
     Metric {
         /// Checked in order; the first one exceeded is reported.
         limits: Vec<Limit>,
-        requirement: Regex,
+        requirement: LazyRegex,
     },
     Table {
-        header: Regex,
+        header: LazyRegex,
         /// In order of preference: the message names a column matching the first
         /// pattern that any header cell matches. Empty: no column is required.
-        has_column: Vec<Regex>,
-        lacks_column: Vec<(String, Regex)>,
+        has_column: Vec<LazyRegex>,
+        lacks_column: Vec<(String, LazyRegex)>,
     },
 }
 
@@ -249,18 +251,18 @@ impl Rule {
     }
 }
 
-/// Every rule loaded, with their patterns compiled once.
+/// Every rule loaded, with their patterns ready to compile ([`crate::matcher`]).
 ///
 /// Each pattern group (a rule's `patterns` and `phrases`, or one `when`/`require` group)
-/// is one regex: an alternation that the regex engine searches with a literal prefilter
+/// is one matcher: an alternation that the regex engine searches with a literal prefilter
 /// (Teddy or Aho-Corasick) and a lazy DFA. A `RegexSet` over all groups was measured and
 /// dropped: it cost 5 ms of start-up and was slower per block (0.65 s against 0.48 s on
 /// the 20 MB benchmark corpus), because a set cannot use the prefilters.
 #[derive(Debug, Clone)]
 pub struct RuleSet {
     pub rules: Vec<Rule>,
-    /// One regex per pattern group of the enabled rules.
-    pub matchers: Vec<Regex>,
+    /// One matcher per pattern group of the enabled rules.
+    pub matchers: Vec<Matcher>,
     any: std::sync::OnceLock<Option<Regex>>,
 }
 
@@ -298,9 +300,9 @@ impl RuleSet {
                 drafts.push((file, r));
             }
         }
-        // Compiling regexes is most of start-up, and rules compile independently:
-        // one task per rule, then their matchers are joined in order.
-        let compiled: Vec<Result<(Rule, Vec<Regex>), LoadErrors>> = drafts
+        // Rules are checked independently (user files by compiling their patterns, which
+        // is slow): one task per rule, then their matchers are joined in order.
+        let compiled: Vec<Result<(Rule, Vec<Matcher>), LoadErrors>> = drafts
             .into_par_iter()
             .map(|(file, r)| {
                 let mut c = Compiler::default();
@@ -344,6 +346,21 @@ impl RuleSet {
                     .ok()
             })
             .as_ref()
+    }
+
+    /// Compiles every group whole, and the combined regex, on all cores: for runs over
+    /// many documents, which would otherwise each compile the parts they need.
+    pub fn prepare(&self) {
+        rayon::join(
+            || {
+                self.matchers.par_iter().for_each(|m| {
+                    m.whole().get();
+                })
+            },
+            || {
+                self.any();
+            },
+        );
     }
 
     pub fn get(&self, id: &str) -> Option<&Rule> {
@@ -416,7 +433,7 @@ pub fn phrase_regex(phrase: &str) -> String {
 #[derive(Default)]
 struct Compiler {
     rules: Vec<Rule>,
-    matchers: Vec<Regex>,
+    matchers: Vec<Matcher>,
 }
 
 const DEFAULT_REQUIREMENT: &str = r"\b(?:shall|must)\b";
@@ -542,7 +559,7 @@ impl Compiler {
                     need("patterns` or `phrases", &mut errors);
                 }
                 let unless = compile_unless(file, unless, case_insensitive, &mut errors);
-                let matcher = pattern(patterns, phrases, &mut errors).map(|re| self.add(re));
+                let matcher = pattern(patterns, phrases, &mut errors).map(|m| self.add(m));
                 matcher.map(|matcher| {
                     let find = Group { matcher, unless };
                     if kind == Kind::Pattern {
@@ -649,9 +666,9 @@ impl Compiler {
                     }
                 }
                 let requirement = if patterns.is_empty() && phrases.is_empty() {
-                    Regex::new(DEFAULT_REQUIREMENT).ok()
+                    Some(LazyRegex::new(DEFAULT_REQUIREMENT.into(), REGEX_SIZE_LIMIT))
                 } else {
-                    pattern(patterns, phrases, &mut errors)
+                    pattern(patterns, phrases, &mut errors).map(|m| m.whole().clone())
                 };
                 match requirement {
                     Some(requirement) if !limits.is_empty() => Some(Check::Metric {
@@ -668,7 +685,7 @@ impl Compiler {
                         &mut errors,
                     );
                 }
-                let header = pattern(patterns, phrases, &mut errors);
+                let header = pattern(patterns, phrases, &mut errors).map(|m| m.whole().clone());
                 let mut has_column = Vec::new();
                 for p in r
                     .has_column
@@ -756,17 +773,17 @@ impl Compiler {
             return None;
         }
         let unless = compile_unless(file, &g.unless, case_insensitive, errors);
-        let re = compile_alternation(file, &g.patterns, &g.phrases, case_insensitive)
+        let matcher = compile_alternation(file, &g.patterns, &g.phrases, case_insensitive)
             .map_err(|e| errors.push(e))
             .ok()?;
         Some(Group {
-            matcher: self.add(re),
+            matcher: self.add(matcher),
             unless,
         })
     }
 
-    fn add(&mut self, re: Regex) -> usize {
-        self.matchers.push(re);
+    fn add(&mut self, matcher: Matcher) -> usize {
+        self.matchers.push(matcher);
         self.matchers.len() - 1
     }
 
@@ -788,32 +805,33 @@ fn compile_unless(
     unless: &[Spanned<String>],
     case_insensitive: bool,
     errors: &mut LoadErrors,
-) -> Option<Regex> {
+) -> Option<LazyRegex> {
     if unless.is_empty() {
         return None;
     }
     compile_alternation(file, unless, &[], case_insensitive)
         .map_err(|e| errors.push(e))
         .ok()
+        .map(|m| m.whole().clone())
 }
 
-/// One regex matching any of `patterns` (regexes) or `phrases` (literal words).
-/// Each part is checked on its own first, so an error points at the part at fault.
+/// One matcher for any of `patterns` (regexes) or `phrases` (literal words).
+///
+/// Each pattern is parsed on its own, so an error points at the part at fault. A
+/// user's rule file is compiled now, so that a pattern too large to compile is
+/// reported when the file loads; the built-in files, compiled whole by the test suite,
+/// compile on first use ([`crate::matcher`]).
 fn compile_alternation(
     file: &TomlFile,
     patterns: &[Spanned<String>],
     phrases: &[Spanned<String>],
     case_insensitive: bool,
-) -> Result<Regex, SourceError> {
-    let mut parts = Vec::new();
+) -> Result<Matcher, SourceError> {
+    let mut parts: Vec<(String, Hir)> = Vec::new();
     for p in patterns {
-        // Each pattern must stand alone: `a)|(b` would be valid once wrapped. Parsing
-        // is cheap; compiling is what start-up time is made of, so it is done once, below.
-        let syntax = regex_syntax::Parser::new().parse(&flagged(p.get_ref(), case_insensitive));
-        if syntax.is_err() {
-            single_regex(file, p, case_insensitive)?;
-        }
-        parts.push(format!("(?:{})", p.get_ref()));
+        // Each pattern must stand alone: `a)|(b` would be valid once wrapped.
+        let hir = parse(file, p, case_insensitive)?;
+        parts.push((format!("(?:{})", p.get_ref()), hir));
     }
     for p in phrases {
         if p.get_ref().trim().is_empty() {
@@ -824,60 +842,54 @@ fn compile_alternation(
             )
             .at(p.span(), "empty phrase"));
         }
-        parts.push(phrase_regex(p.get_ref()));
+        let source = phrase_regex(p.get_ref());
+        let hir = regex_syntax::Parser::new()
+            .parse(&source)
+            .map_err(|e| pattern_error(file, p, &e.to_string()))?;
+        parts.push((source, hir));
     }
     // The bound is per pattern: a group of N patterns may compile to N times the limit.
     let limit = REGEX_SIZE_LIMIT * parts.len().max(1);
-    match build_within(&parts.join("|"), case_insensitive, limit) {
-        Ok(re) if !re.is_match("") => Ok(re),
-        result => {
+    let matcher = Matcher::new(
+        parts.iter().map(|(s, h)| (s.clone(), h)).collect(),
+        case_insensitive,
+        limit,
+    );
+    if !file.trusted {
+        if let Err(e) = matcher.whole().compile() {
             // Compile the patterns one by one only now, to point at the one at fault.
             for p in patterns {
                 single_regex(file, p, case_insensitive)?;
             }
-            let detail = result.err().map(|e| format!(": {e}")).unwrap_or_default();
             let err = SourceError::new(
                 file,
                 "tenderlint::rule_file",
-                format!("these patterns are too large together{detail}"),
+                format!("these patterns are too large together: {e}"),
             )
             .help("Split the rule into smaller rules.");
-            Err(match patterns.first().or(phrases.first()) {
+            return Err(match patterns.first().or(phrases.first()) {
                 Some(first) => err.at(first.span(), "the patterns of this group, from here"),
                 None => err,
-            })
+            });
         }
     }
+    Ok(matcher)
 }
 
-/// A bare prefix, not a group: a pattern such as `a)|(b` must stay invalid.
-fn flagged(pattern: &str, case_insensitive: bool) -> String {
-    if case_insensitive {
-        format!("(?i){pattern}")
-    } else {
-        pattern.to_string()
-    }
-}
-
-fn single_regex(
-    file: &TomlFile,
-    p: &Spanned<String>,
-    case_insensitive: bool,
-) -> Result<Regex, SourceError> {
-    let re = build(p.get_ref(), case_insensitive).map_err(|e| {
-        let (message, help) = match &e {
-            regex::Error::CompiledTooBig(_) => (
-                "this pattern is too large to compile".to_string(),
-                "Make the pattern smaller: avoid large repetition counts such as {1000}.".to_string(),
-            ),
-            _ => (
-                "this pattern is not a valid regular expression".to_string(),
-                format!("{}\nPatterns use the Rust regex syntax; to match text literally, use `phrases`.", e.to_string().lines().last().unwrap_or_default().trim()),
-            ),
-        };
-        SourceError::new(file, "tenderlint::rule_file", message).at(p.span(), "this pattern").help(help)
-    })?;
-    if re.is_match("") {
+/// A pattern's syntax tree, parsed without the case flag (what [`Matcher`] reads its
+/// words from; the flag changes neither validity nor whether it matches empty text).
+fn parse(file: &TomlFile, p: &Spanned<String>, case_insensitive: bool) -> Result<Hir, SourceError> {
+    let hir = regex_syntax::Parser::new()
+        .parse(p.get_ref())
+        .map_err(|e| {
+            // The regex crate's message for the same error, which is worded for users.
+            let re = LazyRegex::new(flagged(p.get_ref(), case_insensitive), REGEX_SIZE_LIMIT);
+            match re.compile() {
+                Err(e) => regex_error(file, p, &e),
+                Ok(_) => pattern_error(file, p, &e.to_string()),
+            }
+        })?;
+    if matches_empty(&hir) {
         return Err(SourceError::new(
             file,
             "tenderlint::rule_file",
@@ -886,24 +898,62 @@ fn single_regex(
         .at(p.span(), "matches the empty string")
         .help("Require at least one character, for example `credits?` rather than `(credits)?`."));
     }
+    Ok(hir)
+}
+
+/// A single pattern (a section or column filter), checked as [`compile_alternation`]
+/// checks a group.
+fn single_regex(
+    file: &TomlFile,
+    p: &Spanned<String>,
+    case_insensitive: bool,
+) -> Result<LazyRegex, SourceError> {
+    parse(file, p, case_insensitive)?;
+    let re = LazyRegex::new(flagged(p.get_ref(), case_insensitive), REGEX_SIZE_LIMIT);
+    if !file.trusted {
+        re.compile().map_err(|e| regex_error(file, p, &e))?;
+    }
     Ok(re)
 }
 
-/// The case flag goes into the pattern text itself, so that each matcher's `as_str()`
-/// is a complete pattern (`tenderlint rules --patterns` hands them to ripgrep).
-fn build(pattern: &str, case_insensitive: bool) -> Result<Regex, regex::Error> {
-    build_within(pattern, case_insensitive, REGEX_SIZE_LIMIT)
+fn regex_error(file: &TomlFile, p: &Spanned<String>, e: &regex::Error) -> SourceError {
+    match e {
+        regex::Error::CompiledTooBig(_) => SourceError::new(
+            file,
+            "tenderlint::rule_file",
+            "this pattern is too large to compile",
+        )
+        .at(p.span(), "this pattern")
+        .help("Make the pattern smaller: avoid large repetition counts such as {1000}."),
+        _ => pattern_error(
+            file,
+            p,
+            e.to_string().lines().last().unwrap_or_default().trim(),
+        ),
+    }
 }
 
-fn build_within(
-    pattern: &str,
-    case_insensitive: bool,
-    limit: usize,
-) -> Result<Regex, regex::Error> {
-    RegexBuilder::new(&flagged(pattern, case_insensitive))
-        .size_limit(limit)
-        .dfa_size_limit(limit)
-        .build()
+fn pattern_error(file: &TomlFile, p: &Spanned<String>, detail: &str) -> SourceError {
+    SourceError::new(
+        file,
+        "tenderlint::rule_file",
+        "this pattern is not a valid regular expression",
+    )
+    .at(p.span(), "this pattern")
+    .help(format!(
+        "{detail}\nPatterns use the Rust regex syntax; to match text literally, use `phrases`."
+    ))
+}
+
+/// A bare prefix, not a group: a pattern such as `a)|(b` must stay invalid. The flag
+/// goes into the pattern text itself, so that each regex's `as_str()` is a complete
+/// pattern (`tenderlint rules --patterns` hands them to ripgrep).
+fn flagged(pattern: &str, case_insensitive: bool) -> String {
+    if case_insensitive {
+        format!("(?i){pattern}")
+    } else {
+        pattern.to_string()
+    }
 }
 
 impl Kind {
@@ -990,7 +1040,7 @@ mod tests {
         .unwrap_or_else(|e| panic!("{e:?}"));
         assert_eq!(set.rules.len(), 1);
         assert_eq!(set.matchers.len(), 1);
-        assert!(set.matchers[0].is_match("two Credit Points"));
+        assert!(set.matchers[0].whole().is_match("two Credit Points"));
     }
 
     #[test]
@@ -1062,7 +1112,9 @@ mod tests {
             RuleSet::load(&[TomlFile::new("t.toml", text)]).unwrap_or_else(|e| panic!("{e:?}"));
         set.retain(|r| &*r.id == "y-rule");
         assert_eq!(set.matchers.len(), 1);
-        assert!(set.matchers[0].is_match("beta") && !set.matchers[0].is_match("alpha"));
+        assert!(
+            set.matchers[0].whole().is_match("beta") && !set.matchers[0].whole().is_match("alpha")
+        );
         let Check::Pattern { find } = &set.rules[0].check else {
             panic!("kind changed")
         };
