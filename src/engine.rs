@@ -9,7 +9,7 @@ use crate::config::UNUSED_SUPPRESSION;
 use crate::diagnostic::{fingerprint, Diagnostic, Severity, Span};
 use crate::document::{sentence_around, sentence_starts, Block, Document};
 use crate::line_index::LineIndex;
-use crate::matcher::Haystack;
+use crate::matcher::{Haystack, LazyRegex};
 use crate::metrics::{self, Ingredient, Metrics};
 use crate::rules::{Check, Filter, Group, Measure, Rule, RuleSet};
 use crate::suppress::{self, Suppressions};
@@ -413,6 +413,20 @@ impl<'d> Pass<'d> {
                 }
             }
         }
+        // The filters that the rules with hits will read, compiled ahead on all cores.
+        let read: Vec<&LazyRegex> = rules
+            .rules
+            .iter()
+            .filter(|r| match r.check {
+                Check::Table { .. } => !doc.tables.is_empty(),
+                Check::Metric { .. } => true,
+                _ => r.groups().iter().any(|g| !hits[g.matcher].is_empty()),
+            })
+            .flat_map(Rule::filters)
+            .collect();
+        read.par_iter().for_each(|re| {
+            re.get();
+        });
         Pass {
             doc,
             hits,

@@ -249,6 +249,70 @@ impl Rule {
     pub fn is_document_level(&self) -> bool {
         matches!(self.kind, Kind::Require | Kind::Conditional | Kind::Metric)
     }
+
+    /// The rule's pattern groups, each searched in every block.
+    pub fn groups(&self) -> Vec<&Group> {
+        match &self.check {
+            Check::Pattern { find } | Check::Require { find, .. } => vec![find],
+            Check::Conditional { when, require } => when.iter().chain(require).collect(),
+            Check::Metric { .. } | Check::Table { .. } => vec![],
+        }
+    }
+
+    /// The regexes the rule reads besides its groups, once a group has a hit (or, for
+    /// table and metric rules, once there is a table or prose): section filters,
+    /// `unless`, table labels and the requirement pattern.
+    pub fn filters(&self) -> Vec<&LazyRegex> {
+        let Filter {
+            section,
+            exclude_section,
+            ..
+        } = &self.filter;
+        let mut out: Vec<&LazyRegex> = section.iter().chain(exclude_section).collect();
+        out.extend(self.groups().into_iter().filter_map(|g| g.unless.as_ref()));
+        match &self.check {
+            Check::Metric { requirement, .. } => out.push(requirement),
+            Check::Table {
+                header,
+                has_column,
+                lacks_column,
+            } => {
+                out.push(header);
+                out.extend(has_column);
+                out.extend(lacks_column.iter().map(|(_, re)| re));
+            }
+            _ => {}
+        }
+        out
+    }
+
+    fn filters_mut(&mut self) -> Vec<&mut LazyRegex> {
+        let Filter {
+            section,
+            exclude_section,
+            ..
+        } = &mut self.filter;
+        let mut out: Vec<&mut LazyRegex> = section.iter_mut().chain(exclude_section).collect();
+        match &mut self.check {
+            Check::Pattern { find } | Check::Require { find, .. } => out.extend(&mut find.unless),
+            Check::Conditional { when, require } => out.extend(
+                when.iter_mut()
+                    .chain(require)
+                    .filter_map(|g| g.unless.as_mut()),
+            ),
+            Check::Metric { requirement, .. } => out.push(requirement),
+            Check::Table {
+                header,
+                has_column,
+                lacks_column,
+            } => {
+                out.push(header);
+                out.extend(has_column);
+                out.extend(lacks_column.iter_mut().map(|(_, re)| re));
+            }
+        }
+        out
+    }
 }
 
 /// Every rule loaded, with their patterns ready to compile ([`crate::matcher`]).
@@ -326,6 +390,16 @@ impl RuleSet {
         if !errors.is_empty() {
             return Err(errors);
         }
+        // Rules often share a filter (five skip the definitions section): one regex each.
+        let mut shared: HashMap<String, LazyRegex> = HashMap::new();
+        for rule in &mut compiler.rules {
+            for re in rule.filters_mut() {
+                *re = shared
+                    .entry(re.as_str().to_string())
+                    .or_insert_with(|| re.clone())
+                    .clone();
+            }
+        }
         Ok(compiler.finish())
     }
 
@@ -373,7 +447,7 @@ impl RuleSet {
         self.rules.retain(|r| keep(r));
         let mut used: Vec<usize> = Vec::new();
         for r in &self.rules {
-            for g in groups(&r.check) {
+            for g in r.groups() {
                 used.push(g.matcher);
             }
         }
@@ -391,14 +465,6 @@ impl RuleSet {
         }
         self.matchers = used.iter().map(|&i| self.matchers[i].clone()).collect();
         self.any = Default::default();
-    }
-}
-
-fn groups(check: &Check) -> Vec<&Group> {
-    match check {
-        Check::Pattern { find } | Check::Require { find, .. } => vec![find],
-        Check::Conditional { when, require } => when.iter().chain(require).collect(),
-        Check::Metric { .. } | Check::Table { .. } => vec![],
     }
 }
 
