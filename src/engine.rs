@@ -14,7 +14,7 @@ use crate::metrics::{self, Ingredient, Metrics};
 use crate::rules::{Check, Filter, Group, Measure, Rule, RuleSet};
 use crate::suppress::{self, Suppressions};
 use rayon::prelude::*;
-use regex::Regex;
+use regex_automata::meta::Regex;
 use std::collections::HashSet;
 use std::ops::Range;
 use std::sync::Arc;
@@ -389,9 +389,12 @@ impl<'d> Pass<'d> {
         // Over many documents (or many blocks) every group is compiled whole, and the
         // combined regex skips the blocks nothing matches. Alone, a document compiles
         // only the parts of each group whose words it holds.
-        let (any, matchers): (_, Vec<Option<Regex>>) =
+        let (any, matchers): (_, Vec<Option<Arc<Regex>>>) =
             if prefilter || doc.blocks.len() > PREFILTER_BLOCKS {
-                let whole = rules.matchers.iter().map(|m| Some(m.whole().get().clone()));
+                let whole = rules
+                    .matchers
+                    .iter()
+                    .map(|m| Some(m.whole().shared().clone()));
                 (rules.any(), whole.collect())
             } else {
                 let text = Haystack::new(doc.blocks.iter().map(|b| b.text.as_str()).collect());

@@ -11,7 +11,7 @@ use crate::document::Scope;
 use crate::error::{LoadErrors, SourceError, TomlFile};
 use crate::matcher::{matches_empty, LazyRegex, Matcher};
 use rayon::prelude::*;
-use regex::{Regex, RegexBuilder};
+use regex_automata::meta::{BuildError, Regex};
 use regex_syntax::hir::Hir;
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -413,11 +413,8 @@ impl RuleSet {
                     .iter()
                     .map(|m| format!("(?:{})", m.as_str()))
                     .collect();
-                RegexBuilder::new(&all.join("|"))
-                    .size_limit(usize::MAX >> 1)
-                    .dfa_size_limit(REGEX_SIZE_LIMIT * 8)
-                    .build()
-                    .ok()
+                let (unlimited, cache) = (usize::MAX >> 1, REGEX_SIZE_LIMIT * 8);
+                crate::matcher::build(&all.join("|"), unlimited, cache, true).ok()
             })
             .as_ref()
     }
@@ -578,12 +575,14 @@ impl Compiler {
         }
 
         let case_insensitive = !r.case_sensitive.unwrap_or(false);
-        let pattern =
-            |patterns: &[Spanned<String>], phrases: &[Spanned<String>], errors: &mut LoadErrors| {
-                compile_alternation(file, patterns, phrases, case_insensitive)
-                    .map_err(|e| errors.push(e))
-                    .ok()
-            };
+        let pattern = |patterns: &[Spanned<String>],
+                       phrases: &[Spanned<String>],
+                       searched: Searched,
+                       errors: &mut LoadErrors| {
+            compile_alternation(file, patterns, phrases, case_insensitive, searched)
+                .map_err(|e| errors.push(e))
+                .ok()
+        };
         let (patterns, phrases, unless) = (
             opt_list(&r.patterns),
             opt_list(&r.phrases),
@@ -625,7 +624,8 @@ impl Compiler {
                     need("patterns` or `phrases", &mut errors);
                 }
                 let unless = compile_unless(file, unless, case_insensitive, &mut errors);
-                let matcher = pattern(patterns, phrases, &mut errors).map(|m| self.add(m));
+                let matcher =
+                    pattern(patterns, phrases, Searched::Blocks, &mut errors).map(|m| self.add(m));
                 matcher.map(|matcher| {
                     let find = Group { matcher, unless };
                     if kind == Kind::Pattern {
@@ -734,7 +734,8 @@ impl Compiler {
                 let requirement = if patterns.is_empty() && phrases.is_empty() {
                     Some(LazyRegex::new(DEFAULT_REQUIREMENT.into(), REGEX_SIZE_LIMIT))
                 } else {
-                    pattern(patterns, phrases, &mut errors).map(|m| m.whole().clone())
+                    pattern(patterns, phrases, Searched::Sentences, &mut errors)
+                        .map(|m| m.whole().clone())
                 };
                 match requirement {
                     Some(requirement) if !limits.is_empty() => Some(Check::Metric {
@@ -751,7 +752,8 @@ impl Compiler {
                         &mut errors,
                     );
                 }
-                let header = pattern(patterns, phrases, &mut errors).map(|m| m.whole().clone());
+                let header = pattern(patterns, phrases, Searched::Sentences, &mut errors)
+                    .map(|m| m.whole().clone());
                 let mut has_column = Vec::new();
                 for p in r
                     .has_column
@@ -839,9 +841,15 @@ impl Compiler {
             return None;
         }
         let unless = compile_unless(file, &g.unless, case_insensitive, errors);
-        let matcher = compile_alternation(file, &g.patterns, &g.phrases, case_insensitive)
-            .map_err(|e| errors.push(e))
-            .ok()?;
+        let matcher = compile_alternation(
+            file,
+            &g.patterns,
+            &g.phrases,
+            case_insensitive,
+            Searched::Blocks,
+        )
+        .map_err(|e| errors.push(e))
+        .ok()?;
         Some(Group {
             matcher: self.add(matcher),
             unless,
@@ -875,10 +883,21 @@ fn compile_unless(
     if unless.is_empty() {
         return None;
     }
-    compile_alternation(file, unless, &[], case_insensitive)
+    compile_alternation(file, unless, &[], case_insensitive, Searched::Sentences)
         .map_err(|e| errors.push(e))
         .ok()
         .map(|m| m.whole().clone())
+}
+
+/// What a compiled pattern is run over.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Searched {
+    /// Every block of every document: a pattern group, compiled whole with the literal
+    /// prefilter for runs over many documents.
+    Blocks,
+    /// Only where a group matched (a sentence, a table's labels): `unless`, table
+    /// headers, requirement patterns.
+    Sentences,
 }
 
 /// One matcher for any of `patterns` (regexes) or `phrases` (literal words).
@@ -892,6 +911,7 @@ fn compile_alternation(
     patterns: &[Spanned<String>],
     phrases: &[Spanned<String>],
     case_insensitive: bool,
+    searched: Searched,
 ) -> Result<Matcher, SourceError> {
     let mut parts: Vec<(String, Hir)> = Vec::new();
     for p in patterns {
@@ -920,6 +940,7 @@ fn compile_alternation(
         parts.iter().map(|(s, h)| (s.clone(), h)).collect(),
         case_insensitive,
         limit,
+        searched == Searched::Blocks,
     );
     if !file.trusted {
         if let Err(e) = matcher.whole().compile() {
@@ -982,21 +1003,21 @@ fn single_regex(
     Ok(re)
 }
 
-fn regex_error(file: &TomlFile, p: &Spanned<String>, e: &regex::Error) -> SourceError {
-    match e {
-        regex::Error::CompiledTooBig(_) => SourceError::new(
+fn regex_error(file: &TomlFile, p: &Spanned<String>, e: &BuildError) -> SourceError {
+    if e.size_limit().is_some() {
+        return SourceError::new(
             file,
             "tenderlint::rule_file",
             "this pattern is too large to compile",
         )
         .at(p.span(), "this pattern")
-        .help("Make the pattern smaller: avoid large repetition counts such as {1000}."),
-        _ => pattern_error(
-            file,
-            p,
-            e.to_string().lines().last().unwrap_or_default().trim(),
-        ),
+        .help("Make the pattern smaller: avoid large repetition counts such as {1000}.");
     }
+    let detail = match e.syntax_error() {
+        Some(syntax) => syntax.to_string(),
+        None => e.to_string(),
+    };
+    pattern_error(file, p, detail.lines().last().unwrap_or_default().trim())
 }
 
 fn pattern_error(file: &TomlFile, p: &Spanned<String>, detail: &str) -> SourceError {
