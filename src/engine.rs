@@ -9,7 +9,7 @@ use crate::config::UNUSED_SUPPRESSION;
 use crate::diagnostic::{fingerprint, Diagnostic, Severity, Span};
 use crate::document::{sentence_around, sentence_starts, Block, Document};
 use crate::line_index::LineIndex;
-use crate::matcher::{Haystack, LazyRegex};
+use crate::matcher::{Found, LazyRegex};
 use crate::metrics::{self, Ingredient, Metrics};
 use crate::rules::{Check, Filter, Group, Measure, Rule, RuleSet};
 use crate::suppress::{self, Suppressions};
@@ -28,13 +28,13 @@ pub struct Linter {
     /// Every rule loaded, before configuration turned any off: what SARIF describes,
     /// and what a suppression or `--select` may name.
     pub catalogue: Vec<Rule>,
-    /// Scan each block once with all patterns combined before the rules' own patterns.
-    /// Set for runs over many files; used anyway for documents of many blocks.
-    pub prefilter: bool,
+    /// Compile every pattern group whole, once, rather than the parts each document
+    /// needs. Set for runs over many files; used anyway for documents of many blocks.
+    pub whole_groups: bool,
 }
 
-/// Documents with more blocks than this use the combined prefilter regardless.
-const PREFILTER_BLOCKS: usize = 2_000;
+/// Documents with more blocks than this compile every group whole regardless.
+const WHOLE_GROUPS_BLOCKS: usize = 2_000;
 
 impl Linter {
     pub fn new(rules: RuleSet) -> Self {
@@ -42,7 +42,7 @@ impl Linter {
             catalogue: rules.rules.clone(),
             rules,
             unused_suppression: Some(Severity::Info),
-            prefilter: false,
+            whole_groups: false,
         }
     }
 
@@ -77,7 +77,7 @@ impl Linter {
     /// The one pass over a document: clause-level findings, and the [`Facts`] that the
     /// document-level rules are judged on.
     pub fn scan(&self, doc: &Document) -> Scanned {
-        let mut pass = Pass::new(doc, &self.rules, self.prefilter);
+        let mut pass = Pass::new(doc, &self.rules, self.whole_groups);
         let mut diagnostics = Vec::new();
         let mut rules = Vec::new();
         // Counting words reads the whole document: only metric rules need it.
@@ -384,35 +384,44 @@ struct Pass<'d> {
 }
 
 impl<'d> Pass<'d> {
-    fn new(doc: &'d Document<'d>, rules: &RuleSet, prefilter: bool) -> Self {
-        let mut hits = vec![Vec::new(); rules.matchers.len()];
-        // Over many documents (or many blocks) every group is compiled whole, and the
-        // combined regex skips the blocks nothing matches. Alone, a document compiles
-        // only the parts of each group whose words it holds.
-        let (any, matchers): (_, Vec<Option<Arc<Regex>>>) =
-            if prefilter || doc.blocks.len() > PREFILTER_BLOCKS {
-                let whole = rules
-                    .matchers
-                    .iter()
-                    .map(|m| Some(m.whole().shared().clone()));
-                (rules.any(), whole.collect())
-            } else {
-                let text = Haystack::new(doc.blocks.iter().map(|b| b.text.as_str()).collect());
-                let some = rules.matchers.par_iter().map(|m| m.for_text(&text));
-                (None, some.collect())
-            };
-        for (i, block) in doc.blocks.iter().enumerate() {
-            if any.is_some_and(|a| !a.is_match(&block.text)) {
-                continue;
+    fn new(doc: &'d Document<'d>, rules: &RuleSet, whole_groups: bool) -> Self {
+        let groups = rules.matchers.len();
+        let mut hits = vec![Vec::new(); groups];
+        let mut search = |i: usize, text: &str, m: usize, re: &Regex| {
+            for found in re.find_iter(text) {
+                let (start, end) = (found.start(), found.end());
+                hits[m].push(Hit {
+                    block: i,
+                    start,
+                    end,
+                });
             }
-            for (m, matcher) in matchers.iter().enumerate() {
-                let Some(matcher) = matcher else { continue };
-                for found in matcher.find_iter(&block.text) {
-                    hits[m].push(Hit {
-                        block: i,
-                        start: found.start(),
-                        end: found.end(),
-                    });
+        };
+        let words = rules.words();
+        if whole_groups || doc.blocks.len() > WHOLE_GROUPS_BLOCKS {
+            // Every group compiled whole, once for the run; each block is searched only
+            // by the groups whose words it holds.
+            let (mut found, mut possible) = (Found::default(), vec![false; groups]);
+            for (i, block) in doc.blocks.iter().enumerate() {
+                words.groups(&block.text, &mut found, &mut possible);
+                for (m, matcher) in rules.matchers.iter().enumerate() {
+                    if possible[m] {
+                        search(i, &block.text, m, matcher.whole().get());
+                    }
+                }
+            }
+        } else {
+            // Alone, a document compiles only the parts of each group whose words it holds.
+            let texts: Vec<&str> = doc.blocks.iter().map(|b| b.text.as_str()).collect();
+            let wanted = words.wanted(&texts);
+            let compiled: Vec<Option<Arc<Regex>>> = (rules.matchers.par_iter().zip(&wanted))
+                .map(|(m, wanted)| m.subset(wanted))
+                .collect();
+            for (i, block) in doc.blocks.iter().enumerate() {
+                for (m, matcher) in compiled.iter().enumerate() {
+                    if let Some(re) = matcher {
+                        search(i, &block.text, m, re);
+                    }
                 }
             }
         }

@@ -9,9 +9,9 @@
 use crate::diagnostic::Severity;
 use crate::document::Scope;
 use crate::error::{LoadErrors, SourceError, TomlFile};
-use crate::matcher::{matches_empty, LazyRegex, Matcher};
+use crate::matcher::{matches_empty, LazyRegex, Matcher, Words};
 use rayon::prelude::*;
-use regex_automata::meta::{BuildError, Regex};
+use regex_automata::meta::BuildError;
 use regex_syntax::hir::Hir;
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -327,7 +327,7 @@ pub struct RuleSet {
     pub rules: Vec<Rule>,
     /// One matcher per pattern group of the enabled rules.
     pub matchers: Vec<Matcher>,
-    any: std::sync::OnceLock<Option<Regex>>,
+    words: std::sync::OnceLock<Words>,
 }
 
 impl RuleSet {
@@ -403,24 +403,14 @@ impl RuleSet {
         Ok(compiler.finish())
     }
 
-    /// One regex matching wherever any matcher matches: a block it does not match is
-    /// skipped by every rule after a single scan.
-    pub fn any(&self) -> Option<&Regex> {
-        self.any
-            .get_or_init(|| {
-                let all: Vec<String> = self
-                    .matchers
-                    .iter()
-                    .map(|m| format!("(?:{})", m.as_str()))
-                    .collect();
-                let (unlimited, cache) = (usize::MAX >> 1, REGEX_SIZE_LIMIT * 8);
-                crate::matcher::build(&all.join("|"), unlimited, cache, true).ok()
-            })
-            .as_ref()
+    /// The words the groups need, to choose which groups (or parts of them) search a
+    /// text.
+    pub fn words(&self) -> &Words {
+        self.words.get_or_init(|| Words::new(&self.matchers))
     }
 
-    /// Compiles every group whole, and the combined regex, on all cores: for runs over
-    /// many documents, which would otherwise each compile the parts they need.
+    /// Compiles every group whole, on all cores, and indexes their words: for runs
+    /// over many documents, which would otherwise each compile the parts they need.
     pub fn prepare(&self) {
         rayon::join(
             || {
@@ -429,7 +419,7 @@ impl RuleSet {
                 })
             },
             || {
-                self.any();
+                self.words();
             },
         );
     }
@@ -461,7 +451,7 @@ impl RuleSet {
             }
         }
         self.matchers = used.iter().map(|&i| self.matchers[i].clone()).collect();
-        self.any = Default::default();
+        self.words = Default::default();
     }
 }
 
@@ -865,7 +855,7 @@ impl Compiler {
         RuleSet {
             rules: self.rules,
             matchers: self.matchers,
-            any: Default::default(),
+            words: Default::default(),
         }
     }
 }
@@ -1068,6 +1058,7 @@ fn is_kebab_case(id: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use regex::Regex;
 
     const HEAD: &str = "[[rule]]\nid = \"x-rule\"\nseverity = \"error\"\ncategory = \"c\"\ntitle = \"t\"\nmessage = \"m\"\nhelp = \"h\"\nrationale = \"r\"\n";
 

@@ -20,11 +20,12 @@ fn linter() -> &'static Linter {
     })
 }
 
-/// The linter of runs over many files: groups compiled whole, and the combined prefilter.
+/// The linter of runs over many files: groups compiled whole, each block searched by
+/// the groups whose words it holds.
 fn whole() -> &'static Linter {
     static L: OnceLock<Linter> = OnceLock::new();
     L.get_or_init(|| Linter {
-        prefilter: true,
+        whole_groups: true,
         ..linter().clone()
     })
 }
