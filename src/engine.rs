@@ -35,6 +35,8 @@ pub struct Linter {
 
 /// Documents with more blocks than this compile every group whole regardless.
 const WHOLE_GROUPS_BLOCKS: usize = 2_000;
+/// Blocks per task when a long document is searched on all cores.
+const CHUNK_BLOCKS: usize = 1_000;
 
 impl Linter {
     pub fn new(rules: RuleSet) -> Self {
@@ -376,6 +378,25 @@ struct Hit {
     end: usize,
 }
 
+/// Searches block `i`'s `text` with each group (None: a group that cannot match),
+/// adding to that group's hits.
+fn search<'r>(
+    i: usize,
+    text: &str,
+    groups: impl Iterator<Item = Option<&'r Regex>>,
+    hits: &mut [Vec<Hit>],
+) {
+    for (m, re) in groups.enumerate() {
+        for found in re.into_iter().flat_map(|re| re.find_iter(text)) {
+            hits[m].push(Hit {
+                block: i,
+                start: found.start(),
+                end: found.end(),
+            });
+        }
+    }
+}
+
 /// The state of linting one document: every group's hits, found in one pass.
 struct Pass<'d> {
     doc: &'d Document<'d>,
@@ -385,31 +406,31 @@ struct Pass<'d> {
 
 impl<'d> Pass<'d> {
     fn new(doc: &'d Document<'d>, rules: &RuleSet, whole_groups: bool) -> Self {
-        let groups = rules.matchers.len();
-        let mut hits = vec![Vec::new(); groups];
-        let mut search = |i: usize, text: &str, m: usize, re: &Regex| {
-            for found in re.find_iter(text) {
-                let (start, end) = (found.start(), found.end());
-                hits[m].push(Hit {
-                    block: i,
-                    start,
-                    end,
-                });
-            }
-        };
         let words = rules.words();
-        if whole_groups || doc.blocks.len() > WHOLE_GROUPS_BLOCKS {
+        let hits = if whole_groups || doc.blocks.len() > WHOLE_GROUPS_BLOCKS {
             // Every group compiled whole, once for the run; each block is searched only
-            // by the groups whose words it holds.
-            let (mut found, mut possible) = (Found::default(), vec![false; groups]);
-            for (i, block) in doc.blocks.iter().enumerate() {
-                words.groups(&block.text, &mut found, &mut possible);
-                for (m, matcher) in rules.matchers.iter().enumerate() {
-                    if possible[m] {
-                        search(i, &block.text, m, matcher.whole().get());
-                    }
+            // by the groups whose words it holds. A long document is searched in chunks
+            // of blocks on all cores.
+            let whole: Vec<&Regex> = rules.matchers.iter().map(|m| m.whole().get()).collect();
+            let chunk = |(c, blocks): (usize, &[Block])| {
+                let mut hits = vec![Vec::new(); whole.len()];
+                let (mut found, mut possible) = (Found::default(), vec![false; whole.len()]);
+                for (i, block) in blocks.iter().enumerate() {
+                    words.groups(&block.text, &mut found, &mut possible);
+                    let groups = whole.iter().zip(&possible).map(|(re, p)| p.then_some(*re));
+                    search(c * CHUNK_BLOCKS + i, &block.text, groups, &mut hits);
+                }
+                hits
+            };
+            let chunks = doc.blocks.par_chunks(CHUNK_BLOCKS).enumerate();
+            let parts: Vec<Vec<Vec<Hit>>> = chunks.map(chunk).collect();
+            let mut hits = vec![Vec::new(); whole.len()];
+            for part in parts {
+                for (all, some) in hits.iter_mut().zip(part) {
+                    all.extend(some);
                 }
             }
+            hits
         } else {
             // Alone, a document compiles only the parts of each group whose words it holds.
             let texts: Vec<&str> = doc.blocks.iter().map(|b| b.text.as_str()).collect();
@@ -417,14 +438,13 @@ impl<'d> Pass<'d> {
             let compiled: Vec<Option<Arc<Regex>>> = (rules.matchers.par_iter().zip(&wanted))
                 .map(|(m, wanted)| m.subset(wanted))
                 .collect();
+            let mut hits = vec![Vec::new(); compiled.len()];
             for (i, block) in doc.blocks.iter().enumerate() {
-                for (m, matcher) in compiled.iter().enumerate() {
-                    if let Some(re) = matcher {
-                        search(i, &block.text, m, re);
-                    }
-                }
+                let groups = compiled.iter().map(|re| re.as_deref());
+                search(i, &block.text, groups, &mut hits);
             }
-        }
+            hits
+        };
         // The filters that the rules with hits will read, compiled ahead on all cores.
         let read: Vec<&LazyRegex> = rules
             .rules

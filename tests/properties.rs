@@ -250,3 +250,23 @@ fn compiling_only_the_needed_parts_changes_nothing_on_real_text() {
         "only {findings} findings: the comparison proves little"
     );
 }
+
+/// A document of more than 2,000 blocks is searched in chunks of blocks on all cores:
+/// every finding must still sit on its own line.
+#[test]
+fn a_long_document_searched_in_chunks_keeps_every_position() {
+    let paragraphs = 4_321;
+    let text: String = (0..paragraphs)
+        .map(|i| format!("Clause {i}: service credits apply.\n\n"))
+        .collect();
+    let findings: Vec<Diagnostic> = lint(&text)
+        .into_iter()
+        .filter(|d| &*d.rule == "service-credits")
+        .collect();
+    assert_eq!(findings.len(), paragraphs);
+    for (i, d) in findings.iter().enumerate() {
+        assert_eq!(d.span.start.line, 2 * i + 1, "finding {i}");
+        let clause = format!("Clause {i}: ");
+        assert_eq!(d.span.start.column, clause.len() + 1, "finding {i}");
+    }
+}
