@@ -434,9 +434,10 @@ impl<'d> Pass<'d> {
         } else {
             // Alone, a document compiles only the parts of each group whose words it holds.
             let texts: Vec<&str> = doc.blocks.iter().map(|b| b.text.as_str()).collect();
+            let bytes = texts.iter().map(|t| t.len()).sum();
             let wanted = words.wanted(&texts);
             let compiled: Vec<Option<Arc<Regex>>> = (rules.matchers.par_iter().zip(&wanted))
-                .map(|(m, wanted)| m.subset(wanted))
+                .map(|(m, wanted)| m.subset(wanted, bytes))
                 .collect();
             let mut hits = vec![Vec::new(); compiled.len()];
             for (i, block) in doc.blocks.iter().enumerate() {
