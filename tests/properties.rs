@@ -159,9 +159,9 @@ proptest! {
         prop_assert_eq!(lint(&text), lint(&text));
     }
 
-    /// A run over many files compiles each pattern group whole and skips blocks with
-    /// the combined regex; a document alone compiles only the parts whose words it
-    /// holds. Both must find the same.
+    /// A run over many files compiles each pattern group whole and searches each block
+    /// with the groups whose words it holds; a document alone compiles only the parts
+    /// whose words it holds. Both must find the same.
     #[test]
     fn compiling_only_the_needed_parts_changes_nothing(text in document()) {
         let doc = Document::parse(&text);
@@ -182,6 +182,14 @@ proptest! {
         // Where the comment went, and how many bytes it added.
         let inserted_at = blocks[..i].iter().map(|b| b.len() + 2).sum::<usize>();
         let added = suppressed.len() - original.len();
+
+        // A comment between a list item and an indented line ends the list, and the
+        // line becomes code: that changes what the document says, which the property
+        // is not about.
+        let texts = |t: &str| -> Vec<String> {
+            Document::parse(t).blocks.iter().map(|b| b.text.clone()).collect()
+        };
+        prop_assume!(texts(&original) == texts(&suppressed));
 
         let before_all = lint(&original);
         let before: Vec<(String, usize, usize)> = before_all.iter().map(|d| (d.rule.to_string(), d.span.offset, d.span.length)).collect();
