@@ -23,7 +23,7 @@ use regex_automata::util::syntax;
 use regex_automata::MatchKind;
 use regex_syntax::hir::{Hir, HirKind, Look};
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock, Weak};
 
 /// A regex compiled the first time it is used. Clones share the compiled regex.
 #[derive(Clone)]
@@ -48,22 +48,36 @@ impl std::fmt::Debug for LazyRegex {
 impl LazyRegex {
     /// A regex for short texts (a sentence, a heading, one document's blocks).
     pub fn new(source: String, size_limit: usize) -> Self {
-        LazyRegex(Arc::new(LazyInner {
-            source,
-            size_limit,
-            prefilter: false,
-            regex: OnceLock::new(),
-        }))
+        LazyRegex::shared_with(source, size_limit, false)
     }
 
     /// A regex for searching many documents: with the literal prefilter.
     pub fn searching(source: String, size_limit: usize) -> Self {
-        LazyRegex(Arc::new(LazyInner {
-            source,
+        LazyRegex::shared_with(source, size_limit, true)
+    }
+
+    /// Equal regexes are one: rules often share a filter (five skip the definitions
+    /// section), and it compiles once for all of them.
+    fn shared_with(source: String, size_limit: usize, prefilter: bool) -> Self {
+        type Live = HashMap<(String, usize, bool), Weak<LazyInner>>;
+        static LIVE: OnceLock<Mutex<Live>> = OnceLock::new();
+        let mut live = LIVE
+            .get_or_init(Default::default)
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        let key = (source, size_limit, prefilter);
+        if let Some(inner) = live.get(&key).and_then(Weak::upgrade) {
+            return LazyRegex(inner);
+        }
+        live.retain(|_, weak| weak.strong_count() > 0);
+        let inner = Arc::new(LazyInner {
+            source: key.0.clone(),
             size_limit,
-            prefilter: true,
+            prefilter,
             regex: OnceLock::new(),
-        }))
+        });
+        live.insert(key, Arc::downgrade(&inner));
+        LazyRegex(inner)
     }
 
     pub fn as_str(&self) -> &str {
@@ -547,6 +561,19 @@ mod tests {
         let mut out = vec![false];
         words.groups(text, &mut Found::default(), &mut out);
         assert_eq!(out, [true]);
+    }
+
+    #[test]
+    fn equal_regexes_are_compiled_once() {
+        let a = LazyRegex::new("(?i)glossary|definitions".into(), 1 << 20);
+        let b = LazyRegex::new("(?i)glossary|definitions".into(), 1 << 20);
+        assert!(Arc::ptr_eq(&a.0, &b.0));
+        assert!(std::ptr::eq(a.get(), b.get()));
+        let searching = LazyRegex::searching("(?i)glossary|definitions".into(), 1 << 20);
+        assert!(
+            !Arc::ptr_eq(&a.0, &searching.0),
+            "the prefilter is part of the key"
+        );
     }
 
     #[test]

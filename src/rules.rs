@@ -285,34 +285,6 @@ impl Rule {
         }
         out
     }
-
-    fn filters_mut(&mut self) -> Vec<&mut LazyRegex> {
-        let Filter {
-            section,
-            exclude_section,
-            ..
-        } = &mut self.filter;
-        let mut out: Vec<&mut LazyRegex> = section.iter_mut().chain(exclude_section).collect();
-        match &mut self.check {
-            Check::Pattern { find } | Check::Require { find, .. } => out.extend(&mut find.unless),
-            Check::Conditional { when, require } => out.extend(
-                when.iter_mut()
-                    .chain(require)
-                    .filter_map(|g| g.unless.as_mut()),
-            ),
-            Check::Metric { requirement, .. } => out.push(requirement),
-            Check::Table {
-                header,
-                has_column,
-                lacks_column,
-            } => {
-                out.push(header);
-                out.extend(has_column);
-                out.extend(lacks_column.iter_mut().map(|(_, re)| re));
-            }
-        }
-        out
-    }
 }
 
 /// Every rule loaded, with their patterns ready to compile ([`crate::matcher`]).
@@ -389,16 +361,6 @@ impl RuleSet {
         }
         if !errors.is_empty() {
             return Err(errors);
-        }
-        // Rules often share a filter (five skip the definitions section): one regex each.
-        let mut shared: HashMap<String, LazyRegex> = HashMap::new();
-        for rule in &mut compiler.rules {
-            for re in rule.filters_mut() {
-                *re = shared
-                    .entry(re.as_str().to_string())
-                    .or_insert_with(|| re.clone())
-                    .clone();
-            }
         }
         Ok(compiler.finish())
     }
