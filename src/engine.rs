@@ -411,7 +411,8 @@ impl<'d> Pass<'d> {
             // Every group compiled whole, once for the run; each block is searched only
             // by the groups whose words it holds. A long document is searched in chunks
             // of blocks on all cores.
-            let whole: Vec<&Regex> = rules.matchers.iter().map(|m| m.whole().get()).collect();
+            // (Compiled on all cores if `RuleSet::prepare` has not compiled them yet.)
+            let whole: Vec<&Regex> = rules.matchers.par_iter().map(|m| m.whole().get()).collect();
             let chunk = |(c, blocks): (usize, &[Block])| {
                 let mut hits = vec![Vec::new(); whole.len()];
                 let (mut found, mut possible) = (Found::default(), vec![false; whole.len()]);
