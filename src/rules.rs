@@ -597,11 +597,7 @@ impl Compiler {
                 })
             }
             Kind::Conditional => {
-                let when_groups: &[RawGroup] = r
-                    .when
-                    .as_ref()
-                    .map(|w| w.get_ref().as_slice())
-                    .unwrap_or(&[]);
+                let when_groups = opt_list(&r.when);
                 if when_groups.is_empty() {
                     need("when", &mut errors);
                 }
@@ -707,12 +703,7 @@ impl Compiler {
                 let header = pattern(patterns, phrases, Searched::Sentences, &mut errors)
                     .map(|m| m.whole().clone());
                 let mut has_column = Vec::new();
-                for p in r
-                    .has_column
-                    .as_ref()
-                    .map(|l| l.get_ref().as_slice())
-                    .unwrap_or(&[])
-                {
+                for p in opt_list(&r.has_column) {
                     if let Ok(re) =
                         single_regex(file, p, case_insensitive).map_err(|e| errors.push(e))
                     {
@@ -720,12 +711,7 @@ impl Compiler {
                     }
                 }
                 let mut lacks_column = Vec::new();
-                for c in r
-                    .lacks_column
-                    .as_ref()
-                    .map(|l| l.get_ref().as_slice())
-                    .unwrap_or(&[])
-                {
+                for c in opt_list(&r.lacks_column) {
                     if let Ok(re) =
                         single_regex(file, &c.pattern, case_insensitive).map_err(|e| errors.push(e))
                     {
@@ -822,7 +808,7 @@ impl Compiler {
     }
 }
 
-fn opt_list(v: &Option<Spanned<Vec<Spanned<String>>>>) -> &[Spanned<String>] {
+fn opt_list<T>(v: &Option<Spanned<Vec<T>>>) -> &[T] {
     v.as_ref().map(|s| s.get_ref().as_slice()).unwrap_or(&[])
 }
 
