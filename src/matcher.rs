@@ -128,7 +128,7 @@ impl LazyRegex {
 /// rare words, and costs a third of the compile time (14 against 9 ms for the built-in
 /// groups): it pays only over many documents.
 /// `size_limit` bounds the compiled program, `cache` the lazy DFA's memory.
-pub fn build(
+fn build(
     source: &str,
     size_limit: usize,
     cache: usize,
