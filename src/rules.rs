@@ -854,7 +854,7 @@ fn compile_alternation(
     let mut parts: Vec<(String, Hir)> = Vec::new();
     for p in patterns {
         // Each pattern must stand alone: `a)|(b` would be valid once wrapped.
-        let hir = parse(file, p, case_insensitive)?;
+        let hir = parse(file, p)?;
         parts.push((format!("(?:{})", p.get_ref()), hir));
     }
     for p in phrases {
@@ -903,17 +903,10 @@ fn compile_alternation(
 
 /// A pattern's syntax tree, parsed without the case flag (what [`Matcher`] reads its
 /// words from; the flag changes neither validity nor whether it matches empty text).
-fn parse(file: &TomlFile, p: &Spanned<String>, case_insensitive: bool) -> Result<Hir, SourceError> {
+fn parse(file: &TomlFile, p: &Spanned<String>) -> Result<Hir, SourceError> {
     let hir = regex_syntax::Parser::new()
         .parse(p.get_ref())
-        .map_err(|e| {
-            // The regex crate's message for the same error, which is worded for users.
-            let re = LazyRegex::new(flagged(p.get_ref(), case_insensitive), REGEX_SIZE_LIMIT);
-            match re.compile() {
-                Err(e) => regex_error(file, p, &e),
-                Ok(_) => pattern_error(file, p, &e.to_string()),
-            }
-        })?;
+        .map_err(|e| pattern_error(file, p, &e.to_string()))?;
     if matches_empty(&hir) {
         return Err(SourceError::new(
             file,
@@ -933,7 +926,7 @@ fn single_regex(
     p: &Spanned<String>,
     case_insensitive: bool,
 ) -> Result<LazyRegex, SourceError> {
-    parse(file, p, case_insensitive)?;
+    parse(file, p)?;
     let re = LazyRegex::new(flagged(p.get_ref(), case_insensitive), REGEX_SIZE_LIMIT);
     if !file.trusted {
         re.compile().map_err(|e| regex_error(file, p, &e))?;
@@ -951,14 +944,16 @@ fn regex_error(file: &TomlFile, p: &Spanned<String>, e: &BuildError) -> SourceEr
         .at(p.span(), "this pattern")
         .help("Make the pattern smaller: avoid large repetition counts such as {1000}.");
     }
-    let detail = match e.syntax_error() {
-        Some(syntax) => syntax.to_string(),
-        None => e.to_string(),
-    };
-    pattern_error(file, p, detail.lines().last().unwrap_or_default().trim())
+    match e.syntax_error() {
+        Some(syntax) => pattern_error(file, p, &syntax.to_string()),
+        None => pattern_error(file, p, &e.to_string()),
+    }
 }
 
-fn pattern_error(file: &TomlFile, p: &Spanned<String>, detail: &str) -> SourceError {
+/// `error`: the regex parser's message, whose last line says what is wrong (the lines
+/// before it repeat the pattern, which the report already shows).
+fn pattern_error(file: &TomlFile, p: &Spanned<String>, error: &str) -> SourceError {
+    let detail = error.lines().last().unwrap_or_default().trim();
     SourceError::new(
         file,
         "tenderlint::rule_file",
