@@ -188,7 +188,7 @@ impl Matcher {
     /// the case flag. `prefilter`: whether the whole group compiles with the literal
     /// prefilter, to search many documents.
     pub fn new(
-        parts: Vec<(String, &Hir)>,
+        parts: Vec<(String, Hir)>,
         case_insensitive: bool,
         size_limit: usize,
         prefilter: bool,
@@ -196,7 +196,7 @@ impl Matcher {
         let flags = if case_insensitive { "(?i)" } else { "" };
         let (sources, needs): (Vec<String>, _) = parts
             .into_iter()
-            .map(|(source, hir)| (source, needed_words(hir)))
+            .map(|(source, hir)| (source, needed_words(&hir)))
             .unzip();
         let source = format!("{flags}{}", sources.join("|"));
         let whole = if prefilter {
@@ -481,9 +481,8 @@ mod tests {
     }
 
     fn matcher(parts: &[&str]) -> Matcher {
-        let trees: Vec<Hir> = parts.iter().map(|p| hir(p)).collect();
         Matcher::new(
-            parts.iter().map(|p| p.to_string()).zip(&trees).collect(),
+            parts.iter().map(|p| (p.to_string(), hir(p))).collect(),
             true,
             1 << 20,
             true,

@@ -874,12 +874,7 @@ fn compile_alternation(
     }
     // The bound is per pattern: a group of N patterns may compile to N times the limit.
     let limit = REGEX_SIZE_LIMIT * parts.len().max(1);
-    let matcher = Matcher::new(
-        parts.iter().map(|(s, h)| (s.clone(), h)).collect(),
-        case_insensitive,
-        limit,
-        searched == Searched::Blocks,
-    );
+    let matcher = Matcher::new(parts, case_insensitive, limit, searched == Searched::Blocks);
     if !file.trusted {
         if let Err(e) = matcher.whole().compile() {
             // Compile the patterns one by one only now, to point at the one at fault.
