@@ -89,12 +89,7 @@ impl LazyRegex {
         if let Some(re) = self.0.regex.get() {
             return Ok(re);
         }
-        let re = build(
-            &self.0.source,
-            self.0.size_limit,
-            self.0.size_limit,
-            self.0.prefilter,
-        )?;
+        let re = self.0.build()?;
         Ok(self.0.regex.get_or_init(|| Arc::new(re)))
     }
 
@@ -112,33 +107,29 @@ impl LazyRegex {
         self.0.regex.get_or_init(|| {
             // Rule files are checked when they load: user files by compiling them, the
             // built-in ones by the test suite (`builtin::tests`).
-            let re = build(
-                &self.0.source,
-                self.0.size_limit,
-                self.0.size_limit,
-                self.0.prefilter,
-            );
+            let re = self.0.build();
             Arc::new(re.unwrap_or_else(|e| panic!("a pattern that loaded does not compile: {e}")))
         })
+    }
+}
+
+impl LazyInner {
+    fn build(&self) -> Result<Regex, Box<BuildError>> {
+        build(&self.source, self.size_limit, self.prefilter)
     }
 }
 
 /// Compiles as the regex crate's `Regex` does (leftmost-first, UTF-8, Unicode), with or
 /// without the literal prefilter. The prefilter speeds up searching long texts for
 /// rare words, and costs a third of the compile time (14 against 9 ms for the built-in
-/// groups): it pays only over many documents.
-/// `size_limit` bounds the compiled program, `cache` the lazy DFA's memory.
-fn build(
-    source: &str,
-    size_limit: usize,
-    cache: usize,
-    prefilter: bool,
-) -> Result<Regex, Box<BuildError>> {
+/// groups): it pays only over many documents. `size_limit` bounds both the compiled
+/// program and the lazy DFA's memory.
+fn build(source: &str, size_limit: usize, prefilter: bool) -> Result<Regex, Box<BuildError>> {
     let config = meta::Config::new()
         .match_kind(MatchKind::LeftmostFirst)
         .utf8_empty(true)
         .nfa_size_limit(Some(size_limit))
-        .hybrid_cache_capacity(cache)
+        .hybrid_cache_capacity(size_limit)
         .auto_prefilter(prefilter);
     meta::Builder::new()
         .configure(config)
@@ -243,7 +234,7 @@ impl Matcher {
             .collect();
         let source = format!("{}{}", m.flags, source.join("|"));
         // No larger than the whole group, which compiled within the same limit.
-        let re = match build(&source, m.whole.0.size_limit, m.whole.0.size_limit, key.1) {
+        let re = match build(&source, m.whole.0.size_limit, key.1) {
             Ok(re) => Arc::new(re),
             Err(_) => m.whole.shared().clone(),
         };
