@@ -7,11 +7,12 @@
 
 use crate::config::UNUSED_SUPPRESSION;
 use crate::diagnostic::{fingerprint, Diagnostic, Severity, Span};
-use crate::document::{sentence_around, sentence_starts, Block, Document};
+use crate::concepts::Senses;
+use crate::document::{sentence_around, sentence_starts, Block, BlockKind, Document};
 use crate::line_index::LineIndex;
 use crate::matcher::{Found, LazyRegex};
 use crate::metrics::{self, Ingredient, Metrics};
-use crate::rules::{Check, Filter, Group, Measure, Rule, RuleSet};
+use crate::rules::{Check, Context, Filter, Group, Measure, Rule, RuleSet, With};
 use crate::suppress::{self, Suppressions};
 use rayon::prelude::*;
 use regex_automata::meta::Regex;
@@ -400,12 +401,13 @@ fn search<'r>(
 /// The state of linting one document: every group's hits, found in one pass.
 struct Pass<'d> {
     doc: &'d Document<'d>,
+    senses: &'d Senses,
     hits: Vec<Vec<Hit>>,
     sentences: Vec<Option<Vec<usize>>>,
 }
 
 impl<'d> Pass<'d> {
-    fn new(doc: &'d Document<'d>, rules: &RuleSet, whole_groups: bool) -> Self {
+    fn new(doc: &'d Document<'d>, rules: &'d RuleSet, whole_groups: bool) -> Self {
         let words = rules.words();
         let hits = if whole_groups || doc.blocks.len() > WHOLE_GROUPS_BLOCKS {
             // Every group compiled whole, once for the run; each block is searched only
@@ -463,6 +465,7 @@ impl<'d> Pass<'d> {
         });
         Pass {
             doc,
+            senses: &rules.senses,
             hits,
             sentences: vec![None; doc.blocks.len()],
         }
@@ -492,7 +495,9 @@ impl<'d> Pass<'d> {
                 .is_none_or(|re| !path.iter().any(|t| re.is_match(t)))
     }
 
-    /// The group's hits this rule accepts, each with the start of its sentence.
+    /// The group's hits this rule accepts, each with its sentence: in a block the rule
+    /// looks at, not cancelled by `unless`, negation or another sense of the words, and
+    /// with each `with` concept in its context.
     fn accepted(&mut self, filter: &Filter, group: &Group) -> Vec<(Hit, Range<usize>)> {
         let hits = std::mem::take(&mut self.hits[group.matcher]);
         let mut out = Vec::new();
@@ -501,14 +506,37 @@ impl<'d> Pass<'d> {
             if !self.admits(filter, block) {
                 continue;
             }
-            let text = &block.text;
-            let text_len = text.len();
+            let text_len = block.text.len();
             let starts = self.sentence_starts(h.block);
             let sentence = sentence_around(starts, text_len, h.start..h.end);
+            let text = &self.doc.blocks[h.block].text;
+            let clause = &text[sentence.clone()];
             if let Some(unless) = &group.unless {
-                if unless.is_match(&self.doc.blocks[h.block].text[sentence.clone()]) {
+                if unless.is_match(clause) {
                     continue;
                 }
+            }
+            let at = h.start - sentence.start..h.end - sentence.start;
+            if self.senses.negated(clause, at) {
+                continue;
+            }
+            let matched = &text[h.start..h.end];
+            if self.senses.may_have_other_sense(matched) {
+                let mut context = clause.to_string();
+                for t in self.doc.section_path(&self.doc.blocks[h.block]) {
+                    context.push('\n');
+                    context.push_str(t);
+                }
+                if self.senses.other_sense(matched, &context).is_some() {
+                    continue;
+                }
+            }
+            if !group
+                .with
+                .iter()
+                .all(|w| self.found_with(w, h.block, sentence.clone()))
+            {
+                continue;
             }
             out.push((*h, sentence));
         }
@@ -516,15 +544,77 @@ impl<'d> Pass<'d> {
         out
     }
 
+    /// Whether `with`'s concept occurs in one of its contexts around `sentence` of `block`.
+    fn found_with(&mut self, with: &With, block: usize, sentence: Range<usize>) -> bool {
+        let doc = self.doc;
+        let b = &doc.blocks[block];
+        let re = &with.regex;
+        with.within.iter().any(|c| match c {
+            Context::Sentence => re.is_match(&b.text[sentence.clone()]),
+            Context::Block => re.is_match(&b.text),
+            Context::PreviousSentence => {
+                if sentence.start > 0 {
+                    let starts = sentence_starts(&b.text);
+                    let prev = starts
+                        .iter()
+                        .rev()
+                        .find(|&&s| s < sentence.start)
+                        .copied()
+                        .unwrap_or(0);
+                    re.is_match(&b.text[prev..sentence.start])
+                } else {
+                    block > 0 && {
+                        let p = &doc.blocks[block - 1].text;
+                        let starts = sentence_starts(p);
+                        let last = starts.last().copied().unwrap_or(0);
+                        re.is_match(&p[last..])
+                    }
+                }
+            }
+            Context::Heading => doc.section_path(b).iter().any(|t| re.is_match(t)),
+            Context::Column => match b.kind {
+                BlockKind::TableCell { table, column, .. } => doc.tables[table]
+                    .header
+                    .iter()
+                    .any(|&(c, h)| c == column && re.is_match(&doc.blocks[h].text)),
+                _ => false,
+            },
+            Context::Row => match b.kind {
+                BlockKind::TableCell { table, row, .. } => {
+                    let same = |k: &BlockKind| {
+                        matches!(k, BlockKind::TableCell { table: t, row: r, .. } if *t == table && *r == row)
+                    };
+                    let before = doc.blocks[..block]
+                        .iter()
+                        .rev()
+                        .take_while(|o| same(&o.kind));
+                    let after = doc.blocks[block + 1..]
+                        .iter()
+                        .take_while(|o| same(&o.kind));
+                    before.chain(after).any(|o| re.is_match(&o.text))
+                }
+                _ => false,
+            },
+        })
+    }
+
+    /// The hits of any of `groups`, one per clause (the first in it), in order.
+    fn accepted_any(&mut self, filter: &Filter, groups: &[Group]) -> Vec<(Hit, Range<usize>)> {
+        let mut all: Vec<(Hit, Range<usize>)> = Vec::new();
+        for g in groups {
+            all.extend(self.accepted(filter, g));
+        }
+        all.sort_by_key(|(h, _)| (h.block, h.start, h.end));
+        let mut seen = HashSet::new();
+        all.retain(|(h, s)| seen.insert((h.block, s.start)));
+        all
+    }
+
     fn apply(&mut self, rule: &Rule, out: &mut Vec<Diagnostic>) {
         match &rule.check {
             Check::Pattern { find } => {
-                let mut seen = HashSet::new();
-                for (hit, sentence) in self.accepted(&rule.filter, find) {
-                    // One finding per clause: further matches in the same sentence add nothing.
-                    if !seen.insert((hit.block, sentence.start)) {
-                        continue;
-                    }
+                // One finding per clause: further matches in the same sentence add nothing.
+                for (hit, sentence) in self.accepted_any(&rule.filter, find) {
                     out.push(self.at_hit(rule, hit, sentence));
                 }
             }
@@ -582,7 +672,7 @@ impl<'d> Pass<'d> {
     fn facts(&mut self, rule: &Rule) -> RuleFacts {
         match &rule.check {
             Check::Require { find, .. } => {
-                RuleFacts::Require(self.accepted(&rule.filter, find).len())
+                RuleFacts::Require(self.accepted_any(&rule.filter, find).len())
             }
             Check::Conditional { when, require } => RuleFacts::Conditional {
                 when: when

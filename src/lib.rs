@@ -19,6 +19,7 @@ pub mod baseline;
 pub mod builtin;
 pub mod check;
 pub mod cli;
+pub mod concepts;
 pub mod config;
 pub mod diagnostic;
 pub mod document;

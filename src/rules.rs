@@ -6,6 +6,7 @@
 //! the kind (see README, "Rule files"). Unknown keys, fields that a kind does not use,
 //! bad regexes and duplicate ids are errors that point at the offending line.
 
+use crate::concepts::{Concepts, RawConcept, RawNegation, RawSense, Senses};
 use crate::diagnostic::Severity;
 use crate::document::Scope;
 use crate::error::{LoadErrors, SourceError, TomlFile};
@@ -49,6 +50,38 @@ pub enum Measure {
 struct RawFile {
     #[serde(default)]
     rule: Vec<RawRule>,
+    #[serde(default)]
+    concept: Vec<RawConcept>,
+    #[serde(default)]
+    negation: Option<RawNegation>,
+    #[serde(default)]
+    other_sense: Vec<RawSense>,
+}
+
+/// Where a group's `with` concept may be found, besides the matched clause itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Context {
+    /// The sentence (clause) of the match.
+    Sentence,
+    /// The whole block: paragraph, list item or table cell.
+    Block,
+    /// The sentence before the match's, or the end of the block before.
+    PreviousSentence,
+    /// The headings the block sits under.
+    Heading,
+    /// For a table cell: its column's header.
+    Column,
+    /// For a table cell: the other cells of its row.
+    Row,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawWith {
+    concept: Spanned<String>,
+    #[serde(default, rename = "in")]
+    within: Vec<Context>,
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -60,6 +93,8 @@ struct RawGroup {
     phrases: Vec<Spanned<String>>,
     #[serde(default)]
     unless: Vec<Spanned<String>>,
+    #[serde(default)]
+    with: Vec<RawWith>,
 }
 
 /// A conditional rule's `require`: one group, or a list of groups that must all match.
@@ -143,6 +178,8 @@ struct RawRule {
     require: Option<Spanned<OneOrMany>>,
     has_column: Option<Spanned<Vec<Spanned<String>>>>,
     lacks_column: Option<Spanned<Vec<RawColumn>>>,
+    with: Option<Spanned<Vec<RawWith>>>,
+    also: Option<Spanned<Vec<RawGroup>>>,
     example: Option<String>,
     better: Option<String>,
 }
@@ -153,6 +190,16 @@ pub struct Group {
     /// Index into [`RuleSet::matchers`].
     pub matcher: usize,
     pub unless: Option<LazyRegex>,
+    /// Concepts that must also occur, each in one of its contexts.
+    pub with: Vec<With>,
+}
+
+/// A concept a group's match needs beside it: in the clause, or in its context.
+#[derive(Debug, Clone)]
+pub struct With {
+    pub concept: String,
+    pub regex: LazyRegex,
+    pub within: Vec<Context>,
 }
 
 /// One limit of a metric rule: the document is reported when `measure` exceeds `max`.
@@ -199,11 +246,13 @@ pub struct Filter {
 
 #[derive(Debug, Clone)]
 pub enum Check {
+    /// Each group's matches are findings, one per clause.
     Pattern {
-        find: Group,
+        find: Vec<Group>,
     },
+    /// Clauses matching any group are counted.
     Require {
-        find: Group,
+        find: Vec<Group>,
         min: usize,
     },
     Conditional {
@@ -253,7 +302,7 @@ impl Rule {
     /// The rule's pattern groups, each searched in every block.
     pub fn groups(&self) -> Vec<&Group> {
         match &self.check {
-            Check::Pattern { find } | Check::Require { find, .. } => vec![find],
+            Check::Pattern { find } | Check::Require { find, .. } => find.iter().collect(),
             Check::Conditional { when, require } => when.iter().chain(require).collect(),
             Check::Metric { .. } | Check::Table { .. } => vec![],
         }
@@ -269,7 +318,10 @@ impl Rule {
             ..
         } = &self.filter;
         let mut out: Vec<&LazyRegex> = section.iter().chain(exclude_section).collect();
-        out.extend(self.groups().into_iter().filter_map(|g| g.unless.as_ref()));
+        for g in self.groups() {
+            out.extend(&g.unless);
+            out.extend(g.with.iter().map(|w| &w.regex));
+        }
         match &self.check {
             Check::Metric { requirement, .. } => out.push(requirement),
             Check::Table {
@@ -299,6 +351,10 @@ pub struct RuleSet {
     pub rules: Vec<Rule>,
     /// One matcher per pattern group of the enabled rules.
     pub matchers: Vec<Matcher>,
+    /// The shared vocabulary the rules were written in.
+    pub concepts: Arc<Concepts>,
+    /// Negation and other senses, applied to every match of every rule.
+    pub senses: Arc<Senses>,
     words: std::sync::OnceLock<Words>,
 }
 
@@ -308,6 +364,9 @@ impl RuleSet {
         let mut errors = LoadErrors::default();
         let mut drafts: Vec<(&TomlFile, RawRule)> = Vec::new();
         let mut seen: HashMap<String, String> = HashMap::new();
+        let mut concepts = Vec::new();
+        let mut negation = None;
+        let mut senses = Vec::new();
         for file in files {
             let raw: RawFile = match file.parse("tenderlint::rule_file") {
                 Ok(raw) => raw,
@@ -316,6 +375,11 @@ impl RuleSet {
                     continue;
                 }
             };
+            concepts.extend(raw.concept.into_iter().map(|c| (file, c)));
+            if let Some(n) = raw.negation {
+                negation = Some((file, n));
+            }
+            senses.extend(raw.other_sense.into_iter().map(|s| (file, s)));
             for r in raw.rule {
                 let id_span = r.id.span();
                 if let Some(first) = seen.get(r.id.get_ref()) {
@@ -336,12 +400,25 @@ impl RuleSet {
                 drafts.push((file, r));
             }
         }
+        // Concepts first: every rule's patterns may name them.
+        let concepts = Concepts::build(concepts, &mut errors);
+        let senses = Senses::build(&concepts, negation, senses, &mut errors);
+        for (file, r) in &mut drafts {
+            expand_rule(&concepts, file, r, &mut errors);
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        let concepts = Arc::new(concepts);
         // Rules are checked independently (user files by compiling their patterns, which
         // is slow): one task per rule, then their matchers are joined in order.
         let compiled: Vec<Result<(Rule, Vec<Matcher>), LoadErrors>> = drafts
             .into_par_iter()
             .map(|(file, r)| {
-                let mut c = Compiler::default();
+                let mut c = Compiler {
+                    concepts: concepts.clone(),
+                    ..Compiler::default()
+                };
                 c.rule(file, r).map(|rule| (rule, c.matchers))
             })
             .collect();
@@ -362,7 +439,10 @@ impl RuleSet {
         if !errors.is_empty() {
             return Err(errors);
         }
-        Ok(compiler.finish())
+        let mut set = compiler.finish();
+        set.concepts = concepts;
+        set.senses = Arc::new(senses);
+        Ok(set)
     }
 
     /// The words the groups need, to choose which groups (or parts of them) search a
@@ -419,7 +499,7 @@ impl RuleSet {
 
 fn groups_mut(check: &mut Check) -> Vec<&mut Group> {
     match check {
-        Check::Pattern { find } | Check::Require { find, .. } => vec![find],
+        Check::Pattern { find } | Check::Require { find, .. } => find.iter_mut().collect(),
         Check::Conditional { when, require } => when.iter_mut().chain(require).collect(),
         Check::Metric { .. } | Check::Table { .. } => vec![],
     }
@@ -449,6 +529,45 @@ pub fn phrase_regex(phrase: &str) -> String {
 struct Compiler {
     rules: Vec<Rule>,
     matchers: Vec<Matcher>,
+    concepts: Arc<Concepts>,
+}
+
+/// Replaces the concept names in every pattern of a rule with the concepts' regexes.
+fn expand_rule(concepts: &Concepts, file: &TomlFile, r: &mut RawRule, errors: &mut LoadErrors) {
+    let mut lists: Vec<&mut Vec<Spanned<String>>> = Vec::new();
+    let mut singles: Vec<&mut Spanned<String>> = Vec::new();
+    for list in [&mut r.patterns, &mut r.unless, &mut r.has_column]
+        .into_iter()
+        .flatten()
+    {
+        lists.push(list.get_mut());
+    }
+    singles.extend(r.section.as_mut());
+    singles.extend(r.exclude_section.as_mut());
+    if let Some(cols) = r.lacks_column.as_mut() {
+        singles.extend(cols.get_mut().iter_mut().map(|c| &mut c.pattern));
+    }
+    let mut groups: Vec<&mut RawGroup> = Vec::new();
+    if let Some(w) = r.when.as_mut() {
+        groups.extend(w.get_mut().iter_mut());
+    }
+    if let Some(a) = r.also.as_mut() {
+        groups.extend(a.get_mut().iter_mut());
+    }
+    match r.require.as_mut().map(Spanned::get_mut) {
+        Some(OneOrMany::One(g)) => groups.push(g),
+        Some(OneOrMany::Many(list)) => groups.extend(list.iter_mut()),
+        None => {}
+    }
+    for g in groups {
+        lists.push(&mut g.patterns);
+        lists.push(&mut g.unless);
+    }
+    for p in lists.into_iter().flat_map(|l| l.iter_mut()).chain(singles) {
+        if let Err(e) = concepts.expand(file, p) {
+            errors.push(e);
+        }
+    }
 }
 
 const DEFAULT_REQUIREMENT: &str = r"\b(?:shall|must)\b";
@@ -469,7 +588,9 @@ impl Compiler {
         }
 
         // Fields a kind does not use are mistakes, not silently ignored.
-        let present: [(&str, Option<Range<usize>>); 13] = [
+        let present: [(&str, Option<Range<usize>>); 15] = [
+            ("with", r.with.as_ref().map(Spanned::span)),
+            ("also", r.also.as_ref().map(Spanned::span)),
             ("patterns", r.patterns.as_ref().map(Spanned::span)),
             ("phrases", r.phrases.as_ref().map(Spanned::span)),
             ("unless", r.unless.as_ref().map(Spanned::span)),
@@ -493,6 +614,8 @@ impl Compiler {
                 "patterns",
                 "phrases",
                 "unless",
+                "with",
+                "also",
                 "scope",
                 "section",
                 "exclude_section",
@@ -501,6 +624,8 @@ impl Compiler {
                 "patterns",
                 "phrases",
                 "unless",
+                "with",
+                "also",
                 "scope",
                 "section",
                 "exclude_section",
@@ -576,10 +701,23 @@ impl Compiler {
                     need("patterns` or `phrases", &mut errors);
                 }
                 let unless = compile_unless(file, unless, case_insensitive, &mut errors);
+                let with = self.with(file, opt_list(&r.with), case_insensitive, &mut errors);
                 let matcher =
                     pattern(patterns, phrases, Searched::Blocks, &mut errors).map(|m| self.add(m));
-                matcher.map(|matcher| {
-                    let find = Group { matcher, unless };
+                let mut find: Vec<Group> = matcher
+                    .map(|matcher| Group {
+                        matcher,
+                        unless,
+                        with,
+                    })
+                    .into_iter()
+                    .collect();
+                for g in opt_list(&r.also) {
+                    if let Some(group) = self.group(file, g, case_insensitive, &mut errors) {
+                        find.push(group);
+                    }
+                }
+                (!find.is_empty()).then(|| {
                     if kind == Kind::Pattern {
                         Check::Pattern { find }
                     } else {
@@ -779,6 +917,7 @@ impl Compiler {
             return None;
         }
         let unless = compile_unless(file, &g.unless, case_insensitive, errors);
+        let with = self.with(file, &g.with, case_insensitive, errors);
         let matcher = compile_alternation(
             file,
             &g.patterns,
@@ -791,6 +930,7 @@ impl Compiler {
         Some(Group {
             matcher: self.add(matcher),
             unless,
+            with,
         })
     }
 
@@ -803,8 +943,50 @@ impl Compiler {
         RuleSet {
             rules: self.rules,
             matchers: self.matchers,
+            concepts: self.concepts,
+            senses: Default::default(),
             words: Default::default(),
         }
+    }
+
+    /// A group's `with` list: each concept compiled as a filter.
+    fn with(
+        &self,
+        file: &TomlFile,
+        list: &[RawWith],
+        case_insensitive: bool,
+        errors: &mut LoadErrors,
+    ) -> Vec<With> {
+        let mut out = Vec::new();
+        for w in list {
+            let name = w.concept.get_ref();
+            let Some(re) = self.concepts.regex(name) else {
+                let hint = crate::config::closest(name, self.concepts.info.iter().map(|c| c.id.as_str()))
+                    .map(|c| format!("Did you mean `{c}`? "))
+                    .unwrap_or_default();
+                errors.push(
+                    SourceError::new(
+                        file,
+                        "tenderlint::rule_file",
+                        format!("`with` names the concept `{name}`, which is not defined"),
+                    )
+                    .at(w.concept.span(), "unknown concept")
+                    .help(format!("{hint}`tenderlint concepts` lists the concepts.")),
+                );
+                continue;
+            };
+            let within = if w.within.is_empty() {
+                vec![Context::Sentence]
+            } else {
+                w.within.clone()
+            };
+            out.push(With {
+                concept: name.clone(),
+                regex: LazyRegex::new(flagged(re, case_insensitive), REGEX_SIZE_LIMIT),
+                within,
+            });
+        }
+        out
     }
 }
 
@@ -898,6 +1080,10 @@ fn compile_alternation(
 
 /// A pattern's syntax tree, parsed without the case flag (what [`Matcher`] reads its
 /// words from; the flag changes neither validity nor whether it matches empty text).
+pub(crate) fn check_pattern(file: &TomlFile, p: &Spanned<String>) -> Result<(), SourceError> {
+    parse(file, p).map(|_| ())
+}
+
 fn parse(file: &TomlFile, p: &Spanned<String>) -> Result<Hir, SourceError> {
     let hir = regex_syntax::Parser::new()
         .parse(p.get_ref())
@@ -983,7 +1169,7 @@ impl Kind {
     }
 }
 
-fn is_kebab_case(id: &str) -> bool {
+pub(crate) fn is_kebab_case(id: &str) -> bool {
     !id.is_empty()
         && id.split('-').all(|w| {
             !w.is_empty()

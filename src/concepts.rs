@@ -1,0 +1,465 @@
+//! The shared vocabulary rules are written in, and the cues that cancel a match.
+//!
+//! A rule file may declare, besides its rules:
+//!
+//! - `[[concept]]`: a named set of phrases and patterns ("sanction", "money object",
+//!   "patient state"). Any pattern of any rule, and any other concept, names it as
+//!   `{concept-id}`, so a list of words is written once and every rule that needs it
+//!   reads the same list. A concept's `[[concept.term]]` entries are gazetteer entries:
+//!   a named indicator or instrument, with the framework it comes from.
+//! - `[negation]`: the words that negate a match before it ("no", "not"), the phrases
+//!   that negate it after ("will not be payable"), and where their scope ends.
+//! - `[[other_sense]]`: a trigger word in another sense ("service credit" in a pension
+//!   scheme), recognised by a cue in the same clause or the heading above it.
+//!
+//! The engine applies negation and other senses to every match of every rule, so no
+//! rule lists them again.
+
+use crate::error::{LoadErrors, SourceError, TomlFile};
+use crate::matcher::LazyRegex;
+use crate::rules::phrase_regex;
+use regex_automata::meta::Regex;
+use serde::Deserialize;
+use std::collections::HashMap;
+use std::ops::Range;
+use toml::Spanned;
+
+/// Patterns of the cue lists compile on first use; this bounds each one.
+const SIZE_LIMIT: usize = 1 << 22;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawConcept {
+    pub id: Spanned<String>,
+    pub description: String,
+    #[serde(default)]
+    pub phrases: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub patterns: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub term: Vec<RawTerm>,
+}
+
+/// A gazetteer entry: one named indicator or instrument.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawTerm {
+    pub name: String,
+    pub framework: String,
+    #[serde(default)]
+    pub phrases: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub patterns: Vec<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawNegation {
+    /// Cues that negate a match that follows them in the same clause.
+    before: Vec<Spanned<String>>,
+    /// Phrases that start with a cue but negate nothing ("no later than", "not only").
+    #[serde(default)]
+    not_cues: Vec<Spanned<String>>,
+    /// Phrases that negate a match that precedes them in the same clause.
+    after: Vec<Spanned<String>>,
+    /// Where a clause, and so a cue's scope, ends.
+    breaks: Vec<Spanned<String>>,
+    /// How many words before a match a cue may stand.
+    window: usize,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawSense {
+    name: String,
+    /// Matched against the text a rule matched.
+    trigger: Spanned<String>,
+    /// Matched against the clause and the headings above it.
+    cue: Spanned<String>,
+}
+
+/// A concept as `tenderlint concepts` lists it.
+#[derive(Debug, Clone)]
+pub struct ConceptInfo {
+    pub id: String,
+    pub description: String,
+    /// Gazetteer entries: (name, framework).
+    pub terms: Vec<(String, String)>,
+    pub origin: String,
+}
+
+/// Every concept loaded, each resolved to one regex alternation.
+#[derive(Debug, Clone, Default)]
+pub struct Concepts {
+    resolved: HashMap<String, String>,
+    pub info: Vec<ConceptInfo>,
+}
+
+struct Pending<'a> {
+    file: &'a TomlFile,
+    parts: Vec<(Spanned<String>, bool)>,
+}
+
+impl Concepts {
+    /// Resolves concepts that name each other; an unknown name, a duplicate id or a
+    /// cycle is an error at the offending line.
+    pub(crate) fn build(raw: Vec<(&TomlFile, RawConcept)>, errors: &mut LoadErrors) -> Concepts {
+        let mut pending: HashMap<String, Pending> = HashMap::new();
+        let mut info = Vec::new();
+        for (file, c) in raw {
+            let id = c.id.get_ref().clone();
+            if !crate::rules::is_kebab_case(&id) {
+                errors.push(
+                    SourceError::new(
+                        file,
+                        "tenderlint::rule_file",
+                        format!("the concept id `{id}` is not kebab-case"),
+                    )
+                    .at(c.id.span(), "use lower-case words joined by hyphens"),
+                );
+                continue;
+            }
+            if pending.contains_key(&id) {
+                errors.push(
+                    SourceError::new(
+                        file,
+                        "tenderlint::rule_file",
+                        format!("the concept id `{id}` is used twice"),
+                    )
+                    .at(c.id.span(), "this id is already taken"),
+                );
+                continue;
+            }
+            let mut parts: Vec<(Spanned<String>, bool)> = Vec::new();
+            let mut terms = Vec::new();
+            let mut add = |patterns: Vec<Spanned<String>>, phrases: Vec<Spanned<String>>| {
+                parts.extend(patterns.into_iter().map(|p| (p, true)));
+                parts.extend(phrases.into_iter().map(|p| (p, false)));
+            };
+            add(c.patterns, c.phrases);
+            for t in c.term {
+                terms.push((t.name, t.framework));
+                add(t.patterns, t.phrases);
+            }
+            if parts.is_empty() {
+                errors.push(
+                    SourceError::new(
+                        file,
+                        "tenderlint::rule_file",
+                        format!("the concept `{id}` has no phrases or patterns"),
+                    )
+                    .at(c.id.span(), "an empty concept matches nothing"),
+                );
+                continue;
+            }
+            info.push(ConceptInfo {
+                id: id.clone(),
+                description: c.description,
+                terms,
+                origin: file.name.clone(),
+            });
+            pending.insert(id, Pending { file, parts });
+        }
+        let mut concepts = Concepts {
+            resolved: HashMap::new(),
+            info,
+        };
+        let mut ids: Vec<String> = pending.keys().cloned().collect();
+        ids.sort();
+        for id in ids {
+            let mut stack = Vec::new();
+            if let Err(e) = concepts.resolve(&id, &pending, &mut stack) {
+                errors.push(e);
+            }
+        }
+        concepts
+    }
+
+    fn resolve(
+        &mut self,
+        id: &str,
+        pending: &HashMap<String, Pending>,
+        stack: &mut Vec<String>,
+    ) -> Result<(), SourceError> {
+        if self.resolved.contains_key(id) {
+            return Ok(());
+        }
+        let p = &pending[id];
+        stack.push(id.to_string());
+        let mut alternatives = Vec::new();
+        for (part, is_pattern) in &p.parts {
+            if !is_pattern {
+                if part.get_ref().trim().is_empty() {
+                    return Err(SourceError::new(
+                        p.file,
+                        "tenderlint::rule_file",
+                        "an empty phrase matches everything",
+                    )
+                    .at(part.span(), "empty phrase"));
+                }
+                alternatives.push(phrase_regex(part.get_ref()));
+                continue;
+            }
+            let mut text = String::new();
+            let mut last = 0;
+            for (range, name) in references(part.get_ref()) {
+                text.push_str(&part.get_ref()[last..range.start]);
+                last = range.end;
+                if stack.iter().any(|s| s == name) {
+                    return Err(SourceError::new(
+                        p.file,
+                        "tenderlint::rule_file",
+                        format!("the concept `{id}` names itself through `{name}`"),
+                    )
+                    .at(part.span(), "this pattern makes a cycle")
+                    .help(format!("Concepts on the cycle: {}.", stack.join(" -> "))));
+                }
+                if !pending.contains_key(name) {
+                    return Err(unknown(p.file, part, name, pending.keys()));
+                }
+                self.resolve(name, pending, stack)?;
+                text.push_str(&format!("(?:{})", self.resolved[name]));
+            }
+            text.push_str(&part.get_ref()[last..]);
+            alternatives.push(format!("(?:{text})"));
+        }
+        stack.pop();
+        self.resolved
+            .insert(id.to_string(), alternatives.join("|"));
+        Ok(())
+    }
+
+    /// The regex a concept stands for.
+    pub fn regex(&self, id: &str) -> Option<&str> {
+        self.resolved.get(id).map(String::as_str)
+    }
+
+    /// Replaces each `{concept-id}` in a pattern with the concept's alternation.
+    pub(crate) fn expand(&self, file: &TomlFile, p: &mut Spanned<String>) -> Result<(), SourceError> {
+        let refs = references(p.get_ref());
+        if refs.is_empty() {
+            return Ok(());
+        }
+        let mut text = String::new();
+        let mut last = 0;
+        for (range, name) in &refs {
+            text.push_str(&p.get_ref()[last..range.start]);
+            last = range.end;
+            match self.resolved.get(*name) {
+                Some(re) => text.push_str(&format!("(?:{re})")),
+                None => return Err(unknown(file, p, name, self.resolved.keys())),
+            }
+        }
+        text.push_str(&p.get_ref()[last..]);
+        *p.get_mut() = text;
+        Ok(())
+    }
+}
+
+fn unknown<'a>(
+    file: &TomlFile,
+    p: &Spanned<String>,
+    name: &str,
+    known: impl Iterator<Item = &'a String>,
+) -> SourceError {
+    let hint = crate::config::closest(name, known.map(String::as_str))
+        .map(|c| format!("Did you mean `{{{c}}}`? "))
+        .unwrap_or_default();
+    SourceError::new(
+        file,
+        "tenderlint::rule_file",
+        format!("this pattern names the concept `{name}`, which is not defined"),
+    )
+    .at(p.span(), "names an unknown concept")
+    .help(format!(
+        "{hint}Concepts are declared as [[concept]] tables; `tenderlint concepts` lists them. To match a brace literally, write \\{{."
+    ))
+}
+
+/// Each `{concept-id}` in a pattern: a brace not escaped, then a lower-case letter, then
+/// letters, digits and hyphens up to a closing brace. A repetition such as `{0,60}` is
+/// never one, since it starts with a digit.
+pub(crate) fn references(pattern: &str) -> Vec<(Range<usize>, &str)> {
+    let bytes = pattern.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' => i += 2,
+            b'{' if bytes.get(i + 1).is_some_and(u8::is_ascii_lowercase) => {
+                let end = bytes[i + 1..]
+                    .iter()
+                    .position(|b| !(b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'-'))
+                    .map(|n| i + 1 + n);
+                match end {
+                    Some(e) if bytes[e] == b'}' => {
+                        out.push((i..e + 1, &pattern[i + 1..e]));
+                        i = e + 1;
+                    }
+                    _ => i += 1,
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    out
+}
+
+/// Negation and other senses, compiled: what the engine asks of every match.
+#[derive(Debug, Clone, Default)]
+pub struct Senses {
+    negation: Option<Negation>,
+    other: Vec<OtherSense>,
+}
+
+#[derive(Debug, Clone)]
+struct Negation {
+    before: LazyRegex,
+    not_cues: Option<LazyRegex>,
+    after: LazyRegex,
+    breaks: LazyRegex,
+    window: usize,
+}
+
+#[derive(Debug, Clone)]
+struct OtherSense {
+    name: String,
+    trigger: LazyRegex,
+    cue: LazyRegex,
+}
+
+impl Senses {
+    /// `negation`: the last `[negation]` table of the files, if any; `senses`: every
+    /// `[[other_sense]]`. Their patterns may name concepts.
+    pub(crate) fn build(
+        concepts: &Concepts,
+        negation: Option<(&TomlFile, RawNegation)>,
+        senses: Vec<(&TomlFile, RawSense)>,
+        errors: &mut LoadErrors,
+    ) -> Senses {
+        let mut compile = |file: &TomlFile, list: Vec<Spanned<String>>| -> Option<LazyRegex> {
+            let mut parts = Vec::new();
+            for mut p in list {
+                if let Err(e) = concepts.expand(file, &mut p) {
+                    errors.push(e);
+                    return None;
+                }
+                if let Err(e) = crate::rules::check_pattern(file, &p) {
+                    errors.push(e);
+                    return None;
+                }
+                parts.push(format!("(?:{})", p.get_ref()));
+            }
+            (!parts.is_empty()).then(|| LazyRegex::new(format!("(?i){}", parts.join("|")), SIZE_LIMIT))
+        };
+        let negation = negation.and_then(|(file, n)| {
+            Some(Negation {
+                before: compile(file, n.before)?,
+                not_cues: compile(file, n.not_cues),
+                after: compile(file, n.after)?,
+                breaks: compile(file, n.breaks)?,
+                window: n.window,
+            })
+        });
+        let other = senses
+            .into_iter()
+            .filter_map(|(file, s)| {
+                Some(OtherSense {
+                    name: s.name,
+                    trigger: compile(file, vec![s.trigger])?,
+                    cue: compile(file, vec![s.cue])?,
+                })
+            })
+            .collect();
+        Senses { negation, other }
+    }
+
+    /// Whether the match at `at` in `clause` is negated: a cue among the `window` words
+    /// before it, or a negating phrase after it, with no clause break between.
+    pub fn negated(&self, clause: &str, at: Range<usize>) -> bool {
+        let Some(n) = &self.negation else {
+            return false;
+        };
+        let before = &clause[..at.start];
+        let start = n
+            .breaks
+            .get()
+            .find_iter(before)
+            .last()
+            .map_or(0, |m| m.end());
+        let start = last_words(before, start, n.window);
+        let pre = &before[start..];
+        let exceptions: Vec<Range<usize>> = match &n.not_cues {
+            Some(re) => re.get().find_iter(pre).map(|m| m.range()).collect(),
+            None => Vec::new(),
+        };
+        let cued = n
+            .before
+            .get()
+            .find_iter(pre)
+            .any(|m| !exceptions.iter().any(|e| e.contains(&m.start())));
+        if cued {
+            return true;
+        }
+        let after = &clause[at.end..];
+        let end = first_break(n.breaks.get(), after);
+        n.after.is_match(&after[..end])
+    }
+
+    /// The other sense `matched` is used in, judged by `context` (the clause and the
+    /// headings above it), if any.
+    pub fn other_sense(&self, matched: &str, context: &str) -> Option<&str> {
+        self.other
+            .iter()
+            .find(|s| s.trigger.is_match(matched) && s.cue.is_match(context))
+            .map(|s| s.name.as_str())
+    }
+
+    /// Whether any other sense's trigger is in `matched` (so its context is worth building).
+    pub fn may_have_other_sense(&self, matched: &str) -> bool {
+        self.other.iter().any(|s| s.trigger.is_match(matched))
+    }
+}
+
+fn first_break(breaks: &Regex, text: &str) -> usize {
+    breaks.find(text).map_or(text.len(), |m| m.start())
+}
+
+/// The offset in `text` where its last `n` words begin, but not before `floor`.
+fn last_words(text: &str, floor: usize, n: usize) -> usize {
+    let mut words = 0;
+    let mut in_word = false;
+    for (i, c) in text[floor..].char_indices().rev() {
+        let word = c.is_alphanumeric() || c == '\'' || c == '’' || c == '-';
+        if word && !in_word {
+            in_word = true;
+        } else if !word && in_word {
+            in_word = false;
+            words += 1;
+            if words == n {
+                return floor + i + c.len_utf8();
+            }
+        }
+    }
+    floor
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn references_skip_repetitions_escapes_and_unclosed_braces() {
+        let p = r"{sanction}\s(?:[^.;]){0,60}?{money-object}\{not-one} {x";
+        let names: Vec<&str> = references(p).into_iter().map(|(_, n)| n).collect();
+        assert_eq!(names, ["sanction", "money-object"]);
+    }
+
+    #[test]
+    fn last_words_counts_back_from_the_end() {
+        let t = "the provider shall not be subject to ";
+        assert_eq!(&t[last_words(t, 0, 3)..], "be subject to ");
+        assert_eq!(last_words(t, 0, 50), 0);
+        assert_eq!(&t[last_words(t, 13, 50)..], "shall not be subject to ");
+    }
+}
