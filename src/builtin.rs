@@ -5,6 +5,10 @@ use crate::error::TomlFile;
 
 /// Every file in `rules/`. A test checks that this list and the directory agree.
 pub const PACKS: &[(&str, &str)] = &[
+    (
+        "rules/concepts.toml",
+        include_str!("../rules/concepts.toml"),
+    ),
     ("rules/payment.toml", include_str!("../rules/payment.toml")),
     (
         "rules/specification.toml",

@@ -241,6 +241,18 @@ pub fn sentence_starts(text: &str) -> Vec<usize> {
     let bytes = text.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
+        // A list bullet left inline by a PDF or Word extraction starts a clause of its own.
+        if bytes[i] >= 0xE2 {
+            if let Some(c) = text[i..].chars().next() {
+                if is_bullet(c) {
+                    if i > 0 && starts.last() != Some(&i) {
+                        starts.push(i);
+                    }
+                    i += c.len_utf8();
+                    continue;
+                }
+            }
+        }
         if matches!(bytes[i], b'.' | b'!' | b'?') {
             let mut j = i + 1;
             while j < bytes.len() && matches!(bytes[j], b'.' | b'!' | b'?' | b')' | b'"' | b'\'') {
@@ -262,6 +274,15 @@ pub fn sentence_starts(text: &str) -> Vec<usize> {
         }
     }
     starts
+}
+
+/// Bullet characters that extracted documents leave in running text: •, ▪, ●, ◦, ‣, ⁃,
+/// and the private-use bullet of Word's Symbol font (U+F0B7).
+fn is_bullet(c: char) -> bool {
+    matches!(
+        c,
+        '\u{2022}' | '\u{25AA}' | '\u{25CF}' | '\u{25E6}' | '\u{2023}' | '\u{2043}' | '\u{F0B7}' | '\u{F0A7}'
+    )
 }
 
 /// The sentence of `text` holding the byte range `at`, as a byte range.
@@ -293,9 +314,28 @@ enum Container {
         row: usize,
         column: usize,
     },
-    /// Code blocks, HTML blocks and front matter: no prose inside.
+    /// Code blocks and front matter: no prose inside.
     Verbatim,
+    /// A raw HTML block: its markup is not prose, the words between its tags are
+    /// ([`Builder::html_text`]).
+    Html,
     Other,
+}
+
+/// Where the reader of a raw HTML block is, across the lines the parser hands it.
+#[derive(Debug, Default)]
+struct HtmlState {
+    /// Inside `<...>`: the tag's text so far, and where it began in the file.
+    tag: Option<(String, usize)>,
+    /// Inside `<!-- ... -->`.
+    comment: bool,
+    /// Inside `<script>` or `<style>`, whose content is not text.
+    raw: Option<&'static str>,
+    /// Containers opened by HTML tags, with their tag names, innermost last.
+    open: Vec<(String, Container)>,
+    /// Inside an HTML table: the table's index, and the rows begun so far.
+    table: Option<usize>,
+    rows: usize,
 }
 
 struct OpenBlock {
@@ -322,6 +362,7 @@ struct Builder {
     row: usize,
     column: usize,
     in_head: bool,
+    html_block: Option<HtmlState>,
 }
 
 impl Builder {
@@ -340,6 +381,7 @@ impl Builder {
             row: 0,
             column: 0,
             in_head: false,
+            html_block: None,
         }
     }
 
@@ -512,9 +554,292 @@ impl Builder {
                 self.html.push(range.clone());
                 self.push_separator(range);
             }
-            Event::Html(_) => self.html.push(range),
+            Event::Html(t) => {
+                self.html.push(range.clone());
+                if self.html_block.is_some() && self.verbatims == 0 {
+                    self.html_text(source, &t, range);
+                }
+            }
             _ => {}
         }
+    }
+
+    /// The words of a raw HTML block's line: tags end blocks and open containers (a
+    /// table's cells, a list's items, a heading), text between them is prose, mapped to
+    /// the file byte for byte (an entity maps to its whole `&...;`). Comments, scripts
+    /// and styles are not text.
+    fn html_text(&mut self, source: &str, text: &str, range: Range<usize>) {
+        // The parser hands the line as it is in the file, unless a container's prefix
+        // (a blockquote's `>`) was taken off; then offsets would not map, so skip it.
+        if source.get(range.clone()) != Some(text) {
+            return;
+        }
+        let base = range.start;
+        let mut i = 0;
+        let mut run = 0;
+        let bytes = text.as_bytes();
+        while i < bytes.len() {
+            let Some(state) = self.html_block.as_mut() else { return };
+            if state.comment {
+                match text[i..].find("-->") {
+                    Some(k) => {
+                        state.comment = false;
+                        i += k + 3;
+                        run = i;
+                    }
+                    None => return,
+                }
+                continue;
+            }
+            if let Some((tag, start)) = state.tag.as_mut() {
+                match text[i..].find('>') {
+                    Some(k) => {
+                        tag.push_str(&text[i..i + k]);
+                        let (tag, start) = (std::mem::take(tag), *start);
+                        state.tag = None;
+                        i += k + 1;
+                        run = i;
+                        self.html_tag(&tag, start..base + i);
+                    }
+                    None => {
+                        tag.push_str(&text[i..]);
+                        return;
+                    }
+                }
+                continue;
+            }
+            if let Some(end) = state.raw {
+                match text[i..].to_ascii_lowercase().find(end) {
+                    Some(k) => {
+                        state.raw = None;
+                        i += k;
+                        run = i;
+                    }
+                    None => return,
+                }
+                continue;
+            }
+            match bytes[i] {
+                b'<' if text[i..].starts_with("<!--") => {
+                    self.html_run(&text[run..i], base + run);
+                    if let Some(state) = self.html_block.as_mut() {
+                        state.comment = true;
+                    }
+                    i += 4;
+                    run = i;
+                }
+                b'<' if bytes.get(i + 1).is_some_and(|b| b.is_ascii_alphabetic() || *b == b'/' || *b == b'!') => {
+                    self.html_run(&text[run..i], base + run);
+                    if let Some(state) = self.html_block.as_mut() {
+                        state.tag = Some((String::new(), base + i));
+                    }
+                    i += 1;
+                    run = i;
+                }
+                _ => i += 1,
+            }
+        }
+        self.html_run(&text[run..], base + run);
+    }
+
+    /// Text between tags: plain runs verbatim, entities decoded, line breaks as spaces.
+    fn html_run(&mut self, text: &str, at: usize) {
+        let mut plain = 0;
+        let mut i = 0;
+        while i < text.len() {
+            let b = text.as_bytes()[i];
+            let entity = (b == b'&')
+                .then(|| text[i..].find(';').filter(|&k| k <= 10))
+                .flatten()
+                .and_then(|k| decode_entity(&text[i + 1..i + k]).map(|c| (k, c)));
+            if b == b'\n' || b == b'\r' || entity.is_some() {
+                if plain < i && !text[plain..i].trim().is_empty() || (plain < i && self.open.is_some()) {
+                    self.push_segment(&text[plain..i], at + plain..at + i, true);
+                }
+                match entity {
+                    Some((k, c)) => {
+                        let mut buf = [0; 4];
+                        self.push_segment(c.encode_utf8(&mut buf), at + i..at + i + k + 1, false);
+                        i += k + 1;
+                    }
+                    None => {
+                        self.push_separator(at + i..at + i + 1);
+                        i += 1;
+                    }
+                }
+                plain = i;
+            } else {
+                i += 1;
+            }
+        }
+        if plain < text.len() && (!text[plain..].trim().is_empty() || self.open.is_some()) {
+            self.push_segment(&text[plain..], at + plain..at + text.len(), true);
+        }
+    }
+
+    /// A tag of a raw HTML block: block-level tags end the open block, and open or close
+    /// the containers that give the next block its kind.
+    fn html_tag(&mut self, tag: &str, range: Range<usize>) {
+        let closing = tag.starts_with('/');
+        let name: String = tag
+            .trim_start_matches('/')
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        if tag.starts_with('!') || name.is_empty() {
+            return;
+        }
+        if !closing && (name == "script" || name == "style") {
+            if let Some(state) = self.html_block.as_mut() {
+                state.raw = Some(if name == "script" { "</script" } else { "</style" });
+            }
+            return;
+        }
+        let block_level = matches!(
+            name.as_str(),
+            "p" | "div" | "br" | "tr" | "td" | "th" | "li" | "ul" | "ol" | "table" | "thead"
+                | "tbody" | "tfoot" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "blockquote"
+                | "section" | "article" | "header" | "footer" | "dd" | "dt" | "dl" | "caption"
+                | "hr" | "figure" | "figcaption" | "details" | "summary" | "pre" | "center"
+        );
+        if !block_level {
+            // Inline markup (<strong>, <a>, <span>) keeps the block open, as in Markdown.
+            return;
+        }
+        self.flush();
+        if closing {
+            self.html_close(&name, range);
+            return;
+        }
+        let container = match name.as_str() {
+            "table" => {
+                self.html_close_table();
+                self.tables.push(Table {
+                    range: range.clone(),
+                    ..Table::default()
+                });
+                if let Some(state) = self.html_block.as_mut() {
+                    state.table = Some(self.tables.len() - 1);
+                    state.rows = 0;
+                }
+                self.row = 0;
+                self.column = 0;
+                self.in_head = false;
+                return;
+            }
+            "thead" => {
+                self.in_head = true;
+                return;
+            }
+            "tbody" | "tfoot" => {
+                self.in_head = false;
+                return;
+            }
+            "tr" => {
+                self.column = 0;
+                let Some(state) = self.html_block.as_mut() else { return };
+                let Some(t) = state.table.and_then(|i| self.tables.get_mut(i)) else {
+                    return;
+                };
+                // The first row holds the labels, whether its cells are <th> or <td>.
+                state.rows += 1;
+                if state.rows == 1 {
+                    t.header_range = range.start..range.end;
+                    self.in_head = true;
+                } else {
+                    self.in_head = false;
+                    self.row += 1;
+                    t.body_rows += 1;
+                }
+                return;
+            }
+            "th" | "td" => {
+                let table = self.html_block.as_ref().and_then(|s| s.table);
+                if table.is_none() {
+                    return;
+                }
+                if self.in_head {
+                    Container::HeaderCell {
+                        column: self.column,
+                    }
+                } else {
+                    Container::Cell {
+                        row: self.row,
+                        column: self.column,
+                    }
+                }
+            }
+            "li" | "dd" | "dt" => Container::Item,
+            "blockquote" => Container::BlockQuote,
+            h if h.len() == 2 && h.starts_with('h') => match h.as_bytes()[1] {
+                d @ b'1'..=b'6' => Container::Heading(d - b'0'),
+                _ => return,
+            },
+            _ => return,
+        };
+        self.count(container, 1);
+        self.stack.push(container);
+        if let Some(state) = self.html_block.as_mut() {
+            state.open.push((name, container));
+        }
+    }
+
+    /// `</name>`: closes the innermost container `name` opened, and those inside it.
+    fn html_close(&mut self, name: &str, range: Range<usize>) {
+        match name {
+            "table" => return self.html_close_table(),
+            "thead" => {
+                self.in_head = false;
+                return;
+            }
+            "tr" => {
+                let table = self.html_block.as_ref().and_then(|s| s.table);
+                if let Some(t) = table.and_then(|i| self.tables.get_mut(i)) {
+                    if self.in_head {
+                        t.header_range.end = range.end;
+                    }
+                }
+                self.in_head = false;
+                return;
+            }
+            _ => {}
+        }
+        let Some(state) = self.html_block.as_mut() else { return };
+        let Some(at) = state.open.iter().rposition(|(n, _)| n == name) else {
+            return;
+        };
+        let closed: Vec<(String, Container)> = state.open.drain(at..).collect();
+        for (n, c) in closed.into_iter().rev() {
+            if let Some(pos) = self.stack.iter().rposition(|s| *s == c) {
+                self.stack.remove(pos);
+                self.count(c, -1);
+            }
+            if n == "td" || n == "th" {
+                self.column += 1;
+            }
+        }
+    }
+
+    fn html_close_table(&mut self) {
+        if let Some(state) = self.html_block.as_mut() {
+            state.table = None;
+        }
+        self.in_head = false;
+    }
+
+    /// The end of a raw HTML block: whatever its tags left open is closed.
+    fn html_end(&mut self) {
+        self.flush();
+        if let Some(state) = self.html_block.take() {
+            for (_, c) in state.open.into_iter().rev() {
+                if let Some(pos) = self.stack.iter().rposition(|s| *s == c) {
+                    self.stack.remove(pos);
+                    self.count(c, -1);
+                }
+            }
+        }
+        self.in_head = false;
     }
 
     fn start(&mut self, tag: Tag<'_>, range: Range<usize>) {
@@ -527,7 +852,11 @@ impl Builder {
             Tag::FootnoteDefinition(_) => Container::Footnote,
             Tag::Item => Container::Item,
             Tag::Heading { level, .. } => Container::Heading(level as u8),
-            Tag::CodeBlock(_) | Tag::HtmlBlock | Tag::MetadataBlock(_) => Container::Verbatim,
+            Tag::CodeBlock(_) | Tag::MetadataBlock(_) => Container::Verbatim,
+            Tag::HtmlBlock => {
+                self.html_block = Some(HtmlState::default());
+                Container::Html
+            }
             Tag::Table(_) => {
                 self.tables.push(Table {
                     range: range.clone(),
@@ -578,6 +907,7 @@ impl Builder {
         match tag {
             TagEnd::TableHead => self.in_head = false,
             TagEnd::TableCell => self.column += 1,
+            TagEnd::HtmlBlock => self.html_end(),
             _ => {}
         }
         self.flush();
@@ -585,6 +915,36 @@ impl Builder {
             self.count(c, -1);
         }
     }
+}
+
+/// The character a named or numeric HTML entity stands for (`amp`, `#39`, `#x2019`).
+fn decode_entity(name: &str) -> Option<char> {
+    if let Some(num) = name.strip_prefix('#') {
+        let n = match num.strip_prefix(['x', 'X']) {
+            Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+            None => num.parse().ok()?,
+        };
+        return char::from_u32(n).filter(|c| !c.is_control() || c.is_whitespace());
+    }
+    Some(match name {
+        "amp" => '&',
+        "lt" => '<',
+        "gt" => '>',
+        "quot" => '"',
+        "apos" => '\'',
+        "nbsp" => '\u{a0}',
+        "ndash" => '–',
+        "mdash" => '—',
+        "lsquo" => '‘',
+        "rsquo" => '’',
+        "ldquo" => '“',
+        "rdquo" => '”',
+        "pound" => '£',
+        "euro" => '€',
+        "hellip" => '…',
+        "bull" => '•',
+        _ => return None,
+    })
 }
 
 /// Markup inside a block (emphasis, links, images, ...), as opposed to a block of its
