@@ -389,16 +389,19 @@ impl Senses {
             .map_or(0, |m| m.end());
         let start = last_words(before, start, n.window);
         let pre = &before[start..];
-        let exceptions: Vec<Range<usize>> = match &n.not_cues {
-            Some(re) => re.get().find_iter(pre).map(|m| m.range()).collect(),
-            None => Vec::new(),
+        let cued = |text: &str| {
+            let exceptions: Vec<Range<usize>> = match &n.not_cues {
+                Some(re) => re.get().find_iter(text).map(|m| m.range()).collect(),
+                None => Vec::new(),
+            };
+            n.before
+                .get()
+                .find_iter(text)
+                .any(|m| !exceptions.iter().any(|e| e.contains(&m.start())))
         };
-        let cued = n
-            .before
-            .get()
-            .find_iter(pre)
-            .any(|m| !exceptions.iter().any(|e| e.contains(&m.start())));
-        if cued {
+        // A cue before the match, or inside a match that spans words ("payments will
+        // not be withheld").
+        if cued(pre) || cued(&clause[at.clone()]) {
             return true;
         }
         let after = &clause[at.end..];

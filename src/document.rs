@@ -101,6 +101,32 @@ pub struct Block {
 }
 
 impl Block {
+    /// A paragraph or list item that reads as a title ("4. KPI CREDITS", "Payment
+    /// Mechanism"): a few words, no closing punctuation, in capitals or title case. Text
+    /// converted from Word or PDF often carries its headings this way.
+    pub fn is_title_like(&self) -> bool {
+        if !matches!(self.kind, BlockKind::Paragraph | BlockKind::ListItem) {
+            return false;
+        }
+        let text = self.text.trim();
+        if text.len() > 80 || text.ends_with(['.', ';', ':', ',', '?', '!', ')']) {
+            return false;
+        }
+        let words: Vec<&str> = text
+            .split_whitespace()
+            .filter(|w| w.chars().any(char::is_alphabetic))
+            .collect();
+        if words.len() < 2 || words.len() > 8 {
+            return false;
+        }
+        let capitalised = words
+            .iter()
+            .filter(|w| w.chars().find(|c| c.is_alphabetic()).is_some_and(char::is_uppercase))
+            .count();
+        let no_lower = !text.chars().any(char::is_lowercase);
+        no_lower || capitalised * 3 >= words.len() * 2
+    }
+
     /// Source offset of a character boundary `at` in `self.text`, used for match starts.
     pub fn source_start(&self, at: usize) -> usize {
         let seg = self.segment_holding(at);
@@ -252,6 +278,19 @@ pub fn sentence_starts(text: &str) -> Vec<usize> {
                     continue;
                 }
             }
+        }
+        // A semicolon ends a clause: legal drafting and extracted lists run their items
+        // together with them ("...; and the Delay Payments will accrue ...").
+        if bytes[i] == b';' {
+            let mut j = i + 1;
+            while j < bytes.len() && bytes[j].is_ascii_whitespace() {
+                j += 1;
+            }
+            if j > i + 1 && j < bytes.len() {
+                starts.push(j);
+            }
+            i = j.max(i + 1);
+            continue;
         }
         if matches!(bytes[i], b'.' | b'!' | b'?') {
             let mut j = i + 1;
@@ -770,6 +809,7 @@ impl Builder {
                     }
                 }
             }
+            _ if is_note(tag) => Container::Footnote,
             "li" | "dd" | "dt" => Container::Item,
             "blockquote" => Container::BlockQuote,
             h if h.len() == 2 && h.starts_with('h') => match h.as_bytes()[1] {
@@ -915,6 +955,13 @@ impl Builder {
             self.count(c, -1);
         }
     }
+}
+
+/// A tag that opens a converter's footnotes or endnotes (`<section class="footnotes">`,
+/// `<li role="doc-endnote">`): notes, not clauses, as Markdown footnotes are.
+fn is_note(tag: &str) -> bool {
+    let t = tag.to_ascii_lowercase();
+    ["footnote", "endnote"].iter().any(|w| t.contains(w))
 }
 
 /// The character a named or numeric HTML entity stands for (`amp`, `#39`, `#x2019`).

@@ -8,7 +8,7 @@
 use crate::config::UNUSED_SUPPRESSION;
 use crate::diagnostic::{fingerprint, Diagnostic, Severity, Span};
 use crate::concepts::Senses;
-use crate::document::{sentence_around, sentence_starts, Block, BlockKind, Document};
+use crate::document::{sentence_around, sentence_starts, Block, BlockKind, Document, Scope};
 use crate::line_index::LineIndex;
 use crate::matcher::{Found, LazyRegex};
 use crate::metrics::{self, Ingredient, Metrics};
@@ -479,6 +479,10 @@ impl<'d> Pass<'d> {
     /// Whether the rule looks at this block at all.
     fn admits(&self, filter: &Filter, block: &Block) -> bool {
         if filter.scopes & block.kind.scope().bit() == 0 {
+            return false;
+        }
+        // A title written as a paragraph is a heading to rules that skip headings.
+        if filter.scopes & Scope::Heading.bit() == 0 && block.is_title_like() {
             return false;
         }
         if filter.section.is_none() && filter.exclude_section.is_none() {
