@@ -263,12 +263,22 @@ pub fn word_count(text: &str) -> usize {
 /// A sentence ends at `.`, `!` or `?` followed by whitespace and then something that
 /// is not a lower-case letter, so "e.g. the provider" and "clause 4.2" stay whole.
 pub fn sentence_starts(text: &str) -> Vec<usize> {
+    starts(text, false)
+}
+
+/// Where each clause of `text` begins: its sentences, further cut at semicolons and at
+/// list bullets left inline. Findings are one per clause, and negation stays inside one.
+pub fn clause_starts(text: &str) -> Vec<usize> {
+    starts(text, true)
+}
+
+fn starts(text: &str, clauses: bool) -> Vec<usize> {
     let mut starts = vec![0];
     let bytes = text.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
         // A list bullet left inline by a PDF or Word extraction starts a clause of its own.
-        if bytes[i] >= 0xE2 {
+        if clauses && bytes[i] >= 0xE2 {
             if let Some(c) = text[i..].chars().next() {
                 if is_bullet(c) {
                     if i > 0 && starts.last() != Some(&i) {
@@ -281,7 +291,7 @@ pub fn sentence_starts(text: &str) -> Vec<usize> {
         }
         // A semicolon ends a clause: legal drafting and extracted lists run their items
         // together with them ("...; and the Delay Payments will accrue ...").
-        if bytes[i] == b';' {
+        if clauses && bytes[i] == b';' {
             let mut j = i + 1;
             while j < bytes.len() && bytes[j].is_ascii_whitespace() {
                 j += 1;
@@ -1068,8 +1078,8 @@ mod tests {
     }
 
     #[test]
-    fn code_html_and_front_matter_are_not_prose() {
-        let src = "---\ntitle: service credits\n---\n\n```\nservice credits\n```\n\n    indented service credits\n\nUse `service credits` here.\n\n<div>service credits</div>\n";
+    fn code_markup_and_front_matter_are_not_prose() {
+        let src = "---\ntitle: service credits\n---\n\n```\nservice credits\n```\n\n    indented service credits\n\nUse `service credits` here.\n\n<script>service credits</script>\n<!-- service credits -->\n";
         let doc = Document::parse(src);
         let all: String = doc
             .blocks
@@ -1078,7 +1088,37 @@ mod tests {
             .collect::<Vec<_>>()
             .join("|");
         assert_eq!(all, "Use   here.");
-        assert_eq!(doc.html.len(), 1);
+        assert_eq!(doc.html.len(), 2);
+    }
+
+    /// Word documents converted to Markdown keep complex tables and notes as raw HTML:
+    /// the words between the tags are the tender's text, each cell a block of its table,
+    /// mapped back to the file byte for byte.
+    #[test]
+    fn raw_html_blocks_are_read_as_text_and_tables() {
+        let src = "# T\n\n<table>\n<tr><th>KPI</th><th>Service credit</th></tr>\n<tr><td>Calls &amp; emails</td><td>2% of the <strong>monthly</strong> charge</td></tr>\n</table>\n\n<div>Payments may be <em>withheld</em>.</div>\n<section class=\"footnotes\"><ol><li>A note on credits.</li></ol></section>\n";
+        let doc = Document::parse(src);
+        let kinds: Vec<(String, BlockKind)> =
+            doc.blocks.iter().map(|b| (b.text.clone(), b.kind)).collect();
+        assert_eq!(
+            kinds,
+            vec![
+                ("T".into(), BlockKind::Heading { level: 1 }),
+                ("KPI".into(), BlockKind::TableHeader { table: 0, column: 0 }),
+                ("Service credit".into(), BlockKind::TableHeader { table: 0, column: 1 }),
+                ("Calls & emails".into(), BlockKind::TableCell { table: 0, row: 1, column: 0 }),
+                ("2% of the monthly charge".into(), BlockKind::TableCell { table: 0, row: 1, column: 1 }),
+                ("Payments may be withheld.".into(), BlockKind::Paragraph),
+                ("A note on credits.".into(), BlockKind::Footnote),
+            ]
+        );
+        assert_eq!(doc.tables.len(), 1);
+        assert_eq!(doc.tables[0].header.len(), 2);
+        assert_eq!(doc.tables[0].body_rows, 1);
+        assert!(src[doc.tables[0].header_range.clone()].starts_with("<tr><th>KPI"));
+        assert_eq!(source_of(&doc, "&"), "&amp;");
+        assert_eq!(source_of(&doc, "monthly"), "monthly");
+        assert_eq!(source_of(&doc, "withheld"), "withheld");
     }
 
     #[test]

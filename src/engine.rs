@@ -8,7 +8,9 @@
 use crate::config::UNUSED_SUPPRESSION;
 use crate::diagnostic::{fingerprint, Diagnostic, Severity, Span};
 use crate::concepts::Senses;
-use crate::document::{sentence_around, sentence_starts, Block, BlockKind, Document, Scope};
+use crate::document::{
+    clause_starts, sentence_around, sentence_starts, Block, BlockKind, Document, Scope,
+};
 use crate::line_index::LineIndex;
 use crate::matcher::{Found, LazyRegex};
 use crate::metrics::{self, Ingredient, Metrics};
@@ -404,6 +406,7 @@ struct Pass<'d> {
     senses: &'d Senses,
     hits: Vec<Vec<Hit>>,
     sentences: Vec<Option<Vec<usize>>>,
+    clauses: Vec<Option<Vec<usize>>>,
 }
 
 impl<'d> Pass<'d> {
@@ -468,12 +471,18 @@ impl<'d> Pass<'d> {
             senses: &rules.senses,
             hits,
             sentences: vec![None; doc.blocks.len()],
+            clauses: vec![None; doc.blocks.len()],
         }
     }
 
     fn sentence_starts(&mut self, block: usize) -> &[usize] {
         let doc = self.doc;
         self.sentences[block].get_or_insert_with(|| sentence_starts(&doc.blocks[block].text))
+    }
+
+    fn clause_starts(&mut self, block: usize) -> &[usize] {
+        let doc = self.doc;
+        self.clauses[block].get_or_insert_with(|| clause_starts(&doc.blocks[block].text))
     }
 
     /// Whether the rule looks at this block at all.
@@ -511,7 +520,7 @@ impl<'d> Pass<'d> {
                 continue;
             }
             let text_len = block.text.len();
-            let starts = self.sentence_starts(h.block);
+            let starts = self.clause_starts(h.block);
             let sentence = sentence_around(starts, text_len, h.start..h.end);
             let text = &self.doc.blocks[h.block].text;
             let clause = &text[sentence.clone()];
@@ -558,7 +567,7 @@ impl<'d> Pass<'d> {
             Context::Block => re.is_match(&b.text),
             Context::PreviousSentence => {
                 if sentence.start > 0 {
-                    let starts = sentence_starts(&b.text);
+                    let starts = clause_starts(&b.text);
                     let prev = starts
                         .iter()
                         .rev()
@@ -569,7 +578,7 @@ impl<'d> Pass<'d> {
                 } else {
                     block > 0 && {
                         let p = &doc.blocks[block - 1].text;
-                        let starts = sentence_starts(p);
+                        let starts = clause_starts(p);
                         let last = starts.last().copied().unwrap_or(0);
                         re.is_match(&p[last..])
                     }
@@ -602,16 +611,19 @@ impl<'d> Pass<'d> {
         })
     }
 
-    /// The hits of any of `groups`, one per clause (the first in it), in order.
+    /// The hits of any of `groups`, one per clause, in order. A clause's hit is the one
+    /// of the first group that matched it (a rule lists its most telling patterns first),
+    /// and of those the earliest and then the longest, so the message quotes "credit
+    /// points" rather than "credit".
     fn accepted_any(&mut self, filter: &Filter, groups: &[Group]) -> Vec<(Hit, Range<usize>)> {
-        let mut all: Vec<(Hit, Range<usize>)> = Vec::new();
-        for g in groups {
-            all.extend(self.accepted(filter, g));
+        let mut all: Vec<(usize, Hit, Range<usize>)> = Vec::new();
+        for (g, group) in groups.iter().enumerate() {
+            all.extend(self.accepted(filter, group).into_iter().map(|(h, s)| (g, h, s)));
         }
-        all.sort_by_key(|(h, _)| (h.block, h.start, h.end));
+        all.sort_by_key(|(g, h, s)| (h.block, s.start, *g, h.start, std::cmp::Reverse(h.end)));
         let mut seen = HashSet::new();
-        all.retain(|(h, s)| seen.insert((h.block, s.start)));
-        all
+        all.retain(|(_, h, s)| seen.insert((h.block, s.start)));
+        all.into_iter().map(|(_, h, s)| (h, s)).collect()
     }
 
     fn apply(&mut self, rule: &Rule, out: &mut Vec<Diagnostic>) {

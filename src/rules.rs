@@ -1320,6 +1320,6 @@ mod tests {
         let Check::Pattern { find } = &set.rules[0].check else {
             panic!("kind changed")
         };
-        assert_eq!(find.matcher, 0);
+        assert_eq!(find[0].matcher, 0);
     }
 }

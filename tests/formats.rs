@@ -85,7 +85,7 @@ fn sarif_is_valid_against_the_official_schema_and_describes_every_rule() {
     );
     assert_eq!(
         (region["byteOffset"].as_u64(), region["byteLength"].as_u64()),
-        (Some(430), Some(15))
+        (Some(439), Some(15))
     );
     assert_eq!(run0["columnKind"], "unicodeCodePoints");
     let notes = &run0["invocations"][0]["toolExecutionNotifications"];
