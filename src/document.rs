@@ -821,6 +821,15 @@ impl Builder {
             }
             _ if is_note(tag) => Container::Footnote,
             "li" | "dd" | "dt" => Container::Item,
+            // Inside a table cell, a blockquote is a converter's indentation, not a quotation.
+            "blockquote"
+                if self
+                    .stack
+                    .iter()
+                    .any(|c| matches!(c, Container::Cell { .. } | Container::HeaderCell { .. })) =>
+            {
+                return
+            }
             "blockquote" => Container::BlockQuote,
             h if h.len() == 2 && h.starts_with('h') => match h.as_bytes()[1] {
                 d @ b'1'..=b'6' => Container::Heading(d - b'0'),
