@@ -53,6 +53,15 @@ enum Command {
         #[command(flatten)]
         rules: RuleArgs,
     },
+    /// List the concepts the rules are written in (`{concept}` in a pattern): each
+    /// with what it stands for and, for gazetteers, every named indicator and its framework.
+    Concepts {
+        /// Print also each concept's regex, as the rules use it.
+        #[arg(long)]
+        patterns: bool,
+        #[command(flatten)]
+        rules: RuleArgs,
+    },
     /// Write a starter tenderlint.toml listing every rule with its default severity.
     Init {
         /// Where to write it.
@@ -177,6 +186,7 @@ pub fn run() -> ExitCode {
         Command::Check(args) => check(args),
         Command::Report(args) => report(args),
         Command::Rules { patterns, rules } => list_rules(rules, patterns),
+        Command::Concepts { patterns, rules } => list_concepts(rules, patterns),
         Command::Explain { id, rules } => explain(&id, rules),
         Command::Init { path, force } => init(&path, force),
         Command::Lsp { stdio: _, rules } => crate::lsp::run(crate::lsp::Options {
@@ -777,6 +787,29 @@ fn list_rules(args: RuleArgs, patterns: bool) -> u8 {
             r.title,
             width = width
         ));
+    }
+    emit(&out);
+    0
+}
+
+fn list_concepts(args: RuleArgs, patterns: bool) -> u8 {
+    let (linter, _) = match load_linter(&args) {
+        Ok(v) => v,
+        Err(e) => return report_load_errors(e),
+    };
+    let concepts = &linter.rules.concepts;
+    let mut out = String::new();
+    for c in &concepts.info {
+        out.push_str(&format!("{}  ({})\n  {}\n", c.id, c.origin, c.description));
+        for (name, framework) in &c.terms {
+            out.push_str(&format!("  - {name} [{framework}]\n"));
+        }
+        if patterns {
+            out.push_str(&format!(
+                "  regex: {}\n",
+                concepts.regex(&c.id).unwrap_or_default()
+            ));
+        }
     }
     emit(&out);
     0

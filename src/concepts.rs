@@ -224,8 +224,7 @@ impl Concepts {
             alternatives.push(format!("(?:{text})"));
         }
         stack.pop();
-        self.resolved
-            .insert(id.to_string(), alternatives.join("|"));
+        self.resolved.insert(id.to_string(), alternatives.join("|"));
         Ok(())
     }
 
@@ -235,7 +234,11 @@ impl Concepts {
     }
 
     /// Replaces each `{concept-id}` in a pattern with the concept's alternation.
-    pub(crate) fn expand(&self, file: &TomlFile, p: &mut Spanned<String>) -> Result<(), SourceError> {
+    pub(crate) fn expand(
+        &self,
+        file: &TomlFile,
+        p: &mut Spanned<String>,
+    ) -> Result<(), SourceError> {
         let refs = references(p.get_ref());
         if refs.is_empty() {
             return Ok(());
@@ -350,7 +353,8 @@ impl Senses {
                 }
                 parts.push(format!("(?:{})", p.get_ref()));
             }
-            (!parts.is_empty()).then(|| LazyRegex::new(format!("(?i){}", parts.join("|")), SIZE_LIMIT))
+            (!parts.is_empty())
+                .then(|| LazyRegex::new(format!("(?i){}", parts.join("|")), SIZE_LIMIT))
         };
         let negation = negation.and_then(|(file, n)| {
             Some(Negation {

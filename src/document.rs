@@ -121,7 +121,11 @@ impl Block {
         }
         let capitalised = words
             .iter()
-            .filter(|w| w.chars().find(|c| c.is_alphabetic()).is_some_and(char::is_uppercase))
+            .filter(|w| {
+                w.chars()
+                    .find(|c| c.is_alphabetic())
+                    .is_some_and(char::is_uppercase)
+            })
             .count();
         let no_lower = !text.chars().any(char::is_lowercase);
         no_lower || capitalised * 3 >= words.len() * 2
@@ -330,7 +334,14 @@ fn starts(text: &str, clauses: bool) -> Vec<usize> {
 fn is_bullet(c: char) -> bool {
     matches!(
         c,
-        '\u{2022}' | '\u{25AA}' | '\u{25CF}' | '\u{25E6}' | '\u{2023}' | '\u{2043}' | '\u{F0B7}' | '\u{F0A7}'
+        '\u{2022}'
+            | '\u{25AA}'
+            | '\u{25CF}'
+            | '\u{25E6}'
+            | '\u{2023}'
+            | '\u{2043}'
+            | '\u{F0B7}'
+            | '\u{F0A7}'
     )
 }
 
@@ -628,7 +639,9 @@ impl Builder {
         let mut run = 0;
         let bytes = text.as_bytes();
         while i < bytes.len() {
-            let Some(state) = self.html_block.as_mut() else { return };
+            let Some(state) = self.html_block.as_mut() else {
+                return;
+            };
             if state.comment {
                 match text[i..].find("-->") {
                     Some(k) => {
@@ -677,7 +690,10 @@ impl Builder {
                     i += 4;
                     run = i;
                 }
-                b'<' if bytes.get(i + 1).is_some_and(|b| b.is_ascii_alphabetic() || *b == b'/' || *b == b'!') => {
+                b'<' if bytes
+                    .get(i + 1)
+                    .is_some_and(|b| b.is_ascii_alphabetic() || *b == b'/' || *b == b'!') =>
+                {
                     self.html_run(&text[run..i], base + run);
                     if let Some(state) = self.html_block.as_mut() {
                         state.tag = Some((String::new(), base + i));
@@ -702,7 +718,7 @@ impl Builder {
                 .flatten()
                 .and_then(|k| decode_entity(&text[i + 1..i + k]).map(|c| (k, c)));
             if b == b'\n' || b == b'\r' || entity.is_some() {
-                if plain < i && !text[plain..i].trim().is_empty() || (plain < i && self.open.is_some()) {
+                if plain < i && (!text[plain..i].trim().is_empty() || self.open.is_some()) {
                     self.push_segment(&text[plain..i], at + plain..at + i, true);
                 }
                 match entity {
@@ -741,16 +757,50 @@ impl Builder {
         }
         if !closing && (name == "script" || name == "style") {
             if let Some(state) = self.html_block.as_mut() {
-                state.raw = Some(if name == "script" { "</script" } else { "</style" });
+                state.raw = Some(if name == "script" {
+                    "</script"
+                } else {
+                    "</style"
+                });
             }
             return;
         }
         let block_level = matches!(
             name.as_str(),
-            "p" | "div" | "br" | "tr" | "td" | "th" | "li" | "ul" | "ol" | "table" | "thead"
-                | "tbody" | "tfoot" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "blockquote"
-                | "section" | "article" | "header" | "footer" | "dd" | "dt" | "dl" | "caption"
-                | "hr" | "figure" | "figcaption" | "details" | "summary" | "pre" | "center"
+            "p" | "div"
+                | "br"
+                | "tr"
+                | "td"
+                | "th"
+                | "li"
+                | "ul"
+                | "ol"
+                | "table"
+                | "thead"
+                | "tbody"
+                | "tfoot"
+                | "h1"
+                | "h2"
+                | "h3"
+                | "h4"
+                | "h5"
+                | "h6"
+                | "blockquote"
+                | "section"
+                | "article"
+                | "header"
+                | "footer"
+                | "dd"
+                | "dt"
+                | "dl"
+                | "caption"
+                | "hr"
+                | "figure"
+                | "figcaption"
+                | "details"
+                | "summary"
+                | "pre"
+                | "center"
         );
         if !block_level {
             // Inline markup (<strong>, <a>, <span>) keeps the block open, as in Markdown.
@@ -787,7 +837,9 @@ impl Builder {
             }
             "tr" => {
                 self.column = 0;
-                let Some(state) = self.html_block.as_mut() else { return };
+                let Some(state) = self.html_block.as_mut() else {
+                    return;
+                };
                 let Some(t) = state.table.and_then(|i| self.tables.get_mut(i)) else {
                     return;
                 };
@@ -823,10 +875,9 @@ impl Builder {
             "li" | "dd" | "dt" => Container::Item,
             // Inside a table cell, a blockquote is a converter's indentation, not a quotation.
             "blockquote"
-                if self
-                    .stack
-                    .iter()
-                    .any(|c| matches!(c, Container::Cell { .. } | Container::HeaderCell { .. })) =>
+                if self.stack.iter().any(|c| {
+                    matches!(c, Container::Cell { .. } | Container::HeaderCell { .. })
+                }) =>
             {
                 return
             }
@@ -864,7 +915,9 @@ impl Builder {
             }
             _ => {}
         }
-        let Some(state) = self.html_block.as_mut() else { return };
+        let Some(state) = self.html_block.as_mut() else {
+            return;
+        };
         let Some(at) = state.open.iter().rposition(|(n, _)| n == name) else {
             return;
         };
@@ -1107,16 +1160,45 @@ mod tests {
     fn raw_html_blocks_are_read_as_text_and_tables() {
         let src = "# T\n\n<table>\n<tr><th>KPI</th><th>Service credit</th></tr>\n<tr><td>Calls &amp; emails</td><td>2% of the <strong>monthly</strong> charge</td></tr>\n</table>\n\n<div>Payments may be <em>withheld</em>.</div>\n<section class=\"footnotes\"><ol><li>A note on credits.</li></ol></section>\n";
         let doc = Document::parse(src);
-        let kinds: Vec<(String, BlockKind)> =
-            doc.blocks.iter().map(|b| (b.text.clone(), b.kind)).collect();
+        let kinds: Vec<(String, BlockKind)> = doc
+            .blocks
+            .iter()
+            .map(|b| (b.text.clone(), b.kind))
+            .collect();
         assert_eq!(
             kinds,
             vec![
                 ("T".into(), BlockKind::Heading { level: 1 }),
-                ("KPI".into(), BlockKind::TableHeader { table: 0, column: 0 }),
-                ("Service credit".into(), BlockKind::TableHeader { table: 0, column: 1 }),
-                ("Calls & emails".into(), BlockKind::TableCell { table: 0, row: 1, column: 0 }),
-                ("2% of the monthly charge".into(), BlockKind::TableCell { table: 0, row: 1, column: 1 }),
+                (
+                    "KPI".into(),
+                    BlockKind::TableHeader {
+                        table: 0,
+                        column: 0
+                    }
+                ),
+                (
+                    "Service credit".into(),
+                    BlockKind::TableHeader {
+                        table: 0,
+                        column: 1
+                    }
+                ),
+                (
+                    "Calls & emails".into(),
+                    BlockKind::TableCell {
+                        table: 0,
+                        row: 1,
+                        column: 0
+                    }
+                ),
+                (
+                    "2% of the monthly charge".into(),
+                    BlockKind::TableCell {
+                        table: 0,
+                        row: 1,
+                        column: 1
+                    }
+                ),
                 ("Payments may be withheld.".into(), BlockKind::Paragraph),
                 ("A note on credits.".into(), BlockKind::Footnote),
             ]

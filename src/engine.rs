@@ -5,9 +5,9 @@
 //! every enabled rule is searched once in each block, before any rule runs; the rules
 //! then read the hits they own.
 
+use crate::concepts::Senses;
 use crate::config::UNUSED_SUPPRESSION;
 use crate::diagnostic::{fingerprint, Diagnostic, Severity, Span};
-use crate::concepts::Senses;
 use crate::document::{
     clause_starts, sentence_around, sentence_starts, Block, BlockKind, Document, Scope,
 };
@@ -618,7 +618,11 @@ impl<'d> Pass<'d> {
     fn accepted_any(&mut self, filter: &Filter, groups: &[Group]) -> Vec<(Hit, Range<usize>)> {
         let mut all: Vec<(usize, Hit, Range<usize>)> = Vec::new();
         for (g, group) in groups.iter().enumerate() {
-            all.extend(self.accepted(filter, group).into_iter().map(|(h, s)| (g, h, s)));
+            all.extend(
+                self.accepted(filter, group)
+                    .into_iter()
+                    .map(|(h, s)| (g, h, s)),
+            );
         }
         all.sort_by_key(|(g, h, s)| (h.block, s.start, *g, h.start, std::cmp::Reverse(h.end)));
         let mut seen = HashSet::new();

@@ -247,14 +247,9 @@ pub struct Filter {
 #[derive(Debug, Clone)]
 pub enum Check {
     /// Each group's matches are findings, one per clause.
-    Pattern {
-        find: Vec<Group>,
-    },
+    Pattern { find: Vec<Group> },
     /// Clauses matching any group are counted.
-    Require {
-        find: Vec<Group>,
-        min: usize,
-    },
+    Require { find: Vec<Group>, min: usize },
     Conditional {
         when: Vec<Group>,
         /// Every group must match somewhere, or the rule fires.
@@ -961,9 +956,10 @@ impl Compiler {
         for w in list {
             let name = w.concept.get_ref();
             let Some(re) = self.concepts.regex(name) else {
-                let hint = crate::config::closest(name, self.concepts.info.iter().map(|c| c.id.as_str()))
-                    .map(|c| format!("Did you mean `{c}`? "))
-                    .unwrap_or_default();
+                let hint =
+                    crate::config::closest(name, self.concepts.info.iter().map(|c| c.id.as_str()))
+                        .map(|c| format!("Did you mean `{c}`? "))
+                        .unwrap_or_default();
                 errors.push(
                     SourceError::new(
                         file,

@@ -307,13 +307,24 @@ impl MeasureScores {
     /// The share judged right: outcomes recognised, slogans and process measures refused.
     fn rate(&self, kind: MeasureKind) -> Option<f64> {
         let &(taken, n) = self.kinds.get(&kind)?;
-        let right = if kind == MeasureKind::Outcome { taken } else { n - taken };
+        let right = if kind == MeasureKind::Outcome {
+            taken
+        } else {
+            n - taken
+        };
         (n > 0).then(|| right as f64 / n as f64)
     }
 
     fn table(&self, name: &str, show: bool) -> String {
-        let mut out = format!("\n{name}\n{:26} {:>6} {:>6}\n", "measure kind", "lines", "right");
-        for kind in [MeasureKind::Outcome, MeasureKind::Slogan, MeasureKind::Process] {
+        let mut out = format!(
+            "\n{name}\n{:26} {:>6} {:>6}\n",
+            "measure kind", "lines", "right"
+        );
+        for kind in [
+            MeasureKind::Outcome,
+            MeasureKind::Slogan,
+            MeasureKind::Process,
+        ] {
             let n = self.kinds.get(&kind).map_or(0, |k| k.1);
             let what = match kind {
                 MeasureKind::Outcome => "outcome (recognised)",
@@ -464,7 +475,11 @@ fn score_labelled(
             );
         }
         for r in &labels.document {
-            assert!(document_rules.contains(r), "{}: `{r}` is not a document rule", file.display());
+            assert!(
+                document_rules.contains(r),
+                "{}: `{r}` is not a document rule",
+                file.display()
+            );
         }
         let found = findings(linter, &doc, &text);
         let (found_clauses, found_docs): (Vec<Item>, Vec<Item>) = found
@@ -693,10 +708,18 @@ fn check_verdicts(set: &str, v: &Verdicts, floors: &Floors) -> Vec<String> {
     let rate = |(r, n): (usize, usize)| round(if n == 0 { 1.0 } else { r as f64 / n as f64 });
     let mut out = Vec::new();
     if rate(v.documents) < f.documents {
-        out.push(format!("verdicts.{set}: documents {:.2} < floor {:.2}", rate(v.documents), f.documents));
+        out.push(format!(
+            "verdicts.{set}: documents {:.2} < floor {:.2}",
+            rate(v.documents),
+            f.documents
+        ));
     }
     if rate(v.pairs) < f.pairs {
-        out.push(format!("verdicts.{set}: pairs {:.2} < floor {:.2}", rate(v.pairs), f.pairs));
+        out.push(format!(
+            "verdicts.{set}: pairs {:.2} < floor {:.2}",
+            rate(v.pairs),
+            f.pairs
+        ));
     }
     out
 }
@@ -741,12 +764,19 @@ fn every_rule_meets_its_precision_and_recall_floor_on_every_labelled_set() {
         }
         labelled_sets.push((
             "real",
-            score_labelled(&linter, &Path::new(ROOT).join("eval/real"), &corpus.join("real"), |_| true),
+            score_labelled(
+                &linter,
+                &Path::new(ROOT).join("eval/real"),
+                &corpus.join("real"),
+                |_| true,
+            ),
             true,
         ));
         labelled_sets.push((
             "dev-tune",
-            score_labelled(&linter, &dev_labels, &dev_docs, |s| split.tune.iter().any(|t| t == s)),
+            score_labelled(&linter, &dev_labels, &dev_docs, |s| {
+                split.tune.iter().any(|t| t == s)
+            }),
             true,
         ));
         labelled_sets.push((

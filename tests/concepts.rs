@@ -1,0 +1,330 @@
+//! The detection layer of the built-in rules, class by class: the vocabulary of
+//! sanctions and payment models, negation, other senses, context (previous sentence,
+//! heading, table column), outcome measures in plain words, and paraphrased partnership
+//! ingredients. Each sentence here is written for this test, not taken from a labelled
+//! document; `eval/` measures the same classes on real ones.
+
+mod common;
+
+use tenderlint::builtin;
+use tenderlint::document::Document;
+use tenderlint::engine::Linter;
+use tenderlint::error::TomlFile;
+use tenderlint::rules::RuleSet;
+
+fn linter() -> Linter {
+    Linter::new(RuleSet::load(&builtin::files()).unwrap_or_else(|e| panic!("{e:?}")))
+}
+
+/// The rules that fire on `text`, as a sorted list of ids.
+fn fired(l: &Linter, text: &str) -> Vec<String> {
+    let doc = Document::parse(text);
+    let mut ids: Vec<String> = l.lint(&doc).iter().map(|d| d.rule.to_string()).collect();
+    ids.sort();
+    ids.dedup();
+    ids
+}
+
+fn assert_fires(l: &Linter, rule: &str, texts: &[&str]) {
+    for t in texts {
+        assert!(
+            fired(l, t).iter().any(|r| r == rule),
+            "`{rule}` should fire on {t:?}"
+        );
+    }
+}
+
+fn assert_silent(l: &Linter, rule: &str, texts: &[&str]) {
+    for t in texts {
+        assert!(
+            !fired(l, t).iter().any(|r| r == rule),
+            "`{rule}` should not fire on {t:?}"
+        );
+    }
+}
+
+#[test]
+fn sanctions_under_their_other_names() {
+    let l = linter();
+    assert_fires(
+        &l,
+        "payment-deduction",
+        &[
+            "The Authority may withhold 5% of the monthly capitation payment until the missed targets are met.",
+            "A Performance Abatement of the Monthly Charge applies for each failed Service Level.",
+            "Where a milestone is missed, delay damages of £500 a day are payable.",
+            "The Commissioner will retain 2% of each invoice as a holdback when the KPI is not met.",
+            "Failure to meet the standard results in a fine of £2,000 against the next payment.",
+        ],
+    );
+    assert_fires(
+        &l,
+        "service-credits",
+        &[
+            "SLA credits are calculated against the monthly fee.",
+            "If availability falls below 99.5%, the Supplier shall credit the Customer 2% of the Monthly Charge.",
+            "Credit allowances accrue for each KPI failure.",
+        ],
+    );
+}
+
+#[test]
+fn payment_models_and_volumes_in_many_words() {
+    let l = linter();
+    assert_fires(
+        &l,
+        "volume-payment",
+        &[
+            "The plan pays the provider £42 per enrolled member per month.",
+            "Providers are reimbursed on a fee-for-service basis.",
+            "Home care is paid at a rate of £18.10 per hour of care delivered.",
+            "The Commissioner will purchase a minimum of 5,000 units of activity each year.",
+            "Capitation payments are made monthly to each practice.",
+        ],
+    );
+    assert_silent(
+        &l,
+        "volume-payment",
+        &[
+            "Contractor staff are paid hourly labour rates under the time-and-materials task order.",
+            "Travel is reimbursed at the GSA per diem rate for meals and lodging.",
+            "Insurance cover of $1,000,000 per claim is required.",
+            "Infections are counted per 1,000 patient days.",
+        ],
+    );
+}
+
+#[test]
+fn every_negation_form_cancels_a_match() {
+    let l = linter();
+    assert_silent(
+        &l,
+        "service-credits",
+        &[
+            "Service credits will not be payable under this agreement.",
+            "Service credits are not available to the Authority.",
+            "The service credit regime is disapplied for the first year.",
+            "No service credits apply.",
+        ],
+    );
+    assert_silent(
+        &l,
+        "payment-deduction",
+        &[
+            "Payments will not be withheld while the improvement plan is agreed.",
+            "Deductions are suspended and replaced with a block payment.",
+            "There will be no financial penalties.",
+        ],
+    );
+    assert_silent(
+        &l,
+        "volume-payment",
+        &["No volumes are guaranteed and no minimum volume applies."],
+    );
+    // A failure is not a negation of what follows it.
+    assert_fires(
+        &l,
+        "payment-deduction",
+        &["If the Supplier does not meet the KPI, the Authority shall deduct 2% of the charges."],
+    );
+    assert_fires(
+        &l,
+        "volume-payment",
+        &["Where the Distributor does not meet its minimum purchase requirements, the discount ends."],
+    );
+}
+
+#[test]
+fn trigger_words_in_another_sense_are_not_findings() {
+    let l = linter();
+    assert_silent(
+        &l,
+        "service-credits",
+        &[
+            "Staff keep their pension service credits when they transfer.",
+            "Years of service credit count towards seniority.",
+            "Clinicians earn CPD credits for the training.",
+        ],
+    );
+    assert_silent(
+        &l,
+        "payment-deduction",
+        &[
+            "The employer makes payroll deductions for income tax from wages.",
+            "Union dues are deducted from the salary each month.",
+            "Individuals may face a tax penalty under section 5000A for late enrolment.",
+            "Consent shall not be unreasonably withheld from the payment request.",
+        ],
+    );
+    // "on prem" is hosting, not a patient-reported experience measure.
+    assert_fires(
+        &l,
+        "missing-patient-outcomes",
+        &["The system runs on PREM hardware, on-prem in the data centre."],
+    );
+}
+
+#[test]
+fn context_carries_the_money_object_or_the_regime() {
+    let l = linter();
+    // The money object in the previous sentence.
+    assert_fires(
+        &l,
+        "payment-deduction",
+        &["The Monthly Charge is invoiced in arrears. A deduction applies for each failed KPI."],
+    );
+    // The regime in the heading.
+    assert_fires(
+        &l,
+        "payment-deduction",
+        &["# Payment Mechanism\n\nAn abatement applies for each Service Failure.\n"],
+    );
+    // The consequence column of a KPI table.
+    assert_fires(
+        &l,
+        "payment-deduction",
+        &["| KPI | Target | Deduction from the monthly fee |\n|---|---|---|\n| Calls answered | 95% | A deduction applies |\n"],
+    );
+}
+
+#[test]
+fn outcome_measures_in_plain_words_are_recognised_and_slogans_are_not() {
+    let l = linter();
+    assert_silent(
+        &l,
+        "missing-patient-outcomes",
+        &[
+            "Proportion of older people still at home 91 days after discharge into reablement.",
+            "Deaths within 30 days of discharge from hospital.",
+            "Percentage of people who achieve reliable improvement on PHQ-9.",
+            "Four-week quit rates confirmed by CO test.",
+            "Percentage of patients who would recommend the service to friends and family.",
+            "Rate of people who returned to hospital as an emergency within 30 days.",
+            "Proportion of adults with learning disabilities in paid work.",
+            "Change in Oxford knee score six months after surgery.",
+        ],
+    );
+    assert_fires(
+        &l,
+        "missing-patient-outcomes",
+        &[
+            "The Provider will improve patient outcomes across the pathway.",
+            "We will deliver better health and wellbeing for local people.",
+            "Percentage of calls answered within 30 seconds.",
+            "Percentage of patients seen within 18 weeks of referral.",
+            "Number of contacts delivered each month.",
+        ],
+    );
+}
+
+#[test]
+fn partnership_ingredients_in_paraphrase() {
+    let l = linter();
+    assert_silent(
+        &l,
+        "missing-shared-goals",
+        &["We agree one purpose: people live well at home."],
+    );
+    assert_silent(
+        &l,
+        "missing-joint-governance",
+        &["A leadership team with one seat for each commissioner and each provider steers the service."],
+    );
+    assert_silent(
+        &l,
+        "missing-patient-voice",
+        &["A reference group of people who have used the service reviews every change."],
+    );
+    assert_silent(
+        &l,
+        "missing-data-sharing",
+        &["The parties sign a data management and confidentiality agreement."],
+    );
+    // An organisation's name is not a joint board.
+    assert_fires(
+        &l,
+        "missing-joint-governance",
+        &["North Wessex Integrated Care Board commissions the service."],
+    );
+    // A staff non-disclosure agreement is not a data sharing arrangement.
+    assert_fires(
+        &l,
+        "missing-data-sharing",
+        &["Contractor personnel sign confidentiality agreements before starting."],
+    );
+}
+
+#[test]
+fn user_rule_files_compose_built_in_concepts() {
+    let user = TomlFile::new(
+        "team.toml",
+        "[[concept]]\nid = \"late-report\"\ndescription = \"A report sent late.\"\nphrases = [\"late report\"]\n\n\
+         [[rule]]\nid = \"late-report-sanction\"\nkind = \"pattern\"\nseverity = \"warning\"\ncategory = \"team\"\n\
+         title = \"t\"\nmessage = \"found {match}\"\nhelp = \"h\"\nrationale = \"r\"\n\
+         patterns = ['{sanction-verb}']\nwith = [{ concept = \"late-report\", in = [\"sentence\", \"heading\"] }]\n",
+    );
+    let mut files = builtin::files();
+    files.push(user);
+    let l = Linter::new(RuleSet::load(&files).unwrap_or_else(|e| panic!("{e:?}")));
+    assert_fires(
+        &l,
+        "late-report-sanction",
+        &["# Late report\n\nThe Authority will deduct £50.\n"],
+    );
+    assert_silent(
+        &l,
+        "late-report-sanction",
+        &["The Authority will deduct £50."],
+    );
+}
+
+#[test]
+fn concept_errors_point_at_the_pattern() {
+    let bad = |body: &str| {
+        let text = format!("[[rule]]\nid = \"x\"\nkind = \"pattern\"\nseverity = \"warning\"\ncategory = \"c\"\ntitle = \"t\"\nmessage = \"m\"\nhelp = \"h\"\nrationale = \"r\"\n{body}");
+        match RuleSet::load(&[TomlFile::new("t.toml", text.clone())]) {
+            Ok(_) => panic!("{body:?} loaded"),
+            Err(e) => {
+                let e = &e.0[0];
+                (
+                    e.message.clone(),
+                    e.span
+                        .clone()
+                        .map(|s| text[s].to_string())
+                        .unwrap_or_default(),
+                )
+            }
+        }
+    };
+    let (message, at) = bad("patterns = ['{no-such-concept}']\n");
+    assert!(
+        message.contains("`no-such-concept`, which is not defined"),
+        "{message}"
+    );
+    assert_eq!(at, "'{no-such-concept}'");
+    let (message, _) = bad("patterns = ['{a}']\n[[concept]]\nid = \"a\"\ndescription = \"d\"\npatterns = ['x{b}']\n[[concept]]\nid = \"b\"\ndescription = \"d\"\npatterns = ['y{a}']\n");
+    assert!(message.contains("names itself"), "{message}");
+    let (message, at) = bad("patterns = ['x']\nwith = [{ concept = \"nope\" }]\n");
+    assert!(
+        message.contains("`with` names the concept `nope`"),
+        "{message}"
+    );
+    assert_eq!(at, "\"nope\"");
+}
+
+#[test]
+fn the_concepts_command_lists_gazetteer_entries_with_their_frameworks() {
+    let dir = common::tree(&[]);
+    let r = common::run(common::tenderlint(dir.path()).args(["concepts"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout
+            .contains("outcome-instrument  (rules/concepts.toml)"),
+        "{}",
+        r.stdout
+    );
+    assert!(r
+        .stdout
+        .contains("- Adult Social Care Outcomes Framework indicators [ASCOF]"));
+    assert!(r.stdout.contains("- NHS Talking Therapies measures"));
+}
