@@ -80,6 +80,8 @@ fn payment_models_and_volumes_in_many_words() {
             "Home care is paid at a rate of £18.10 per hour of care delivered.",
             "The Commissioner will purchase a minimum of 5,000 units of activity each year.",
             "Capitation payments are made monthly to each practice.",
+            "Payment is calculated on the number of assessments completed.",
+            "The hourly rate for domiciliary care is £19.50.",
         ],
     );
     assert_silent(
@@ -154,6 +156,15 @@ fn trigger_words_in_another_sense_are_not_findings() {
             "Union dues are deducted from the salary each month.",
             "Individuals may face a tax penalty under section 5000A for late enrolment.",
             "Consent shall not be unreasonably withheld from the payment request.",
+        ],
+    );
+    // Contract boilerplate that names a patient state in another sense.
+    assert_fires(
+        &l,
+        "missing-patient-outcomes",
+        &[
+            "## 14.3 Survival\n\nClauses 7 and 9 survive termination of this Contract.\n",
+            "Neither party limits its liability for death or personal injury caused by its negligence.",
         ],
     );
     // "on prem" is hosting, not a patient-reported experience measure.
