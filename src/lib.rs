@@ -5,8 +5,9 @@
 //! 1. [`files`]: paths -> the Markdown files to check, read as UTF-8 text;
 //! 2. [`document`]: text -> a [`document::Document`], parsed once, with byte offsets;
 //! 3. [`engine`]: one pass applying every rule of a [`rules::RuleSet`] (loaded from
-//!    [`builtin`] packs and user files, configured by [`config`]; its patterns compiled
-//!    on first use, as far as each document needs, by [`matcher`]);
+//!    [`builtin`] packs and user files, written in the shared vocabulary of [`concepts`],
+//!    configured by [`config`]; its patterns compiled on first use, as far as each
+//!    document needs, by [`matcher`]); negation and other senses apply to every match;
 //! 4. [`diagnostic`]: the findings, with exact spans ([`line_index`]), and
 //!    [`metrics`]: figures about each document (outcome focus);
 //! 5. [`report`]: findings -> human, machine-readable or HTML output ([`history`] dates
