@@ -92,6 +92,9 @@ pub struct ConceptInfo {
 #[derive(Debug, Clone, Default)]
 pub struct Concepts {
     resolved: HashMap<String, String>,
+    /// Each concept's alternatives, resolved: a pattern that is one concept and nothing
+    /// else becomes these parts, so a document compiles only those whose words it holds.
+    parts: HashMap<String, Vec<String>>,
     pub info: Vec<ConceptInfo>,
 }
 
@@ -162,6 +165,7 @@ impl Concepts {
         }
         let mut concepts = Concepts {
             resolved: HashMap::new(),
+            parts: HashMap::new(),
             info,
         };
         let mut ids: Vec<String> = pending.keys().cloned().collect();
@@ -225,12 +229,44 @@ impl Concepts {
         }
         stack.pop();
         self.resolved.insert(id.to_string(), alternatives.join("|"));
+        self.parts.insert(id.to_string(), alternatives);
         Ok(())
     }
 
     /// The regex a concept stands for.
     pub fn regex(&self, id: &str) -> Option<&str> {
         self.resolved.get(id).map(String::as_str)
+    }
+
+    /// Expands a list of patterns: one that is a single `{concept-id}` becomes the
+    /// concept's alternatives, each a pattern of its own; others as [`Concepts::expand`].
+    pub(crate) fn expand_list(
+        &self,
+        file: &TomlFile,
+        list: &mut Vec<Spanned<String>>,
+    ) -> Result<(), SourceError> {
+        let mut out = Vec::with_capacity(list.len());
+        for mut p in list.drain(..) {
+            let whole = references(p.get_ref())
+                .first()
+                .filter(|(r, _)| r.start == 0 && r.end == p.get_ref().len())
+                .map(|(_, name)| name.to_string());
+            match whole.as_deref().and_then(|n| self.parts.get(n)) {
+                Some(parts) => {
+                    out.extend(
+                        parts
+                            .iter()
+                            .map(|part| Spanned::new(p.span(), part.clone())),
+                    );
+                }
+                None => {
+                    self.expand(file, &mut p)?;
+                    out.push(p);
+                }
+            }
+        }
+        *list = out;
+        Ok(())
     }
 
     /// Replaces each `{concept-id}` in a pattern with the concept's alternation.

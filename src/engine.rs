@@ -524,10 +524,8 @@ impl<'d> Pass<'d> {
             let sentence = sentence_around(starts, text_len, h.start..h.end);
             let text = &self.doc.blocks[h.block].text;
             let clause = &text[sentence.clone()];
-            if let Some(unless) = &group.unless {
-                if unless.is_match(clause) {
-                    continue;
-                }
+            if group.unless.iter().any(|u| u.is_match(clause)) {
+                continue;
             }
             let at = h.start - sentence.start..h.end - sentence.start;
             if self.senses.negated(clause, at) {

@@ -382,7 +382,7 @@ const FOLDS_TO_ASCII: [char; 2] = ['\u{17F}', '\u{212A}'];
 /// Shortest word worth looking for: shorter ones occur in almost any text.
 const MIN_WORD: usize = 3;
 /// Most alternatives one requirement may list before it is not worth checking.
-const MAX_CHOICES: usize = 64;
+const MAX_CHOICES: usize = 512;
 
 /// Words any match of `hir` contains, as a list of requirements that must all hold,
 /// each satisfied by any one of its words. `hir` is parsed without the case flag; the

@@ -189,7 +189,9 @@ struct RawRule {
 pub struct Group {
     /// Index into [`RuleSet::matchers`].
     pub matcher: usize,
-    pub unless: Option<LazyRegex>,
+    /// Each pattern on its own, so that one shared by many groups (a definition, a
+    /// cross-reference) compiles once for all of them.
+    pub unless: Vec<LazyRegex>,
     /// Concepts that must also occur, each in one of its contexts.
     pub with: Vec<With>,
 }
@@ -418,14 +420,24 @@ impl RuleSet {
             })
             .collect();
         let mut compiler = Compiler::default();
+        // Groups with the same patterns (concepts make them common) share one matcher, so
+        // a document compiles and searches them once.
+        let mut known: HashMap<String, usize> = HashMap::new();
         for result in compiled {
             match result {
                 Ok((mut rule, matchers)) => {
-                    let offset = compiler.matchers.len();
+                    let index: Vec<usize> = matchers
+                        .into_iter()
+                        .map(|m| {
+                            *known.entry(m.as_str().to_string()).or_insert_with(|| {
+                                compiler.matchers.push(m);
+                                compiler.matchers.len() - 1
+                            })
+                        })
+                        .collect();
                     for g in groups_mut(&mut rule.check) {
-                        g.matcher += offset;
+                        g.matcher = index[g.matcher];
                     }
-                    compiler.matchers.extend(matchers);
                     compiler.rules.push(rule);
                 }
                 Err(mut e) => errors.0.append(&mut e.0),
@@ -558,7 +570,12 @@ fn expand_rule(concepts: &Concepts, file: &TomlFile, r: &mut RawRule, errors: &m
         lists.push(&mut g.patterns);
         lists.push(&mut g.unless);
     }
-    for p in lists.into_iter().flat_map(|l| l.iter_mut()).chain(singles) {
+    for list in lists {
+        if let Err(e) = concepts.expand_list(file, list) {
+            errors.push(e);
+        }
+    }
+    for p in singles {
         if let Err(e) = concepts.expand(file, p) {
             errors.push(e);
         }
@@ -995,14 +1012,15 @@ fn compile_unless(
     unless: &[Spanned<String>],
     case_insensitive: bool,
     errors: &mut LoadErrors,
-) -> Option<LazyRegex> {
-    if unless.is_empty() {
-        return None;
-    }
-    compile_alternation(file, unless, &[], case_insensitive, Searched::Sentences)
-        .map_err(|e| errors.push(e))
-        .ok()
-        .map(|m| m.whole().clone())
+) -> Vec<LazyRegex> {
+    unless
+        .iter()
+        .filter_map(|p| {
+            single_regex(file, p, case_insensitive)
+                .map_err(|e| errors.push(e))
+                .ok()
+        })
+        .collect()
 }
 
 /// What a compiled pattern is run over.
