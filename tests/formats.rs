@@ -28,15 +28,23 @@ fn sarif_is_valid_against_the_official_schema_and_describes_every_rule() {
     );
     let sarif = parse(&r.stdout);
     let official = PathBuf::from(ROOT).join("../shared/schemas/sarif-schema-2.1.0.json");
-    let validator = schema(&official);
-    assert_valid(&validator, &sarif, "SARIF output");
-    // The official schema really is being applied: corrupt output fails it.
-    let mut broken = sarif.clone();
-    broken["runs"][0]["results"][0]["level"] = Value::from("fatal");
-    assert!(
-        !validator.is_valid(&broken),
-        "a level SARIF does not define must fail"
-    );
+    // The official schema lives in ../shared beside the checkout: a clone without it skips
+    // the schema check with a note, and CI (which sets TENDERLINT_REQUIRE_CORPUS) requires it.
+    if official.is_file() || std::env::var_os("TENDERLINT_REQUIRE_CORPUS").is_some() {
+        let validator = schema(&official);
+        assert_valid(&validator, &sarif, "SARIF output");
+        // The official schema really is being applied: corrupt output fails it.
+        let mut broken = sarif.clone();
+        broken["runs"][0]["results"][0]["level"] = Value::from("fatal");
+        assert!(
+            !validator.is_valid(&broken),
+            "a level SARIF does not define must fail"
+        );
+    } else {
+        println!(
+            "note: ../shared/schemas is not beside the checkout: the SARIF schema check is skipped"
+        );
+    }
 
     let run0 = &sarif["runs"][0];
     let ids: Vec<&str> = run0["tool"]["driver"]["rules"]

@@ -216,11 +216,26 @@ proptest! {
 #[test]
 fn compiling_only_the_needed_parts_changes_nothing_on_real_text() {
     let shared = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+    // A clone without ../shared checks the fixtures alone, with a note; CI, which sets
+    // TENDERLINT_REQUIRE_CORPUS, always has the real tenders and CUAD too.
+    let have_shared = shared.is_dir();
+    assert!(
+        have_shared || std::env::var_os("TENDERLINT_REQUIRE_CORPUS").is_none(),
+        "TENDERLINT_REQUIRE_CORPUS is set, and ../shared/corpus is not beside the checkout"
+    );
+    if !have_shared {
+        println!(
+            "note: ../shared/corpus is not beside the checkout: only the fixtures are checked"
+        );
+    }
     let mut texts: Vec<(String, String)> = Vec::new();
-    for dir in [
-        shared.join("real"),
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures"),
-    ] {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let dirs = if have_shared {
+        vec![shared.join("real"), fixtures]
+    } else {
+        vec![fixtures]
+    };
+    for dir in dirs {
         for entry in walkdir::WalkDir::new(&dir)
             .into_iter()
             .filter_map(Result::ok)
@@ -231,8 +246,11 @@ fn compiling_only_the_needed_parts_changes_nothing_on_real_text() {
             }
         }
     }
-    let cuad = std::fs::read_to_string(shared.join("cuad/clauses.jsonl"))
-        .unwrap_or_else(|e| panic!("{e}"));
+    let cuad = if have_shared {
+        std::fs::read_to_string(shared.join("cuad/clauses.jsonl")).unwrap_or_else(|e| panic!("{e}"))
+    } else {
+        String::new()
+    };
     for (i, line) in cuad.lines().enumerate() {
         let clause: serde_json::Value =
             serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}"));
@@ -242,7 +260,7 @@ fn compiling_only_the_needed_parts_changes_nothing_on_real_text() {
         ));
     }
     assert!(
-        texts.len() > 100,
+        texts.len() > if have_shared { 100 } else { 10 },
         "the corpus is missing: {} texts",
         texts.len()
     );
@@ -254,7 +272,7 @@ fn compiling_only_the_needed_parts_changes_nothing_on_real_text() {
         findings += alone.len();
     }
     assert!(
-        findings > 500,
+        findings > if have_shared { 500 } else { 50 },
         "only {findings} findings: the comparison proves little"
     );
 }
