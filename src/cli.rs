@@ -807,7 +807,7 @@ fn list_concepts(args: RuleArgs, patterns: bool) -> u8 {
         if patterns {
             out.push_str(&format!(
                 "  regex: {}\n",
-                concepts.regex(&c.id).unwrap_or_default()
+                concepts.alternation(&c.id).unwrap_or_default()
             ));
         }
     }

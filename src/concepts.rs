@@ -17,7 +17,6 @@
 
 use crate::error::{LoadErrors, SourceError, TomlFile};
 use crate::matcher::LazyRegex;
-use crate::rules::phrase_regex;
 use regex_automata::meta::Regex;
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -91,9 +90,10 @@ pub struct ConceptInfo {
 /// Every concept loaded, each resolved to one regex alternation.
 #[derive(Debug, Clone, Default)]
 pub struct Concepts {
-    resolved: HashMap<String, String>,
-    /// Each concept's alternatives, resolved: a pattern that is one concept and nothing
-    /// else becomes these parts, so a document compiles only those whose words it holds.
+    /// Each concept's alternatives, resolved (no concept names left in them). A pattern
+    /// that is one concept and nothing else becomes these parts, so a document compiles
+    /// only those whose words it holds; a concept named inside a pattern is their
+    /// alternation.
     parts: HashMap<String, Vec<String>>,
     pub info: Vec<ConceptInfo>,
 }
@@ -111,26 +111,21 @@ impl Concepts {
         let mut info = Vec::new();
         for (file, c) in raw {
             let id = c.id.get_ref().clone();
+            let id_error = |message: String, label: &str| {
+                SourceError::new(file, "tenderlint::rule_file", message).at(c.id.span(), label)
+            };
             if !crate::rules::is_kebab_case(&id) {
-                errors.push(
-                    SourceError::new(
-                        file,
-                        "tenderlint::rule_file",
-                        format!("the concept id `{id}` is not kebab-case"),
-                    )
-                    .at(c.id.span(), "use lower-case words joined by hyphens"),
-                );
+                errors.push(id_error(
+                    format!("the concept id `{id}` is not kebab-case"),
+                    "use lower-case words joined by hyphens",
+                ));
                 continue;
             }
             if pending.contains_key(&id) {
-                errors.push(
-                    SourceError::new(
-                        file,
-                        "tenderlint::rule_file",
-                        format!("the concept id `{id}` is used twice"),
-                    )
-                    .at(c.id.span(), "this id is already taken"),
-                );
+                errors.push(id_error(
+                    format!("the concept id `{id}` is used twice"),
+                    "this id is already taken",
+                ));
                 continue;
             }
             let mut parts: Vec<(Spanned<String>, bool)> = Vec::new();
@@ -145,14 +140,10 @@ impl Concepts {
                 add(t.patterns, t.phrases);
             }
             if parts.is_empty() {
-                errors.push(
-                    SourceError::new(
-                        file,
-                        "tenderlint::rule_file",
-                        format!("the concept `{id}` has no phrases or patterns"),
-                    )
-                    .at(c.id.span(), "an empty concept matches nothing"),
-                );
+                errors.push(id_error(
+                    format!("the concept `{id}` has no phrases or patterns"),
+                    "an empty concept matches nothing",
+                ));
                 continue;
             }
             info.push(ConceptInfo {
@@ -164,7 +155,6 @@ impl Concepts {
             pending.insert(id, Pending { file, parts });
         }
         let mut concepts = Concepts {
-            resolved: HashMap::new(),
             parts: HashMap::new(),
             info,
         };
@@ -185,7 +175,7 @@ impl Concepts {
         pending: &HashMap<String, Pending>,
         stack: &mut Vec<String>,
     ) -> Result<(), SourceError> {
-        if self.resolved.contains_key(id) {
+        if self.parts.contains_key(id) {
             return Ok(());
         }
         let p = &pending[id];
@@ -193,22 +183,10 @@ impl Concepts {
         let mut alternatives = Vec::new();
         for (part, is_pattern) in &p.parts {
             if !is_pattern {
-                if part.get_ref().trim().is_empty() {
-                    return Err(SourceError::new(
-                        p.file,
-                        "tenderlint::rule_file",
-                        "an empty phrase matches everything",
-                    )
-                    .at(part.span(), "empty phrase"));
-                }
-                alternatives.push(phrase_regex(part.get_ref()));
+                alternatives.push(crate::rules::phrase_source(p.file, part)?);
                 continue;
             }
-            let mut text = String::new();
-            let mut last = 0;
-            for (range, name) in references(part.get_ref()) {
-                text.push_str(&part.get_ref()[last..range.start]);
-                last = range.end;
+            let text = substitute(part.get_ref(), |name| {
                 if stack.iter().any(|s| s == name) {
                     return Err(SourceError::new(
                         p.file,
@@ -222,20 +200,18 @@ impl Concepts {
                     return Err(unknown(p.file, part, name, pending.keys()));
                 }
                 self.resolve(name, pending, stack)?;
-                text.push_str(&format!("(?:{})", self.resolved[name]));
-            }
-            text.push_str(&part.get_ref()[last..]);
+                Ok(self.alternation(name).unwrap_or_default())
+            })?;
             alternatives.push(format!("(?:{text})"));
         }
         stack.pop();
-        self.resolved.insert(id.to_string(), alternatives.join("|"));
         self.parts.insert(id.to_string(), alternatives);
         Ok(())
     }
 
-    /// The regex a concept stands for.
-    pub fn regex(&self, id: &str) -> Option<&str> {
-        self.resolved.get(id).map(String::as_str)
+    /// The regex a concept stands for: the alternation of its parts.
+    pub fn alternation(&self, id: &str) -> Option<String> {
+        self.parts.get(id).map(|parts| parts.join("|"))
     }
 
     /// Expands a list of patterns: one that is a single `{concept-id}` becomes the
@@ -275,24 +251,30 @@ impl Concepts {
         file: &TomlFile,
         p: &mut Spanned<String>,
     ) -> Result<(), SourceError> {
-        let refs = references(p.get_ref());
-        if refs.is_empty() {
-            return Ok(());
-        }
-        let mut text = String::new();
-        let mut last = 0;
-        for (range, name) in &refs {
-            text.push_str(&p.get_ref()[last..range.start]);
-            last = range.end;
-            match self.resolved.get(*name) {
-                Some(re) => text.push_str(&format!("(?:{re})")),
-                None => return Err(unknown(file, p, name, self.resolved.keys())),
-            }
-        }
-        text.push_str(&p.get_ref()[last..]);
+        let text = substitute(p.get_ref(), |name| {
+            self.alternation(name)
+                .ok_or_else(|| unknown(file, p, name, self.parts.keys()))
+        })?;
         *p.get_mut() = text;
         Ok(())
     }
+}
+
+/// `pattern` with each `{concept-id}` replaced by `(?:...)` around what `lookup` gives
+/// for the name.
+fn substitute(
+    pattern: &str,
+    mut lookup: impl FnMut(&str) -> Result<String, SourceError>,
+) -> Result<String, SourceError> {
+    let mut text = String::new();
+    let mut last = 0;
+    for (range, name) in references(pattern) {
+        text.push_str(&pattern[last..range.start]);
+        last = range.end;
+        text.push_str(&format!("(?:{})", lookup(name)?));
+    }
+    text.push_str(&pattern[last..]);
+    Ok(text)
 }
 
 fn unknown<'a>(
@@ -449,18 +431,19 @@ impl Senses {
         n.after.is_match(&after[..end])
     }
 
-    /// The other sense `matched` is used in, judged by `context` (the clause and the
-    /// headings above it), if any.
-    pub fn other_sense(&self, matched: &str, context: &str) -> Option<&str> {
-        self.other
+    /// The other sense `matched` is used in, judged by its context (the clause and the
+    /// headings above it), if any. `context` is built only once a trigger matches.
+    pub fn other_sense(&self, matched: &str, context: impl FnOnce() -> String) -> Option<&str> {
+        let mut triggered = self
+            .other
             .iter()
-            .find(|s| s.trigger.is_match(matched) && s.cue.is_match(context))
+            .filter(|s| s.trigger.is_match(matched))
+            .peekable();
+        triggered.peek()?;
+        let context = context();
+        triggered
+            .find(|s| s.cue.is_match(&context))
             .map(|s| s.name.as_str())
-    }
-
-    /// Whether any other sense's trigger is in `matched` (so its context is worth building).
-    pub fn may_have_other_sense(&self, matched: &str) -> bool {
-        self.other.iter().any(|s| s.trigger.is_match(matched))
     }
 }
 

@@ -856,20 +856,10 @@ impl Builder {
                 return;
             }
             "th" | "td" => {
-                let table = self.html_block.as_ref().and_then(|s| s.table);
-                if table.is_none() {
+                if self.html_block.as_ref().and_then(|s| s.table).is_none() {
                     return;
                 }
-                if self.in_head {
-                    Container::HeaderCell {
-                        column: self.column,
-                    }
-                } else {
-                    Container::Cell {
-                        row: self.row,
-                        column: self.column,
-                    }
-                }
+                self.cell()
             }
             _ if is_note(tag) => Container::Footnote,
             "li" | "dd" | "dt" => Container::Item,
@@ -923,12 +913,31 @@ impl Builder {
         };
         let closed: Vec<(String, Container)> = state.open.drain(at..).collect();
         for (n, c) in closed.into_iter().rev() {
-            if let Some(pos) = self.stack.iter().rposition(|s| *s == c) {
-                self.stack.remove(pos);
-                self.count(c, -1);
-            }
+            self.pop_container(c);
             if n == "td" || n == "th" {
                 self.column += 1;
+            }
+        }
+    }
+
+    /// Takes `c`, opened by an HTML tag, off the stack of containers.
+    fn pop_container(&mut self, c: Container) {
+        if let Some(pos) = self.stack.iter().rposition(|s| *s == c) {
+            self.stack.remove(pos);
+            self.count(c, -1);
+        }
+    }
+
+    /// The container of a table cell opened now: a header cell in the header row.
+    fn cell(&self) -> Container {
+        if self.in_head {
+            Container::HeaderCell {
+                column: self.column,
+            }
+        } else {
+            Container::Cell {
+                row: self.row,
+                column: self.column,
             }
         }
     }
@@ -945,10 +954,7 @@ impl Builder {
         self.flush();
         if let Some(state) = self.html_block.take() {
             for (_, c) in state.open.into_iter().rev() {
-                if let Some(pos) = self.stack.iter().rposition(|s| *s == c) {
-                    self.stack.remove(pos);
-                    self.count(c, -1);
-                }
+                self.pop_container(c);
             }
         }
         self.in_head = false;
@@ -993,18 +999,7 @@ impl Builder {
                 }
                 Container::Other
             }
-            Tag::TableCell => {
-                if self.in_head {
-                    Container::HeaderCell {
-                        column: self.column,
-                    }
-                } else {
-                    Container::Cell {
-                        row: self.row,
-                        column: self.column,
-                    }
-                }
-            }
+            Tag::TableCell => self.cell(),
             _ => Container::Other,
         };
         self.flush();

@@ -531,16 +531,21 @@ impl<'d> Pass<'d> {
             if self.senses.negated(clause, at) {
                 continue;
             }
-            let matched = &text[h.start..h.end];
-            if self.senses.may_have_other_sense(matched) {
+            let doc = self.doc;
+            let context = || {
                 let mut context = clause.to_string();
-                for t in self.doc.section_path(&self.doc.blocks[h.block]) {
+                for t in doc.section_path(&doc.blocks[h.block]) {
                     context.push('\n');
                     context.push_str(t);
                 }
-                if self.senses.other_sense(matched, &context).is_some() {
-                    continue;
-                }
+                context
+            };
+            if self
+                .senses
+                .other_sense(&text[h.start..h.end], context)
+                .is_some()
+            {
+                continue;
             }
             if !group
                 .with
@@ -557,31 +562,20 @@ impl<'d> Pass<'d> {
 
     /// Whether `with`'s concept occurs in one of its contexts around `sentence` of `block`.
     fn found_with(&mut self, with: &With, block: usize, sentence: Range<usize>) -> bool {
+        let previous = if with.within.contains(&Context::PreviousSentence) {
+            self.previous_clause(block, sentence.start)
+        } else {
+            None
+        };
         let doc = self.doc;
         let b = &doc.blocks[block];
         let re = &with.regex;
         with.within.iter().any(|c| match c {
             Context::Sentence => re.is_match(&b.text[sentence.clone()]),
             Context::Block => re.is_match(&b.text),
-            Context::PreviousSentence => {
-                if sentence.start > 0 {
-                    let starts = clause_starts(&b.text);
-                    let prev = starts
-                        .iter()
-                        .rev()
-                        .find(|&&s| s < sentence.start)
-                        .copied()
-                        .unwrap_or(0);
-                    re.is_match(&b.text[prev..sentence.start])
-                } else {
-                    block > 0 && {
-                        let p = &doc.blocks[block - 1].text;
-                        let starts = clause_starts(p);
-                        let last = starts.last().copied().unwrap_or(0);
-                        re.is_match(&p[last..])
-                    }
-                }
-            }
+            Context::PreviousSentence => previous
+                .as_ref()
+                .is_some_and(|(i, r)| re.is_match(&doc.blocks[*i].text[r.clone()])),
             Context::Heading => doc.section_path(b).iter().any(|t| re.is_match(t)),
             Context::Column => match b.kind {
                 BlockKind::TableCell { table, column, .. } => doc.tables[table]
@@ -607,6 +601,24 @@ impl<'d> Pass<'d> {
                 _ => false,
             },
         })
+    }
+
+    /// The clause before the one starting at `start` in `block`: in the same block, or the
+    /// last of the block before. As (block, byte range).
+    fn previous_clause(&mut self, block: usize, start: usize) -> Option<(usize, Range<usize>)> {
+        if start > 0 {
+            let prev = self
+                .clause_starts(block)
+                .iter()
+                .rev()
+                .find(|&&s| s < start)
+                .copied()
+                .unwrap_or(0);
+            return Some((block, prev..start));
+        }
+        let before = block.checked_sub(1)?;
+        let last = self.clause_starts(before).last().copied().unwrap_or(0);
+        Some((before, last..self.doc.blocks[before].text.len()))
     }
 
     /// The hits of any of `groups`, one per clause, in order. A clause's hit is the one

@@ -972,7 +972,7 @@ impl Compiler {
         let mut out = Vec::new();
         for w in list {
             let name = w.concept.get_ref();
-            let Some(re) = self.concepts.regex(name) else {
+            let Some(re) = self.concepts.alternation(name) else {
                 let hint =
                     crate::config::closest(name, self.concepts.info.iter().map(|c| c.id.as_str()))
                         .map(|c| format!("Did you mean `{c}`? "))
@@ -995,7 +995,7 @@ impl Compiler {
             };
             out.push(With {
                 concept: name.clone(),
-                regex: LazyRegex::new(flagged(re, case_insensitive), REGEX_SIZE_LIMIT),
+                regex: LazyRegex::new(flagged(&re, case_insensitive), REGEX_SIZE_LIMIT),
                 within,
             });
         }
@@ -1054,15 +1054,7 @@ fn compile_alternation(
         parts.push((format!("(?:{})", p.get_ref()), hir));
     }
     for p in phrases {
-        if p.get_ref().trim().is_empty() {
-            return Err(SourceError::new(
-                file,
-                "tenderlint::rule_file",
-                "an empty phrase matches everything",
-            )
-            .at(p.span(), "empty phrase"));
-        }
-        let source = phrase_regex(p.get_ref());
+        let source = phrase_source(file, p)?;
         let hir = regex_syntax::Parser::new()
             .parse(&source)
             .map_err(|e| pattern_error(file, p, &e.to_string()))?;
@@ -1112,6 +1104,19 @@ fn parse(file: &TomlFile, p: &Spanned<String>) -> Result<Hir, SourceError> {
         .help("Require at least one character, for example `credits?` rather than `(credits)?`."));
     }
     Ok(hir)
+}
+
+/// A phrase as a regex ([`phrase_regex`]); an empty phrase is an error at its line.
+pub(crate) fn phrase_source(file: &TomlFile, p: &Spanned<String>) -> Result<String, SourceError> {
+    if p.get_ref().trim().is_empty() {
+        return Err(SourceError::new(
+            file,
+            "tenderlint::rule_file",
+            "an empty phrase matches everything",
+        )
+        .at(p.span(), "empty phrase"));
+    }
+    Ok(phrase_regex(p.get_ref()))
 }
 
 /// A single pattern (a section or column filter), checked as [`compile_alternation`]

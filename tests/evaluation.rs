@@ -359,7 +359,7 @@ struct Verdicts {
 
 impl Verdicts {
     fn line(&self, name: &str) -> String {
-        let rate = |(r, n): (usize, usize)| if n == 0 { 1.0 } else { r as f64 / n as f64 };
+        let rate = share;
         format!(
             "\n{name}: documents whose verdict is exactly right {}/{} ({:.2}); document-rule decisions right {}/{} ({:.2})\n",
             self.documents.0,
@@ -369,6 +369,15 @@ impl Verdicts {
             self.pairs.1,
             rate(self.pairs)
         )
+    }
+}
+
+/// `right` of `n` as a share, 1 when there is nothing to judge.
+fn share((right, n): (usize, usize)) -> f64 {
+    if n == 0 {
+        1.0
+    } else {
+        right as f64 / n as f64
     }
 }
 
@@ -705,7 +714,7 @@ fn check_verdicts(set: &str, v: &Verdicts, floors: &Floors) -> Vec<String> {
     let Some(f) = floors.verdicts.get(set) else {
         return vec![format!("eval/thresholds.toml has no verdicts.{set}")];
     };
-    let rate = |(r, n): (usize, usize)| round(if n == 0 { 1.0 } else { r as f64 / n as f64 });
+    let rate = |counts| round(share(counts));
     let mut out = Vec::new();
     if rate(v.documents) < f.documents {
         out.push(format!(
