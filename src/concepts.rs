@@ -365,7 +365,12 @@ impl Senses {
                     errors.push(e);
                     return None;
                 }
-                if let Err(e) = crate::rules::check_pattern(file, &p) {
+                // Built-in files are checked whole by the test suite (`builtin::tests`).
+                let checked = match file.trusted {
+                    true => Ok(()),
+                    false => crate::rules::check_pattern(file, &p),
+                };
+                if let Err(e) = checked {
                     errors.push(e);
                     return None;
                 }

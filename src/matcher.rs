@@ -293,9 +293,11 @@ impl Words {
             }
             needs.push(parts);
         }
+        // A contiguous NFA, not a DFA: with the shared vocabulary's words, building the
+        // DFA was an eighth of a one-file run, and searched a corpus only 3% faster.
         let finder = AhoCorasick::builder()
             .ascii_case_insensitive(true)
-            .kind(Some(AhoCorasickKind::DFA))
+            .kind(Some(AhoCorasickKind::ContiguousNFA))
             .build(&words)
             .ok();
         Words {

@@ -1091,6 +1091,19 @@ pub(crate) fn check_pattern(file: &TomlFile, p: &Spanned<String>) -> Result<(), 
 }
 
 fn parse(file: &TomlFile, p: &Spanned<String>) -> Result<Hir, SourceError> {
+    // A third of the patterns a load parses are parsed before: a pattern that is one
+    // concept becomes the same parts in every rule that names it.
+    type Parsed = HashMap<String, Hir>;
+    static PARSED: std::sync::OnceLock<std::sync::Mutex<Parsed>> = std::sync::OnceLock::new();
+    let parsed = PARSED.get_or_init(Default::default);
+    let known = parsed
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .get(p.get_ref())
+        .cloned();
+    if let Some(hir) = known {
+        return Ok(hir);
+    }
     let hir = regex_syntax::Parser::new()
         .parse(p.get_ref())
         .map_err(|e| pattern_error(file, p, &e.to_string()))?;
@@ -1103,8 +1116,17 @@ fn parse(file: &TomlFile, p: &Spanned<String>) -> Result<Hir, SourceError> {
         .at(p.span(), "matches the empty string")
         .help("Require at least one character, for example `credits?` rather than `(credits)?`."));
     }
+    let mut parsed = parsed.lock().unwrap_or_else(|e| e.into_inner());
+    // Bounded: a language server reloads configurations for as long as it runs.
+    if parsed.len() >= PARSED_KEPT {
+        parsed.clear();
+    }
+    parsed.insert(p.get_ref().clone(), hir.clone());
     Ok(hir)
 }
+
+/// Parsed patterns kept for the next load: more than the built-in rules hold.
+const PARSED_KEPT: usize = 2048;
 
 /// A phrase as a regex ([`phrase_regex`]); an empty phrase is an error at its line.
 pub(crate) fn phrase_source(file: &TomlFile, p: &Spanned<String>) -> Result<String, SourceError> {
@@ -1126,9 +1148,11 @@ fn single_regex(
     p: &Spanned<String>,
     case_insensitive: bool,
 ) -> Result<LazyRegex, SourceError> {
-    parse(file, p)?;
+    // A built-in file is checked whole by the test suite (`builtin::tests`); parsing
+    // its patterns again at every start was a fifth of the start-up time.
     let re = LazyRegex::new(flagged(p.get_ref(), case_insensitive), REGEX_SIZE_LIMIT);
     if !file.trusted {
+        parse(file, p)?;
         re.compile().map_err(|e| regex_error(file, p, &e))?;
     }
     Ok(re)
