@@ -125,15 +125,17 @@ pub fn parse(doc: &Document) -> Suppressions {
                 Some(i) => &args[..i],
                 None => args,
             };
-            let mut rules = Vec::new();
-            let mut pos = 0;
-            for part in args.split(|c: char| c == ',' || c.is_whitespace()) {
-                if !part.is_empty() {
-                    let start = body_at + args_at + pos;
-                    rules.push((part, start..start + part.len()));
-                }
-                pos += part.len() + 1;
-            }
+            // Offsets come from where each name sits, not from counting separators: a
+            // separator may be any Unicode space (Word pastes non-breaking ones), which
+            // takes two or three bytes.
+            let rules = args
+                .split(|c: char| c == ',' || c.is_whitespace())
+                .filter(|part| !part.is_empty())
+                .map(|part| {
+                    let start = body_at + args_at + (part.as_ptr() as usize - args.as_ptr() as usize);
+                    (part, start..start + part.len())
+                })
+                .collect();
             comments.push(Comment {
                 range,
                 directive,
