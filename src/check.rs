@@ -15,12 +15,14 @@ use crate::diagnostic::Diagnostic;
 use crate::document::Document;
 use crate::engine::{Linter, Pack, Scanned};
 use crate::files::{self, FileError};
+use crate::isolate::{self, Panicked};
 use crate::line_index::LineIndex;
 use crate::report::human::Human;
 use crate::report::{FileReport, TenderReport};
 use crate::tender::PackPlan;
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 /// How to finish each file's report while its text is still in memory: hide the
 /// findings the baseline records, then render what is left for people (as terminal
@@ -44,9 +46,41 @@ pub fn check_files(linter: &Linter, paths: &[PathBuf], finish: Finish) -> Vec<Fi
 
 pub fn check_file(linter: &Linter, path: &Path, finish: Finish) -> FileReport {
     let shown = files::display(path);
-    match files::read(path) {
-        Err(e) => unreadable(shown, e, finish),
-        Ok(text) => check_text(linter, shown, &text, finish),
+    let checked = isolate::run(|| match files::read(path) {
+        Err(e) => unreadable(shown.clone(), e, finish),
+        Ok(text) => check_text(linter, shown.clone(), &text, finish),
+    });
+    checked.unwrap_or_else(|p| crashed(shown, p, finish))
+}
+
+/// The report of a file whose check panicked: an error like an unreadable file's,
+/// asking for a bug report (see [`isolate`]).
+pub fn crashed(path: String, p: Panicked, finish: Finish) -> FileReport {
+    let e = crash_error(&path, p);
+    unreadable(path, e, finish)
+}
+
+fn crash_error(path: &str, p: Panicked) -> FileError {
+    FileError {
+        path: path.to_string(),
+        message: "could not be checked: tenderlint failed with an internal error".into(),
+        help: Some(p.help()),
+    }
+}
+
+/// A fault injected for tests: with `TENDERLINT_FAULT` set, checking a text that holds
+/// its value panics, so that tests can show a panic costs one file only.
+fn injected_fault(text: &str) {
+    static FAULT: OnceLock<Option<String>> = OnceLock::new();
+    let fault = FAULT.get_or_init(|| {
+        std::env::var("TENDERLINT_FAULT")
+            .ok()
+            .filter(|f| !f.is_empty())
+    });
+    if let Some(fault) = fault {
+        if text.contains(fault.as_str()) {
+            panic!("fault injected by TENDERLINT_FAULT");
+        }
     }
 }
 
@@ -67,6 +101,13 @@ pub fn unreadable(path: String, e: files::FileError, finish: Finish) -> FileRepo
 /// Checks text that is already in memory (a file, or standard input), reported under
 /// the name `path`.
 pub fn check_text(linter: &Linter, path: String, text: &str, finish: Finish) -> FileReport {
+    let shown = path.clone();
+    isolate::run(|| checked_text(linter, path, text, finish))
+        .unwrap_or_else(|p| crashed(shown, p, finish))
+}
+
+fn checked_text(linter: &Linter, path: String, text: &str, finish: Finish) -> FileReport {
+    injected_fault(text);
     let doc = Document::parse(text);
     let (mut diagnostics, metrics) = linter.lint_with_metrics(&doc);
     let (baselined, fixed) = match finish.baseline {
@@ -79,7 +120,8 @@ pub fn check_text(linter: &Linter, path: String, text: &str, finish: Finish) -> 
         (None, None) => String::new(),
     };
     if finish.stats && finish.human.is_some() {
-        rendered.push_str(&format!("{path}\n{}\n", metrics.describe()));
+        let shown = crate::excerpt::escape(&path);
+        rendered.push_str(&format!("{shown}\n{}\n", metrics.describe()));
     }
     FileReport {
         path,
@@ -120,20 +162,24 @@ pub fn check_pack(
         .par_iter()
         .zip(&plan.wanted)
         .map(|(path, &wanted)| {
-            let text = match &buffer {
-                Some((p, text)) if *p == files::absolute(path) => text.to_string(),
-                _ => files::read(path)?,
+            let scan = || {
+                let text = match &buffer {
+                    Some((p, text)) if *p == files::absolute(path) => text.to_string(),
+                    _ => files::read(path)?,
+                };
+                injected_fault(&text);
+                let doc = Document::parse(&text);
+                let scanned = linter.scan(&doc);
+                let lines = doc.lines;
+                Ok(Member {
+                    path: files::display(path),
+                    text,
+                    lines,
+                    scanned,
+                    wanted,
+                })
             };
-            let doc = Document::parse(&text);
-            let scanned = linter.scan(&doc);
-            let lines = doc.lines;
-            Ok(Member {
-                path: files::display(path),
-                text,
-                lines,
-                scanned,
-                wanted,
-            })
+            isolate::run(scan).unwrap_or_else(|p| Err(crash_error(&files::display(path), p)))
         })
         .collect();
     let mut members = Vec::new();
@@ -155,7 +201,16 @@ pub fn check_pack(
     };
 
     let facts: Vec<_> = members.iter().map(|m| &m.scanned.facts).collect();
-    let mut judged = linter.judge(&facts, Some(&pack));
+    // A panic while judging the tender costs the tender's own findings, reported
+    // against its tender.toml; each file's own findings still follow.
+    let mut judged = match isolate::run(|| linter.judge(&facts, Some(&pack))) {
+        Ok(judged) => judged,
+        Err(p) => {
+            let path = files::display(&tender.root.join(crate::tender::FILE_NAME));
+            reports.push(crashed(path, p, finish));
+            Vec::new()
+        }
+    };
     // Suppression comments in the file a tender's finding is anchored in apply to it.
     judged.retain(|(i, d)| !members[*i].scanned.suppressions.hides(d));
     let (baselined, fixed) = match finish.baseline {
@@ -165,19 +220,33 @@ pub fn check_pack(
     for (i, d) in judged {
         members[i].scanned.diagnostics.push(d);
     }
-    members.par_iter_mut().for_each(|m| {
-        let s = &mut m.scanned;
-        linter.finish(&m.text, &m.lines, &mut s.suppressions, &mut s.diagnostics);
-    });
+    let crashes: Vec<Option<FileReport>> = members
+        .par_iter_mut()
+        .map(|m| {
+            let s = &mut m.scanned;
+            let done = isolate::run(|| {
+                linter.finish(&m.text, &m.lines, &mut s.suppressions, &mut s.diagnostics)
+            });
+            done.err().map(|p| crashed(m.path.clone(), p, finish))
+        })
+        .collect();
+    // A file whose findings could not be finished is reported as failed, not as clean.
+    let mut failed = crashes.iter().map(Option::is_some);
+    members.retain(|_| !failed.next().unwrap_or(false));
+    reports.extend(crashes.into_iter().flatten());
     let facts: Vec<_> = members.iter().map(|m| &m.scanned.facts).collect();
     let all = members.iter().flat_map(|m| &m.scanned.diagnostics);
     let metrics = linter.metrics(&facts, all);
 
-    let finished: Vec<Option<FileReport>> = members
+    let finished: Vec<FileReport> = members
         .into_par_iter()
-        .map(|m| finish_member(m, tender.id.clone(), finish))
+        .filter_map(|m| {
+            let path = m.path.clone();
+            isolate::run(|| finish_member(m, tender.id.clone(), finish))
+                .unwrap_or_else(|p| Some(crashed(path, p, finish)))
+        })
         .collect();
-    reports.extend(finished.into_iter().flatten());
+    reports.extend(finished);
     reports.sort_by(|a, b| a.path.cmp(&b.path));
     // The tender's own baseline figures go with its first report, for the summary.
     if let Some(first) = reports.first_mut() {

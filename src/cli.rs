@@ -181,6 +181,7 @@ struct ReportArgs {
 }
 
 pub fn run() -> ExitCode {
+    crate::isolate::install_hook();
     let cli = Cli::parse();
     let code = match cli.command {
         Command::Check(args) => check(args),
@@ -396,8 +397,8 @@ fn check(args: CheckArgs) -> u8 {
                     open = open
                         && emit(&format!(
                             "Tender \"{}\" ({}, {files} files, judged together)\n{}\n",
-                            t.name,
-                            t.root,
+                            crate::excerpt::escape(&t.name),
+                            crate::excerpt::escape(&t.root),
                             t.metrics.describe()
                         ));
                 }
@@ -744,7 +745,7 @@ fn report(args: ReportArgs) -> u8 {
     if summary.file_errors > 0 {
         let _ = writeln!(
             std::io::stderr(),
-            "warning: {} could not be read; the report lists {}.",
+            "warning: {} could not be checked; the report lists {}.",
             if summary.file_errors == 1 {
                 "1 file"
             } else {

@@ -1,6 +1,8 @@
 //! Errors in files the user wrote (rule files, configuration), pointing into the file.
 
-use miette::{Diagnostic, LabeledSpan, NamedSource, SourceCode, SourceSpan};
+use crate::excerpt::{escape, Excerpt};
+use crate::line_index::LineIndex;
+use miette::{Diagnostic, LabeledSpan, NamedSource, SourceCode};
 use std::fmt;
 use std::ops::Range;
 use std::sync::Arc;
@@ -14,6 +16,8 @@ pub struct SourceError {
     pub help: Option<String>,
     pub span: Option<Range<usize>>,
     pub src: Box<NamedSource<Arc<str>>>,
+    /// The lines around `span`, as shown.
+    excerpt: Option<Box<Excerpt>>,
 }
 
 impl SourceError {
@@ -25,10 +29,15 @@ impl SourceError {
             help: None,
             span: None,
             src: Box::new(file.named()),
+            excerpt: None,
         }
     }
 
     pub fn at(mut self, span: Range<usize>, label: impl Into<String>) -> Self {
+        let text: &str = self.src.inner();
+        let lines = LineIndex::new(text);
+        let excerpt = Excerpt::new(self.src.name(), text, &lines, span.clone(), "toml");
+        self.excerpt = Some(Box::new(excerpt));
         self.span = Some(span);
         self.label = label.into();
         self
@@ -45,7 +54,7 @@ impl fmt::Display for SourceError {
         // With a span, miette's excerpt header already names the file.
         match self.span {
             Some(_) => f.write_str(&self.message),
-            None => write!(f, "{}: {}", self.src.name(), self.message),
+            None => write!(f, "{}: {}", escape(self.src.name()), self.message),
         }
     }
 }
@@ -62,14 +71,14 @@ impl Diagnostic for SourceError {
             .map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
     fn source_code(&self) -> Option<&dyn SourceCode> {
-        self.span.as_ref().map(|_| &*self.src as &dyn SourceCode)
+        self.excerpt.as_deref().map(|e| e as &dyn SourceCode)
     }
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        let span = self.span.clone()?;
+        let excerpt = self.excerpt.as_ref()?;
         let label = (!self.label.is_empty()).then(|| self.label.clone());
         Some(Box::new(std::iter::once(LabeledSpan::new_with_span(
             label,
-            SourceSpan::from(span),
+            excerpt.span(),
         ))))
     }
 }

@@ -132,7 +132,8 @@ pub fn parse(doc: &Document) -> Suppressions {
                 .split(|c: char| c == ',' || c.is_whitespace())
                 .filter(|part| !part.is_empty())
                 .map(|part| {
-                    let start = body_at + args_at + (part.as_ptr() as usize - args.as_ptr() as usize);
+                    let start =
+                        body_at + args_at + (part.as_ptr() as usize - args.as_ptr() as usize);
                     (part, start..start + part.len())
                 })
                 .collect();

@@ -195,7 +195,7 @@ fn a_file_that_is_not_utf8_is_named_and_the_others_are_still_checked() {
     );
     assert!(
         r.stdout
-            .contains("Checked 1 file: 2 errors, 3 warnings, 1 info. 1 file could not be read."),
+            .contains("Checked 1 file: 2 errors, 3 warnings, 1 info. 1 file could not be checked."),
         "{}",
         r.stdout
     );

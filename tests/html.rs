@@ -361,7 +361,7 @@ fn output_to_stdout_exit_codes_and_unreadable_files() {
         r.stdout.starts_with("<!DOCTYPE html>"),
         "the page goes to stdout"
     );
-    assert!(r.stderr.contains("could not be read"), "{}", r.stderr);
+    assert!(r.stderr.contains("could not be checked"), "{}", r.stderr);
     let bad = article(&r.stdout, "latin1.md");
     assert!(bad.contains("Not checked"), "{bad}");
     assert!(bad.contains("UTF-8"), "{bad}");

@@ -258,11 +258,17 @@ pub fn lint(
             return Outcome::Excluded;
         }
     }
-    let found = match path.and_then(|p| in_tender(&ready, p, text)) {
-        Some(findings) => Arc::new(place(findings, text, &LineIndex::new(text), enc)),
-        None => Arc::new(locate(&ready.linter, text, enc)),
-    };
-    Outcome::Findings { ready, found }
+    // A panic costs this buffer's findings, not the server (see `isolate`): the
+    // buffer gets one finding that says so.
+    let found = crate::isolate::run(|| match path.and_then(|p| in_tender(&ready, p, text)) {
+        Some(findings) => place(findings, text, &LineIndex::new(text), enc),
+        None => locate(&ready.linter, text, enc),
+    });
+    let found = found.unwrap_or_else(|p| crashed(p, text, enc));
+    Outcome::Findings {
+        ready,
+        found: Arc::new(found),
+    }
 }
 
 /// The findings of a buffer that belongs to a tender, judged with its sibling files as
@@ -285,6 +291,22 @@ fn in_tender(ready: &Ready, path: &Path, text: &str) -> Option<Vec<Finding>> {
 pub fn locate(linter: &Linter, text: &str, enc: Encoding) -> Vec<Located> {
     let doc = Document::parse(text);
     place(linter.lint(&doc), text, &doc.lines, enc)
+}
+
+/// The one finding of a buffer whose check panicked, on its first line.
+fn crashed(p: crate::isolate::Panicked, text: &str, enc: Encoding) -> Vec<Located> {
+    let lines = LineIndex::new(text);
+    let end = text.find(['\n', '\r']).unwrap_or(text.len());
+    let finding = Finding {
+        rule: "internal-error".into(),
+        severity: Severity::Error,
+        message: "tenderlint could not check this file: it failed with an internal error.".into(),
+        help: p.help().into(),
+        span: lines.span(text, 0, end),
+        fingerprint: String::new(),
+        tender: None,
+    };
+    place(vec![finding], text, &lines, enc)
 }
 
 /// Gives every finding in `text` its range in `enc` units.

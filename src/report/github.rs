@@ -43,11 +43,14 @@ pub fn render(o: &Outcome) -> String {
     out
 }
 
-/// Escaping for the message after `::`.
+/// Escaping for the message after `::`; other control characters are made visible (a
+/// file name or a tender's text must not reach the log as terminal commands).
 pub fn data(s: &str) -> String {
-    s.replace('%', "%25")
+    let s = s
+        .replace('%', "%25")
         .replace('\r', "%0D")
-        .replace('\n', "%0A")
+        .replace('\n', "%0A");
+    crate::excerpt::escape(&s).into_owned()
 }
 
 /// Escaping for a property value (file, title): the message escapes plus `:` and `,`.
@@ -63,5 +66,6 @@ mod tests {
     fn escaping_follows_the_workflow_command_rules() {
         assert_eq!(data("100% done,\r\nnext: go"), "100%25 done,%0D%0Anext: go");
         assert_eq!(property("a:b,c%d\n"), "a%3Ab%2Cc%25d%0A");
+        assert_eq!(data("x\u{1b}]8;;y\u{7}"), "x␛]8;;y␇");
     }
 }

@@ -401,7 +401,7 @@ impl<'a> Html<'a> {
                 let counts = match &r.result {
                     Ok(d) if d.is_empty() => "no findings".to_string(),
                     Ok(d) => plural(d.len(), "finding", "findings"),
-                    Err(_) => "could not be read".to_string(),
+                    Err(_) => "could not be checked".to_string(),
                 };
                 let _ = writeln!(
                     out,

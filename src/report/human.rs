@@ -2,12 +2,10 @@
 
 use super::Summary;
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::excerpt::{escape, Excerpt};
 use crate::files::FileError;
 use crate::line_index::LineIndex;
-use miette::{
-    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents,
-    SourceCode, SourceSpan, SpanContents,
-};
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceCode};
 use std::fmt;
 
 #[derive(Debug, Clone)]
@@ -29,7 +27,8 @@ impl Human {
         }
     }
 
-    /// Every diagnostic of one file, each with the source lines it points at.
+    /// Every diagnostic of one file, each with the source lines it points at (and
+    /// only those: see [`Excerpt`]).
     pub fn render_file(
         &self,
         path: &str,
@@ -39,12 +38,9 @@ impl Human {
     ) -> String {
         let mut out = String::new();
         for d in diagnostics {
-            let source = Named {
-                name: path,
-                text: source,
-                lines,
-            };
-            let finding = Finding { d, source };
+            let range = d.span.offset..d.span.offset + d.span.length;
+            let excerpt = Excerpt::new(path, source, lines, range, "markdown");
+            let finding = Finding { d, excerpt };
             // Writing to a String cannot fail.
             let _ = self.handler.render_report(&mut out, &finding);
             out.push('\n');
@@ -81,7 +77,7 @@ pub fn summary_line(s: &Summary) -> String {
     };
     if s.file_errors > 0 {
         line.push_str(&format!(
-            " {} could not be read.",
+            " {} could not be checked.",
             plural(s.file_errors, "file", "files")
         ));
     }
@@ -95,50 +91,9 @@ pub fn summary_line(s: &Summary) -> String {
     line
 }
 
-/// The file's text under the name to show for it, borrowed rather than copied.
-/// Line and column come from our [`LineIndex`], so the `[file:line:column]` header
-/// counts characters (miette alone would count bytes) and agrees with the JSON.
-struct Named<'a> {
-    name: &'a str,
-    text: &'a str,
-    lines: &'a LineIndex,
-}
-
-impl SourceCode for Named<'_> {
-    fn read_span<'a>(
-        &'a self,
-        span: &SourceSpan,
-        context_lines_before: usize,
-        context_lines_after: usize,
-    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
-        let inner = self
-            .text
-            .read_span(span, context_lines_before, context_lines_after)?;
-        // miette asks for the span with no context lines to print the header; the
-        // line and column it then shows are those of the span's start.
-        let (line, column) = if context_lines_before == 0 {
-            let at = self.lines.position(self.text, span.offset());
-            (at.line - 1, at.column - 1)
-        } else {
-            (inner.line(), inner.column())
-        };
-        Ok(Box::new(
-            MietteSpanContents::new_named(
-                self.name.to_string(),
-                inner.data(),
-                *inner.span(),
-                line,
-                column,
-                inner.line_count(),
-            )
-            .with_language("markdown"),
-        ))
-    }
-}
-
 struct Finding<'a> {
     d: &'a Diagnostic,
-    source: Named<'a>,
+    excerpt: Excerpt,
 }
 
 impl fmt::Debug for Finding<'_> {
@@ -149,7 +104,7 @@ impl fmt::Debug for Finding<'_> {
 
 impl fmt::Display for Finding<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.d.message)
+        f.write_str(&escape(&self.d.message))
     }
 }
 
@@ -167,18 +122,16 @@ impl miette::Diagnostic for Finding<'_> {
         })
     }
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        Some(Box::new(&self.d.help))
+        Some(Box::new(escape(&self.d.help)))
     }
     fn source_code(&self) -> Option<&dyn SourceCode> {
-        Some(&self.source)
+        Some(&self.excerpt)
     }
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        let s = &self.d.span;
         let label = format!("{} {}", self.d.severity, self.d.rule);
-        Some(Box::new(std::iter::once(LabeledSpan::new(
+        Some(Box::new(std::iter::once(LabeledSpan::new_with_span(
             Some(label),
-            s.offset,
-            s.length,
+            self.excerpt.span(),
         ))))
     }
 }
@@ -188,7 +141,7 @@ struct Unreadable<'a>(&'a FileError);
 
 impl fmt::Display for Unreadable<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {}", self.0.path, self.0.message)
+        write!(f, "{} {}", escape(&self.0.path), self.0.message)
     }
 }
 
