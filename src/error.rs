@@ -12,12 +12,11 @@ use std::sync::Arc;
 pub struct SourceError {
     pub code: &'static str,
     pub message: String,
-    pub label: String,
     pub help: Option<String>,
     pub span: Option<Range<usize>>,
     pub src: Box<NamedSource<Arc<str>>>,
-    /// The lines around `span`, as shown.
-    excerpt: Option<Box<Excerpt>>,
+    /// The label on `span`, and the lines around it as shown.
+    excerpt: Option<Box<(String, Excerpt)>>,
 }
 
 impl SourceError {
@@ -25,7 +24,6 @@ impl SourceError {
         SourceError {
             code,
             message: message.into(),
-            label: String::new(),
             help: None,
             span: None,
             src: Box::new(file.named()),
@@ -37,9 +35,8 @@ impl SourceError {
         let text: &str = self.src.inner();
         let lines = LineIndex::new(text);
         let excerpt = Excerpt::new(self.src.name(), text, &lines, span.clone(), "toml");
-        self.excerpt = Some(Box::new(excerpt));
+        self.excerpt = Some(Box::new((label.into(), excerpt)));
         self.span = Some(span);
-        self.label = label.into();
         self
     }
 
@@ -71,11 +68,11 @@ impl Diagnostic for SourceError {
             .map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
     fn source_code(&self) -> Option<&dyn SourceCode> {
-        self.excerpt.as_deref().map(|e| e as &dyn SourceCode)
+        self.excerpt.as_deref().map(|(_, e)| e as &dyn SourceCode)
     }
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        let excerpt = self.excerpt.as_ref()?;
-        let label = (!self.label.is_empty()).then(|| self.label.clone());
+        let (label, excerpt) = self.excerpt.as_deref()?;
+        let label = (!label.is_empty()).then(|| label.clone());
         Some(Box::new(std::iter::once(LabeledSpan::new_with_span(
             label,
             excerpt.span(),
