@@ -6,7 +6,8 @@ use serde_json::{json, Value};
 use std::collections::VecDeque;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::Path;
-use std::process::{Child, ChildStdin, Command, Stdio};
+use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -22,6 +23,8 @@ struct Client {
     /// Requests the server sent us (answered with `null`).
     server_requests: Vec<Value>,
     stderr: Arc<Mutex<String>>,
+    /// Set once the server's standard error has ended (the process has gone).
+    stderr_closed: Arc<AtomicBool>,
     next_id: i64,
 }
 
@@ -49,12 +52,15 @@ impl Client {
         });
         let stderr = Arc::new(Mutex::new(String::new()));
         let sink = stderr.clone();
+        let stderr_closed = Arc::new(AtomicBool::new(false));
+        let closed = stderr_closed.clone();
         std::thread::spawn(move || {
             let mut text = String::new();
             let _ = BufReader::new(stderr_pipe).read_to_string(&mut text);
             if let Ok(mut s) = sink.lock() {
                 s.push_str(&text);
             }
+            closed.store(true, Ordering::SeqCst);
         });
         Client {
             stdin: child.stdin.take(),
@@ -63,8 +69,18 @@ impl Client {
             queued: VecDeque::new(),
             server_requests: Vec::new(),
             stderr,
+            stderr_closed,
             next_id: 1,
         }
+    }
+
+    /// Writes bytes as they are, framing or not.
+    fn write_raw(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        let stdin = self
+            .stdin
+            .as_mut()
+            .unwrap_or_else(|| panic!("stdin closed"));
+        stdin.write_all(bytes).and_then(|()| stdin.flush())
     }
 
     fn send(&mut self, message: Value) {
@@ -162,6 +178,43 @@ impl Client {
                     self.stderr()
                 ),
             }
+        }
+    }
+
+    /// Waits for the server to stop by itself, its standard input still open; its exit
+    /// status and everything it wrote on standard error.
+    fn wait_stopped(&mut self) -> (ExitStatus, String) {
+        let deadline = Instant::now() + WAIT;
+        let status = loop {
+            match self.child.try_wait() {
+                Ok(Some(status)) => break status,
+                Ok(None) if Instant::now() < deadline => {
+                    std::thread::sleep(Duration::from_millis(20))
+                }
+                other => panic!(
+                    "the server did not stop: {other:?}; stderr:\n{}",
+                    self.stderr()
+                ),
+            }
+        };
+        while !self.stderr_closed.load(Ordering::SeqCst) && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        (status, self.stderr())
+    }
+
+    /// The response to request `id`, first among the messages already read.
+    fn response(&mut self, id: i64) -> Value {
+        if let Some(i) = self.queued.iter().position(|m| m["id"] == id) {
+            return self.queued.remove(i).unwrap_or_default();
+        }
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let m = self.next(deadline, "response");
+            if m["id"] == id {
+                return m;
+            }
+            self.queued.push_back(m);
         }
     }
 }
@@ -655,4 +708,373 @@ fn a_buffer_in_a_tender_is_judged_with_its_sibling_files() {
     let d = change(&mut c, 2, spec);
     let codes: Vec<&str> = d.iter().filter_map(|d| d["code"].as_str()).collect();
     assert_eq!(codes, ["missing-patient-outcomes"], "{d:?}");
+}
+
+// Framing: what the server reads from its standard input is bounded, and input that is
+// not a well-formed frame is refused with a reason, never with a panic, an abort or an
+// allocation of whatever size the client claims.
+
+/// The largest message body the server reads (64 MiB), as `docs/hostile-input.md` says.
+const LIMIT: usize = 64 << 20;
+
+/// `body` with its header.
+fn frame(body: &[u8]) -> Vec<u8> {
+    let mut out = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
+    out.extend_from_slice(body);
+    out
+}
+
+/// `message`, a JSON object holding the string `"PADDING"`, framed with that string
+/// grown so that the body is `len` bytes long.
+fn padded(message: &Value, len: usize) -> Vec<u8> {
+    let text = message.to_string();
+    let at = text
+        .find("PADDING")
+        .unwrap_or_else(|| panic!("no PADDING in {text}"));
+    let mut body = Vec::with_capacity(len);
+    body.extend_from_slice(&text.as_bytes()[..at]);
+    body.resize(len - (text.len() - at - "PADDING".len()), b'x');
+    body.extend_from_slice(&text.as_bytes()[at + "PADDING".len()..]);
+    assert_eq!(body.len(), len);
+    frame(&body)
+}
+
+/// Peak resident memory of a running process, in bytes (Linux only).
+fn peak_memory(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
+}
+
+/// At most the first 2,000 bytes of a server's standard error, for a failure message.
+fn cut(stderr: &str) -> &str {
+    let mut end = stderr.len().min(2000);
+    while !stderr.is_char_boundary(end) {
+        end -= 1;
+    }
+    &stderr[..end]
+}
+
+/// A stop on bad framing: exit code 1 (not 101, a panic, nor a signal such as the abort
+/// of a failed allocation), with `reason` on standard error.
+fn assert_refused(status: ExitStatus, stderr: &str, reason: &str, case: &str) {
+    let shown = cut(stderr);
+    assert_eq!(status.code(), Some(1), "{case}: {status}; stderr:\n{shown}");
+    assert!(
+        stderr.contains("tenderlint lsp: ") && stderr.contains(reason),
+        "{case}: want {reason:?} on stderr:\n{shown}"
+    );
+    assert!(!stderr.contains("panicked"), "{case}: {shown}");
+}
+
+#[test]
+fn an_absurd_content_length_is_never_allocated() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let hover = json!({"jsonrpc": "2.0", "id": 50, "method": "textDocument/hover", "params": {
+        "textDocument": {"uri": "file:///x.md"}, "position": {"line": 0, "character": 0}}});
+    // 10^18, 2^63 (past isize::MAX: a capacity overflow) and u64::MAX.
+    for length in [
+        "1000000000000000000",
+        "9223372036854775808",
+        "18446744073709551615",
+    ] {
+        let mut c = Client::start(dir.path(), &["--no-config"]);
+        initialize(&mut c, dir.path(), json!({}));
+        // A normal request follows the header, then 64 MiB more: all of it is the body
+        // the client declared, which the server skips without holding it.
+        let mut input = format!("Content-Length: {length}\r\n\r\n").into_bytes();
+        let header = input.len();
+        input.extend(frame(hover.to_string().as_bytes()));
+        input.resize(input.len() + LIMIT, b' ');
+        let body = input.len() - header;
+        c.write_raw(&input).unwrap_or_else(|e| {
+            panic!(
+                "Content-Length {length}: the server stopped reading ({e}); stderr:\n{}",
+                c.stderr()
+            )
+        });
+        assert!(
+            matches!(c.child.try_wait(), Ok(None)),
+            "Content-Length {length}: the server should still be reading the body; stderr:\n{}",
+            c.stderr()
+        );
+        if let Some(peak) = peak_memory(c.child.id()) {
+            assert!(
+                peak < 48 << 20,
+                "Content-Length {length}: {peak} bytes at peak after 64 MiB of body"
+            );
+        }
+        drop(c.stdin.take());
+        let (status, stderr) = c.wait_stopped();
+        assert_refused(
+            status,
+            &stderr,
+            &format!("input ended inside a message body ({body} of {length} bytes)"),
+            &format!("Content-Length {length}"),
+        );
+        assert!(
+            c.queued.iter().all(|m| m["id"] != 50),
+            "the request inside the body was answered: {:?}",
+            c.queued
+        );
+    }
+}
+
+#[test]
+fn a_message_over_the_limit_is_refused_and_the_server_goes_on() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let big = file_uri(&dir.path().join("big.md"));
+    let small = file_uri(&dir.path().join("small.md"));
+    let mut c = Client::start(dir.path(), &["--no-config"]);
+    initialize(
+        &mut c,
+        dir.path(),
+        json!({"textDocument": {"publishDiagnostics": {"versionSupport": true}}}),
+    );
+
+    // A request one byte over the limit, its id after its parameters: answered with an
+    // error, by the id found while the body was skipped.
+    let request = json!({"jsonrpc": "2.0", "method": "textDocument/hover", "params": {
+        "textDocument": {"uri": big}, "position": {"line": 0, "character": 0},
+        "padding": "PADDING"}, "id": 900});
+    c.write_raw(&padded(&request, LIMIT + 1))
+        .unwrap_or_else(|e| panic!("the server stopped reading: {e}; {}", c.stderr()));
+    let r = c.response(900);
+    assert_eq!(r["error"]["code"], -32600, "InvalidRequest: {r}");
+    let message = r["error"]["message"].as_str().unwrap_or_default();
+    assert!(
+        message.contains("67108865 bytes") && message.contains("64 MiB"),
+        "{r}"
+    );
+
+    // A notification over the limit: skipped, and the editor is told why.
+    let open = json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {
+        "textDocument": {"uri": big, "languageId": "markdown", "version": 1, "text": "PADDING"}}});
+    c.write_raw(&padded(&open, LIMIT + 100))
+        .unwrap_or_else(|e| panic!("the server stopped reading: {e}; {}", c.stderr()));
+    let shown = c.wait_for("window/showMessage", |_| true);
+    let text = shown["message"].as_str().unwrap_or_default();
+    assert!(
+        text.contains("textDocument/didOpen") && text.contains("64 MiB"),
+        "{shown}"
+    );
+
+    // The session goes on as usual.
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": small, "languageId": "markdown", "version": 1, "text": tender()}}),
+    );
+    assert_eq!(c.diagnostics(&small, 1).len(), 1);
+    let hover = c.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": small}, "position": {"line": 4, "character": 20}}),
+    );
+    assert!(
+        hover["result"]["contents"]["value"]
+            .as_str()
+            .is_some_and(|v| v.contains("service")),
+        "{hover}"
+    );
+    let r = c.request("shutdown", Value::Null);
+    assert!(r.get("error").is_none(), "{r}");
+    c.notify("exit", Value::Null);
+    assert_eq!(c.wait_exit(), 0, "stderr:\n{}", c.stderr());
+    let stderr = c.stderr();
+    assert!(
+        stderr.contains("textDocument/hover") && stderr.contains("textDocument/didOpen"),
+        "each refusal is logged:\n{stderr}"
+    );
+}
+
+#[test]
+fn header_lines_are_read_with_a_limit() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let cases: [(&str, &[u8], Vec<u8>, &str); 3] = [
+        (
+            "a header line of 8 MiB without a newline",
+            b"X-Padding: ",
+            vec![b'a'; 1 << 16],
+            "a header line longer than",
+        ),
+        (
+            "a Content-Length of 8 MiB of digits",
+            b"Content-Length: ",
+            vec![b'9'; 1 << 16],
+            "a header line longer than",
+        ),
+        (
+            "header lines without end",
+            b"",
+            b"X-Padding: a\r\n".repeat(1 << 12),
+            "more than",
+        ),
+    ];
+    for (case, first, chunk, reason) in cases {
+        let mut c = Client::start(dir.path(), &["--no-config"]);
+        initialize(&mut c, dir.path(), json!({}));
+        let mut stdin = c.stdin.take().unwrap_or_else(|| panic!("no stdin"));
+        // 8 MiB in all, unless the server stops reading first (a broken pipe).
+        let writer = std::thread::spawn(move || -> std::io::Result<usize> {
+            stdin.write_all(first)?;
+            let mut written = first.len();
+            while written < 8 << 20 {
+                stdin.write_all(&chunk)?;
+                stdin.flush()?;
+                written += chunk.len();
+            }
+            Ok(written)
+        });
+        let (status, stderr) = c.wait_stopped();
+        let written = writer.join().unwrap_or_else(|_| panic!("writer panicked"));
+        assert!(
+            written.is_err(),
+            "{case}: the server read all {written:?} bytes; stderr:\n{}",
+            cut(&stderr)
+        );
+        assert_refused(status, &stderr, reason, case);
+    }
+}
+
+#[test]
+fn malformed_headers_are_refused_with_a_reason() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let cases: [(&str, &[u8], &str); 9] = [
+        (
+            "a word",
+            b"Content-Length: lots\r\n\r\n{}",
+            "Content-Length is not a number: \"lots\"",
+        ),
+        (
+            "a negative number",
+            b"Content-Length: -2\r\n\r\n{}",
+            "Content-Length is not a number: \"-2\"",
+        ),
+        (
+            "empty",
+            b"Content-Length: \r\n\r\n{}",
+            "Content-Length is not a number: \"\"",
+        ),
+        (
+            "past 2^64",
+            b"Content-Length: 99999999999999999999999\r\n\r\n{}",
+            "Content-Length does not fit in 64 bits: \"99999999999999999999999\"",
+        ),
+        (
+            "missing",
+            b"Content-Type: application/vscode-jsonrpc; charset=utf-8\r\n\r\n{}",
+            "a message header without Content-Length",
+        ),
+        (
+            "no colon",
+            b"Content-Length 2\r\n\r\n{}",
+            "malformed header line: \"Content-Length 2\"",
+        ),
+        (
+            "two lengths",
+            b"Content-Length: 2\r\nContent-Length: 3\r\n\r\n{}",
+            "two different Content-Length",
+        ),
+        (
+            "lines ended by LF alone",
+            b"Content-Length: 2\n\n{}",
+            "malformed header line (not ended by CR LF): \"Content-Length: 2\\n\"",
+        ),
+        (
+            "bytes that are not text",
+            b"Content-\xff\x00: 2\r\n\r\n{}",
+            "malformed header line: \"Content-\\xff\\x00: 2\"",
+        ),
+    ];
+    for (case, input, reason) in cases {
+        let mut c = Client::start(dir.path(), &["--no-config"]);
+        initialize(&mut c, dir.path(), json!({}));
+        c.write_raw(input)
+            .unwrap_or_else(|e| panic!("{case}: cannot write: {e}"));
+        // Standard input stays open: the server must stop by itself.
+        let (status, stderr) = c.wait_stopped();
+        assert_refused(status, &stderr, reason, case);
+    }
+}
+
+#[test]
+fn input_that_ends_inside_a_message_is_refused_with_a_reason() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let cases: [(&str, &[u8], &str); 4] = [
+        (
+            "inside the body",
+            b"Content-Length: 100\r\n\r\n{\"jsonrpc\"",
+            "input ended inside a message body (10 of 100 bytes)",
+        ),
+        (
+            "inside the body of a message at the limit",
+            b"Content-Length: 67108864\r\n\r\n{",
+            "input ended inside a message body (1 of 67108864 bytes)",
+        ),
+        (
+            "inside a header line",
+            b"Content-Length: 10",
+            "input ended inside a message header",
+        ),
+        (
+            "before the end of the header",
+            b"Content-Length: 10\r\n",
+            "input ended inside a message header",
+        ),
+    ];
+    for (case, input, reason) in cases {
+        let mut c = Client::start(dir.path(), &["--no-config"]);
+        initialize(&mut c, dir.path(), json!({}));
+        c.write_raw(input)
+            .unwrap_or_else(|e| panic!("{case}: cannot write: {e}"));
+        drop(c.stdin.take());
+        let (status, stderr) = c.wait_stopped();
+        assert_refused(status, &stderr, reason, case);
+    }
+}
+
+#[test]
+fn frames_as_clients_write_them_are_understood() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let uri = file_uri(&dir.path().join("a.md"));
+    let mut c = Client::start(dir.path(), &["--no-config"]);
+    // Header names in any case, a Content-Type, and no space or more than one after the
+    // colon (HTTP's header syntax, which LSP follows).
+    let init = json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+        "processId": null, "capabilities": {"textDocument": {"publishDiagnostics": {"versionSupport": true}}}}})
+    .to_string();
+    let header = format!(
+        "content-length:{}\r\nContent-Type: application/vscode-jsonrpc; charset=utf-8\r\n\r\n",
+        init.len()
+    );
+    c.write_raw(format!("{header}{init}").as_bytes())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let r = c.response(1);
+    assert_eq!(r["result"]["serverInfo"]["name"], "tenderlint", "{r}");
+    c.next_id = 2;
+
+    // Two messages in one write.
+    let initialized = json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}).to_string();
+    let open = json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {
+        "textDocument": {"uri": uri, "languageId": "markdown", "version": 1, "text": tender()}}})
+    .to_string();
+    let mut both = frame(initialized.as_bytes());
+    both.extend(format!("CONTENT-LENGTH:   {}  \r\n\r\n{open}", open.len()).bytes());
+    c.write_raw(&both).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(c.diagnostics(&uri, 1).len(), 1);
+
+    // One message a byte at a time.
+    let hover = json!({"jsonrpc": "2.0", "id": 2, "method": "textDocument/hover", "params": {
+        "textDocument": {"uri": uri}, "position": {"line": 4, "character": 20}}})
+    .to_string();
+    for b in frame(hover.as_bytes()) {
+        c.write_raw(&[b]).unwrap_or_else(|e| panic!("{e}"));
+    }
+    let r = c.response(2);
+    assert!(r["result"]["contents"]["value"].is_string(), "{r}");
+
+    let r = c.request("shutdown", Value::Null);
+    assert!(r.get("error").is_none(), "{r}");
+    c.notify("exit", Value::Null);
+    assert_eq!(c.wait_exit(), 0, "stderr:\n{}", c.stderr());
 }

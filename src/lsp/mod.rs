@@ -1,8 +1,9 @@
 //! `tenderlint lsp`: a language server over standard input and output.
 //!
-//! Built on `lsp-server` (the synchronous JSON-RPC scaffold of rust-analyzer: framing,
-//! the initialize handshake, a reader and a writer thread, no async runtime) and
-//! `lsp-types` (the protocol's types).
+//! Built on `lsp-server` (the synchronous JSON-RPC scaffold of rust-analyzer: messages,
+//! the connection, the initialize handshake, no async runtime) and `lsp-types` (the
+//! protocol's types). Standard input and output are read and written by [`transport`]
+//! rather than by `lsp-server`'s own threads, so that every read is bounded.
 //!
 //! The main thread owns the open buffers and answers requests. Every change sends the
 //! buffer's new text to one worker thread, which waits until no change has come for
@@ -27,6 +28,7 @@
 pub mod fixes;
 pub mod lint;
 pub mod text;
+pub mod transport;
 
 pub use lint::Options;
 
@@ -62,7 +64,13 @@ pub const MAX_WAIT: Duration = Duration::from_millis(1000);
 /// Runs the server until the client says `exit`. Returns the process exit code: 0 after
 /// a `shutdown` request, 1 otherwise (as the protocol asks).
 pub fn run(options: Options) -> u8 {
-    let (connection, io_threads) = Connection::stdio();
+    let (connection, io_threads) = match transport::stdio() {
+        Ok(started) => started,
+        Err(e) => {
+            eprintln!("tenderlint lsp: cannot start the input and output threads: {e}");
+            return 1;
+        }
+    };
     let (code, finished) = match serve(&connection, options) {
         Ok(code) => (code, true),
         // The reader thread has stopped, and says why when joined.
