@@ -41,8 +41,8 @@ pub struct Baseline {
 
 impl Baseline {
     pub fn load(path: &Path) -> Result<Baseline, String> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| format!("cannot read the baseline {}: {e}", path.display()))?;
+        let text = crate::input::read_text(path, crate::input::BASELINE)
+            .map_err(|e| format!("the baseline {} {e}", path.display()))?;
         let file: File = serde_json::from_str(&text).map_err(|e| {
             format!(
                 "{} is not a tenderlint baseline (line {}, column {}): {e}",

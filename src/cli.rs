@@ -11,6 +11,7 @@ use crate::engine::Linter;
 use crate::error::{LoadErrors, TomlFile};
 use crate::files;
 use crate::history::{self, History};
+use crate::input;
 use crate::report::html::{Html, Page, Section};
 use crate::report::{
     github, human, json, junit, sarif, FileReport, Format, Outcome, Summary, TenderReport,
@@ -289,14 +290,10 @@ pub(crate) fn build_linter(
         files.extend(c.extend_files()?);
     }
     for path in rule_files {
-        let text = std::fs::read_to_string(path).map_err(|e| {
-            crate::error::SourceError::new(
-                &TomlFile::new(path.display().to_string(), ""),
-                "tenderlint::rule_file",
-                format!("cannot read this rule file: {e}"),
-            )
-        })?;
-        files.push(TomlFile::new(path.display().to_string(), text));
+        let name = path.display().to_string();
+        let text = input::read_text(path, input::TOML)
+            .map_err(|e| input::toml_error(&name, "tenderlint::rule_file", "this rule file", &e))?;
+        files.push(TomlFile::new(name, text));
     }
     // The linter records every rule id before the configuration turns any off.
     let mut linter = Linter::new(RuleSet::load(&files)?);
@@ -338,10 +335,10 @@ fn check(args: CheckArgs) -> u8 {
         unreadable,
         tenders,
     } = if args.stdin {
-        let mut text = Vec::new();
-        if let Err(e) = std::io::Read::read_to_end(&mut std::io::stdin(), &mut text) {
-            return usage_error(&format!("cannot read standard input: {e}"));
-        }
+        let text = match input::read_stdin(input::DOCUMENT) {
+            Ok(text) => text,
+            Err(e) => return usage_error(&format!("standard input {e}")),
+        };
         check_stdin(
             &linter,
             args.stdin_filename.as_deref(),

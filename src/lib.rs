@@ -28,6 +28,7 @@ pub mod engine;
 pub mod error;
 pub mod files;
 pub mod history;
+pub mod input;
 pub mod line_index;
 pub mod lsp;
 pub mod matcher;
