@@ -12,6 +12,7 @@ use crate::error::{LoadErrors, TomlFile};
 use crate::files;
 use crate::history::{self, History};
 use crate::input;
+use crate::output;
 use crate::report::html::{Html, Page, Section};
 use crate::report::{
     github, human, json, junit, sarif, FileReport, Format, Outcome, Summary, TenderReport,
@@ -728,7 +729,7 @@ fn report(args: ReportArgs) -> u8 {
     if args.output.as_os_str() == "-" {
         emit(&page);
     } else {
-        if let Err(e) = baseline::write_atomically(&args.output, page.as_bytes()) {
+        if let Err(e) = output::write(&args.output, page.as_bytes()) {
             return usage_error(&format!("cannot write {}: {e}", args.output.display()));
         }
         let _ = writeln!(
@@ -866,7 +867,7 @@ fn init(path: &Path, force: bool) -> u8 {
     text.push_str(&format!(
         "# Suppression comments that hide nothing\n{UNUSED_SUPPRESSION} = \"info\"\n"
     ));
-    match baseline::write_atomically(path, text.as_bytes()) {
+    match output::write(path, text.as_bytes()) {
         Ok(()) => {
             let _ = writeln!(std::io::stderr(), "Wrote {}.", path.display());
             0

@@ -33,6 +33,7 @@ pub mod line_index;
 pub mod lsp;
 pub mod matcher;
 pub mod metrics;
+pub mod output;
 pub mod report;
 pub mod rules;
 pub mod suppress;

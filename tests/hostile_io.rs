@@ -8,6 +8,7 @@
 
 use serde_json::Value;
 use std::io::Read;
+use std::os::unix::fs::FileTypeExt;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -378,4 +379,120 @@ fn standard_input_is_bounded_and_is_a_pipe_or_a_file() {
     let out = wait(child);
     let _ = feeder.join();
     refused(&out, &["standard input", "is larger than 1 GiB"]);
+}
+
+#[test]
+fn a_report_written_through_a_symbolic_link_leaves_the_link_and_fills_its_file() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = scratch();
+    let p = dir.path();
+    write(p, "out/real.html", b"old");
+    std::fs::set_permissions(
+        p.join("out/real.html"),
+        std::fs::Permissions::from_mode(0o640),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    symlink("real.html", &p.join("out/link.html"));
+    let out = run(tenderlint(
+        p,
+        &[
+            "report",
+            "--no-config",
+            "--no-history",
+            "-o",
+            "out/link.html",
+            "good.md",
+        ],
+    ));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let link = std::fs::symlink_metadata(p.join("out/link.html"));
+    assert!(
+        link.is_ok_and(|m| m.file_type().is_symlink()),
+        "the link was replaced"
+    );
+    let page = std::fs::read_to_string(p.join("out/real.html")).unwrap_or_default();
+    assert!(
+        page.contains("</html>"),
+        "the file it points to holds the page"
+    );
+    let mode = std::fs::metadata(p.join("out/real.html")).map(|m| m.permissions().mode());
+    assert_eq!(
+        mode.ok().map(|m| m & 0o777),
+        Some(0o640),
+        "permissions kept"
+    );
+    // No temporary file is left beside it.
+    let mut names: Vec<String> = std::fs::read_dir(p.join("out"))
+        .unwrap_or_else(|e| panic!("{e}"))
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["link.html", "real.html"]);
+}
+
+/// Runs `args` writing to the named pipe `name` in `dir` with a reader at its other end:
+/// the pipe must still be a pipe afterwards, and the reader gets what was written.
+fn written_into_a_pipe(dir: &Path, name: &str, args: &[&str]) -> (Out, String) {
+    let fifo = dir.join(name);
+    mkfifo(&fifo);
+    let reader = {
+        let fifo = fifo.clone();
+        // Opening waits for a writer; if tenderlint never opens the pipe, this thread
+        // stays blocked, and the assertions below fail before it is joined.
+        std::thread::spawn(move || std::fs::read_to_string(fifo).unwrap_or_default())
+    };
+    let out = run(tenderlint(dir, args));
+    let still = std::fs::symlink_metadata(&fifo).is_ok_and(|m| m.file_type().is_fifo());
+    assert!(still, "{name} was replaced: it is no longer a named pipe");
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let got = reader.join().unwrap_or_default();
+    (out, got)
+}
+
+#[test]
+fn a_report_or_a_baseline_written_to_a_named_pipe_goes_into_the_pipe() {
+    let dir = scratch();
+    let p = dir.path();
+    let (_, page) = written_into_a_pipe(
+        p,
+        "report.html",
+        &[
+            "report",
+            "--no-config",
+            "--no-history",
+            "-o",
+            "report.html",
+            "good.md",
+        ],
+    );
+    assert!(
+        page.contains("</html>"),
+        "the reader got the page: {page:.200}"
+    );
+
+    let (out, baseline) = written_into_a_pipe(
+        p,
+        "baseline.json",
+        &[
+            "check",
+            "--no-config",
+            "--write-baseline",
+            "baseline.json",
+            "good.md",
+        ],
+    );
+    assert!(
+        baseline.contains("\"findings\"") && baseline.contains("service-credits"),
+        "the reader got the baseline: {baseline}; stderr: {}",
+        out.stderr
+    );
+    // Nothing else was created beside them.
+    let mut names: Vec<String> = std::fs::read_dir(p)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["baseline.json", "good.md", "report.html"]);
 }
