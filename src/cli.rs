@@ -25,6 +25,7 @@ use rayon::prelude::*;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 #[derive(Debug, Parser)]
@@ -201,6 +202,12 @@ pub fn run() -> ExitCode {
                 .collect(),
         }),
     };
+    // Output that could not be written is a failed run, whatever was found.
+    let code = if OUTPUT_FAILED.load(Ordering::Relaxed) {
+        2
+    } else {
+        code
+    };
     ExitCode::from(code)
 }
 
@@ -243,6 +250,9 @@ fn emit(text: &str) -> bool {
     emit_with(|out| out.write_all(text.as_bytes()))
 }
 
+/// Set when standard output could not be written (a full disk): the run exits 2.
+static OUTPUT_FAILED: AtomicBool = AtomicBool::new(false);
+
 /// Writes to stdout through a buffer, for reports too large to build in memory first.
 fn emit_with(write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> bool {
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
@@ -251,6 +261,7 @@ fn emit_with(write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> bool 
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => false,
         Err(e) => {
             let _ = writeln!(std::io::stderr(), "error: cannot write the report: {e}");
+            OUTPUT_FAILED.store(true, Ordering::Relaxed);
             false
         }
     }

@@ -496,3 +496,39 @@ fn a_report_or_a_baseline_written_to_a_named_pipe_goes_into_the_pipe() {
     names.sort();
     assert_eq!(names, ["baseline.json", "good.md", "report.html"]);
 }
+
+#[test]
+fn output_that_cannot_be_written_is_exit_code_2() {
+    let dir = scratch();
+    let p = dir.path();
+    let full = || {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap_or_else(|e| panic!("{e}"))
+    };
+    for args in [
+        &["check", "--no-config", "good.md"][..],
+        &["check", "--no-config", "--format", "json", "good.md"],
+        &["check", "--no-config", "--format", "sarif", "good.md"],
+        &[
+            "report",
+            "--no-config",
+            "--no-history",
+            "-o",
+            "-",
+            "good.md",
+        ],
+        &["rules", "--no-config"],
+    ] {
+        let mut cmd = tenderlint(p, args);
+        cmd.stdout(full());
+        let out = run(cmd);
+        assert!(
+            out.stderr.contains("No space left on device"),
+            "{args:?}: stderr should say why: {}",
+            out.stderr
+        );
+        assert_eq!(out.code, 2, "{args:?}: {}", out.stderr);
+    }
+}
