@@ -1,7 +1,8 @@
 //! Command-line arguments, loading rules and configuration, and exit codes.
 //!
 //! Exit codes: 0 no error-level finding; 1 at least one (or more warnings than
-//! `--max-warnings`); 2 a usage, configuration, rule-file or file-reading problem.
+//! `--max-warnings`); 2 a usage, configuration, rule-file or file-reading problem, or
+//! output that could not be written.
 
 use crate::baseline::{self, Baseline};
 use crate::builtin;
