@@ -10,7 +10,6 @@ use crate::diagnostic::Diagnostic;
 use crate::report::FileReport;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use std::io::Write;
 use std::path::Path;
 
 pub const VERSION: u32 = 1;
@@ -41,8 +40,8 @@ pub struct Baseline {
 
 impl Baseline {
     pub fn load(path: &Path) -> Result<Baseline, String> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| format!("cannot read the baseline {}: {e}", path.display()))?;
+        let text = crate::input::read_text(path, crate::input::BASELINE)
+            .map_err(|e| format!("the baseline {} {e}", path.display()))?;
         let file: File = serde_json::from_str(&text).map_err(|e| {
             format!(
                 "{} is not a tenderlint baseline (line {}, column {}): {e}",
@@ -163,33 +162,9 @@ pub fn write(path: &Path, reports: &[FileReport]) -> Result<usize, String> {
     })
     .map_err(|e| e.to_string())?;
     text.push('\n');
-    write_atomically(path, text.as_bytes())
+    crate::output::write(path, text.as_bytes())
         .map_err(|e| format!("cannot write the baseline {}: {e}", path.display()))?;
     Ok(n)
-}
-
-/// Writes to a temporary file beside `path`, then renames it over `path`, so that an
-/// interrupted run never leaves a half-written file behind.
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
 }
 
 #[cfg(test)]

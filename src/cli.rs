@@ -1,7 +1,8 @@
 //! Command-line arguments, loading rules and configuration, and exit codes.
 //!
 //! Exit codes: 0 no error-level finding; 1 at least one (or more warnings than
-//! `--max-warnings`); 2 a usage, configuration, rule-file or file-reading problem.
+//! `--max-warnings`); 2 a usage, configuration, rule-file or file-reading problem, or
+//! output that could not be written.
 
 use crate::baseline::{self, Baseline};
 use crate::builtin;
@@ -11,6 +12,8 @@ use crate::engine::Linter;
 use crate::error::{LoadErrors, TomlFile};
 use crate::files;
 use crate::history::{self, History};
+use crate::input;
+use crate::output;
 use crate::report::html::{Html, Page, Section};
 use crate::report::{
     github, human, json, junit, sarif, FileReport, Format, Outcome, Summary, TenderReport,
@@ -23,6 +26,7 @@ use rayon::prelude::*;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 #[derive(Debug, Parser)]
@@ -200,6 +204,12 @@ pub fn run() -> ExitCode {
                 .collect(),
         }),
     };
+    // Output that could not be written is a failed run, whatever was found.
+    let code = if OUTPUT_FAILED.load(Ordering::Relaxed) {
+        2
+    } else {
+        code
+    };
     ExitCode::from(code)
 }
 
@@ -242,6 +252,9 @@ fn emit(text: &str) -> bool {
     emit_with(|out| out.write_all(text.as_bytes()))
 }
 
+/// Set when standard output could not be written (a full disk): the run exits 2.
+static OUTPUT_FAILED: AtomicBool = AtomicBool::new(false);
+
 /// Writes to stdout through a buffer, for reports too large to build in memory first.
 fn emit_with(write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> bool {
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
@@ -250,6 +263,7 @@ fn emit_with(write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> bool 
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => false,
         Err(e) => {
             let _ = writeln!(std::io::stderr(), "error: cannot write the report: {e}");
+            OUTPUT_FAILED.store(true, Ordering::Relaxed);
             false
         }
     }
@@ -290,14 +304,10 @@ pub(crate) fn build_linter(
         files.extend(c.extend_files()?);
     }
     for path in rule_files {
-        let text = std::fs::read_to_string(path).map_err(|e| {
-            crate::error::SourceError::new(
-                &TomlFile::new(path.display().to_string(), ""),
-                "tenderlint::rule_file",
-                format!("cannot read this rule file: {e}"),
-            )
-        })?;
-        files.push(TomlFile::new(path.display().to_string(), text));
+        let name = path.display().to_string();
+        let text = input::read_text(path, input::TOML)
+            .map_err(|e| input::toml_error(&name, "tenderlint::rule_file", "this rule file", &e))?;
+        files.push(TomlFile::new(name, text));
     }
     // The linter records every rule id before the configuration turns any off.
     let mut linter = Linter::new(RuleSet::load(&files)?);
@@ -339,10 +349,10 @@ fn check(args: CheckArgs) -> u8 {
         unreadable,
         tenders,
     } = if args.stdin {
-        let mut text = Vec::new();
-        if let Err(e) = std::io::Read::read_to_end(&mut std::io::stdin(), &mut text) {
-            return usage_error(&format!("cannot read standard input: {e}"));
-        }
+        let text = match input::read_stdin(input::DOCUMENT) {
+            Ok(text) => text,
+            Err(e) => return usage_error(&format!("standard input {e}")),
+        };
         check_stdin(
             &linter,
             args.stdin_filename.as_deref(),
@@ -732,7 +742,7 @@ fn report(args: ReportArgs) -> u8 {
     if args.output.as_os_str() == "-" {
         emit(&page);
     } else {
-        if let Err(e) = baseline::write_atomically(&args.output, page.as_bytes()) {
+        if let Err(e) = output::write(&args.output, page.as_bytes()) {
             return usage_error(&format!("cannot write {}: {e}", args.output.display()));
         }
         let _ = writeln!(
@@ -870,7 +880,7 @@ fn init(path: &Path, force: bool) -> u8 {
     text.push_str(&format!(
         "# Suppression comments that hide nothing\n{UNUSED_SUPPRESSION} = \"info\"\n"
     ));
-    match baseline::write_atomically(path, text.as_bytes()) {
+    match output::write(path, text.as_bytes()) {
         Ok(()) => {
             let _ = writeln!(std::io::stderr(), "Wrote {}.", path.display());
             0

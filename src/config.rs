@@ -12,6 +12,7 @@
 
 use crate::diagnostic::Severity;
 use crate::error::{LoadErrors, SourceError, TomlFile};
+use crate::input::{self, ReadError};
 use crate::rules::{Check, Measure, RuleSet};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde::de::{self, MapAccess, Visitor};
@@ -118,19 +119,20 @@ pub struct Config {
 impl Config {
     /// The first configuration file in `start` or a directory above it.
     pub fn discover(start: &Path) -> Option<PathBuf> {
-        start
-            .ancestors()
-            .find_map(|dir| FILE_NAMES.iter().map(|n| dir.join(n)).find(|p| p.is_file()))
+        start.ancestors().find_map(|dir| {
+            // Anything by that name, so that one that cannot be read is an error,
+            // not silently passed over for a configuration further up.
+            FILE_NAMES
+                .iter()
+                .map(|n| dir.join(n))
+                .find(|p| p.symlink_metadata().is_ok())
+        })
     }
 
     pub fn load(path: &Path) -> Result<Config, LoadErrors> {
         let name = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| {
-            SourceError::new(
-                &TomlFile::new(name.clone(), ""),
-                "tenderlint::config",
-                format!("cannot read this configuration file: {e}"),
-            )
+        let text = input::read_text(path, input::TOML).map_err(|e| {
+            input::toml_error(&name, "tenderlint::config", "this configuration file", &e)
         })?;
         let file = TomlFile::new(name, text);
         let raw: RawConfig = file.parse("tenderlint::config")?;
@@ -142,18 +144,22 @@ impl Config {
     pub fn extend_files(&self) -> Result<Vec<TomlFile>, LoadErrors> {
         let mut errors = LoadErrors::default();
         let mut files = Vec::new();
+        const EXTEND_HELP: &str = "Paths in `extend` are relative to the configuration file.";
         for e in &self.raw.extend {
             let path = self.dir.join(e.get_ref());
-            match std::fs::read_to_string(&path) {
+            match input::read_text(&path, input::TOML) {
                 Ok(text) => files.push(TomlFile::new(path.display().to_string(), text)),
                 Err(err) => errors.push(
                     SourceError::new(
                         &self.file,
                         "tenderlint::config",
-                        format!("cannot read the rule file `{}`: {err}", path.display()),
+                        format!("the rule file `{}` {err}", path.display()),
                     )
                     .at(e.span(), "this rule file")
-                    .help("Paths in `extend` are relative to the configuration file."),
+                    .help(match err {
+                        ReadError::NotFound => EXTEND_HELP,
+                        err => err.help().unwrap_or(EXTEND_HELP),
+                    }),
                 ),
             }
         }

@@ -6,6 +6,7 @@
 //! says more plainly what is skipped. Hidden entries, `target/` and `node_modules/`
 //! are skipped; a file named on the command line is always checked.
 
+use crate::input::{self, ReadError};
 use globset::GlobSet;
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -47,7 +48,7 @@ pub fn discover(
     let excluded = |p: &Path| excludes.is_some_and(|(globs, root)| is_excluded(p, globs, root));
     for root in paths {
         match std::fs::metadata(root) {
-            Err(e) => errors.push(io_error(root, &e)),
+            Err(e) => errors.push(io_error(root, e)),
             Ok(meta) if meta.is_file() => files.push(root.clone()),
             Ok(meta) if meta.is_dir() => {
                 let walker = WalkDir::new(root)
@@ -79,7 +80,7 @@ pub fn discover(
                                     message: "this symbolic link points back to a folder that contains it, so it was not followed".into(),
                                     help: Some("Remove the link, or point it somewhere outside the folder.".into()),
                                 });
-                            } else if let Some(io) = e.io_error() {
+                            } else if let Some(io) = e.into_io_error() {
                                 // A dangling link to something that is not Markdown is not ours to report.
                                 let dangling = io.kind() == std::io::ErrorKind::NotFound;
                                 if !dangling || is_markdown(&path) {
@@ -133,50 +134,31 @@ pub fn is_markdown(path: &Path) -> bool {
         .is_some_and(|e| EXTENSIONS.iter().any(|x| x.eq_ignore_ascii_case(e)))
 }
 
-fn io_error(path: &Path, e: &std::io::Error) -> FileError {
-    let (message, help) = match e.kind() {
-        std::io::ErrorKind::NotFound => {
-            if path.symlink_metadata().is_ok() {
-                (
-                    "is a symbolic link to a file that does not exist".to_string(),
-                    Some("Fix or remove the link.".to_string()),
-                )
-            } else {
-                (
-                    "does not exist".to_string(),
-                    Some("Check the spelling of the path.".to_string()),
-                )
-            }
+fn io_error(path: &Path, e: std::io::Error) -> FileError {
+    read_error(path, ReadError::of_io(path, e))
+}
+
+/// A document that could not be read, with what to do about it.
+fn read_error(path: &Path, e: ReadError) -> FileError {
+    let help = match &e {
+        ReadError::PermissionDenied => {
+            Some("Ask the owner of the file for read access, or exclude it in tenderlint.toml.")
         }
-        std::io::ErrorKind::PermissionDenied => (
-            "cannot be read: permission denied".to_string(),
-            Some(
-                "Ask the owner of the file for read access, or exclude it in tenderlint.toml."
-                    .to_string(),
-            ),
-        ),
-        _ => (format!("cannot be read: {e}"), None),
+        ReadError::Folder => Some("Name the folder itself to check the Markdown files inside it."),
+        ReadError::TooLarge(_) => Some("Check the path, or exclude the file in tenderlint.toml."),
+        e => e.help(),
     };
     FileError {
         path: display(path),
-        message,
-        help,
+        message: e.to_string(),
+        help: help.map(str::to_string),
     }
 }
 
-/// Reads a file as UTF-8 text (a byte order mark is kept; the parser skips it).
+/// Reads a regular file of at most [`input::DOCUMENT`] bytes as UTF-8 text (a byte order
+/// mark is kept; the parser skips it).
 pub fn read(path: &Path) -> Result<String, FileError> {
-    let bytes = std::fs::read(path).map_err(|e| {
-        if path.is_dir() {
-            FileError {
-                path: display(path),
-                message: "is a folder, not a file".into(),
-                help: Some("Name the folder itself to check the Markdown files inside it.".into()),
-            }
-        } else {
-            io_error(path, &e)
-        }
-    })?;
+    let bytes = input::read(path, input::DOCUMENT).map_err(|e| read_error(path, e))?;
     decode(bytes).map_err(|(message, help)| FileError {
         path: display(path),
         message,

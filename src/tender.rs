@@ -22,6 +22,7 @@
 use crate::config::globs;
 use crate::error::{LoadErrors, SourceError, TomlFile};
 use crate::files::{self, FileError};
+use crate::input;
 use globset::GlobSet;
 use serde::Deserialize;
 use std::collections::{HashMap, HashSet};
@@ -125,13 +126,8 @@ impl Tender {
     fn load(dir: &Path) -> Result<Tender, LoadErrors> {
         let path = dir.join(FILE_NAME);
         let shown = files::display(&path);
-        let text = std::fs::read_to_string(&path).map_err(|e| {
-            SourceError::new(
-                &TomlFile::new(shown.clone(), ""),
-                CODE,
-                format!("cannot read this tender file: {e}"),
-            )
-        })?;
+        let text = input::read_text(&path, input::TOML)
+            .map_err(|e| input::toml_error(&shown, CODE, "this tender file", &e))?;
         let file = TomlFile::new(shown, text);
         let raw: RawTender = file.parse(CODE)?;
         let folder = files::absolute(dir);
@@ -238,7 +234,8 @@ impl Finder {
         if let Some(known) = self.folders.get(dir) {
             return known.clone();
         }
-        let found = dir.join(FILE_NAME).is_file().then(|| {
+        // Anything by that name: one that cannot be read is an error, not ignored.
+        let found = dir.join(FILE_NAME).symlink_metadata().is_ok().then(|| {
             let spelled = spelled_like(dir, seen_from);
             Tender::load(&spelled).map(Arc::new).map_err(|e| {
                 self.errors.push((spelled.join(FILE_NAME), e));
