@@ -70,7 +70,7 @@ fn crash_error(path: &str, p: Panicked) -> FileError {
 
 /// A fault injected for tests: with `TENDERLINT_FAULT` set, checking a text that holds
 /// its value panics, so that tests can show a panic costs one file only.
-fn injected_fault(text: &str) {
+pub(crate) fn injected_fault(text: &str) {
     static FAULT: OnceLock<Option<String>> = OnceLock::new();
     let fault = FAULT.get_or_init(|| {
         std::env::var("TENDERLINT_FAULT")

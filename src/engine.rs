@@ -209,6 +209,7 @@ impl Linter {
         out: &mut Vec<Diagnostic>,
     ) {
         out.retain(|d| !s.hides(d));
+        s.settle();
         self.unused(source, lines, s, out);
         out.sort_by(|a, b| {
             (a.span.offset, a.span.length, &a.rule).cmp(&(b.span.offset, b.span.length, &b.rule))

@@ -158,7 +158,10 @@ fn read_error(path: &Path, e: ReadError) -> FileError {
 /// Reads a regular file of at most [`input::DOCUMENT`] bytes as UTF-8 text (a byte order
 /// mark is kept; the parser skips it).
 pub fn read(path: &Path) -> Result<String, FileError> {
-    let bytes = input::read(path, input::DOCUMENT).map_err(|e| read_error(path, e))?;
+    // A NUL byte makes it binary (or UTF-16 or UTF-32): reading stops at the first one,
+    // so a large binary file costs one piece of it, not all of it.
+    let stop = |piece: &[u8]| piece.contains(&0);
+    let bytes = input::read_until(path, input::DOCUMENT, stop).map_err(|e| read_error(path, e))?;
     decode(bytes).map_err(|(message, help)| FileError {
         path: display(path),
         message,
@@ -168,9 +171,9 @@ pub fn read(path: &Path) -> Result<String, FileError> {
 
 /// UTF-8 text, or what is wrong with it and what to do.
 pub fn decode(bytes: Vec<u8>) -> Result<String, (String, String)> {
-    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+    if let Some(encoding) = wide_encoding(&bytes) {
         return Err((
-            "is UTF-16 text, not UTF-8".into(),
+            format!("is {encoding} text, not UTF-8"),
             "Save the file as UTF-8 (in Word or Notepad: Save As, Encoding: UTF-8).".into(),
         ));
     }
@@ -196,6 +199,35 @@ pub fn decode(bytes: Vec<u8>) -> Result<String, (String, String)> {
             format!("{likely} Save the file as UTF-8 (in Word or Notepad: Save As, Encoding: UTF-8)."),
         )
     })
+}
+
+/// "UTF-32" or "UTF-16" when the text is in one of them: by its byte order mark, or,
+/// without one, by the NUL bytes that text mostly in ASCII has at fixed places in each
+/// character (every other byte in UTF-16, three bytes in four in UTF-32).
+fn wide_encoding(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.starts_with(&[0xFF, 0xFE, 0, 0]) || bytes.starts_with(&[0, 0, 0xFE, 0xFF]) {
+        return Some("UTF-32");
+    }
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Some("UTF-16");
+    }
+    let head = &bytes[..bytes.len().min(4096)];
+    if head.len() < 8 {
+        return None;
+    }
+    // The share of NUL bytes at each place in a group of `width` bytes.
+    let nuls = |width: usize, place: usize| {
+        let at: Vec<&u8> = head.iter().skip(place).step_by(width).collect();
+        at.iter().filter(|&&&b| b == 0).count() * 10 >= at.len() * 9
+    };
+    let utf32 = |low: usize| (0..4).all(|p| nuls(4, p) == (p != low));
+    if utf32(0) || utf32(3) {
+        return Some("UTF-32");
+    }
+    if nuls(2, 0) != nuls(2, 1) {
+        return Some("UTF-16");
+    }
+    None
 }
 
 /// 1-based line and column (in characters of the valid text before it) of byte `at`.
@@ -224,6 +256,40 @@ mod tests {
         };
         assert_eq!(message, "is not valid UTF-8: byte 0x93 on line 3, column 5");
         assert!(help.contains("Windows-1252"));
+    }
+
+    #[test]
+    fn utf16_and_utf32_are_named_with_or_without_a_byte_order_mark() {
+        let text = "# Tender\n\nService credits apply to the monthly charge.\n";
+        let utf16le: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let utf16be: Vec<u8> = text.encode_utf16().flat_map(u16::to_be_bytes).collect();
+        let utf32le: Vec<u8> = text
+            .chars()
+            .flat_map(|c| (c as u32).to_le_bytes())
+            .collect();
+        let utf32be: Vec<u8> = text
+            .chars()
+            .flat_map(|c| (c as u32).to_be_bytes())
+            .collect();
+        let bom = |b: &[u8], v: &[u8]| [b, v].concat();
+        let cases = [
+            (utf16le.clone(), "UTF-16"),
+            (utf16be.clone(), "UTF-16"),
+            (bom(&[0xFF, 0xFE], &utf16le), "UTF-16"),
+            (bom(&[0xFE, 0xFF], &utf16be), "UTF-16"),
+            (utf32le.clone(), "UTF-32"),
+            (utf32be.clone(), "UTF-32"),
+            (bom(&[0xFF, 0xFE, 0, 0], &utf32le), "UTF-32"),
+            (bom(&[0, 0, 0xFE, 0xFF], &utf32be), "UTF-32"),
+        ];
+        for (bytes, name) in cases {
+            let err = decode(bytes).err().map(|(m, _)| m).unwrap_or_default();
+            assert_eq!(err, format!("is {name} text, not UTF-8"));
+        }
+        let binary = decode(vec![
+            0x7f, b'E', b'L', b'F', 2, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        ]);
+        assert!(binary.is_err_and(|(m, _)| m.contains("binary")));
     }
 
     #[test]

@@ -191,6 +191,16 @@ fn open(path: &Path) -> io::Result<File> {
 
 /// The bytes of the regular file `path`, at most `limit.bytes` of them.
 pub fn read(path: &Path, limit: Limit) -> Result<Vec<u8>, ReadError> {
+    read_until(path, limit, |_| false)
+}
+
+/// As [`read`], but reading stops early after a piece for which `stop` is true (a
+/// binary file is known to be one from its first NUL byte, not from its last).
+pub fn read_until(
+    path: &Path,
+    limit: Limit,
+    stop: impl FnMut(&[u8]) -> bool,
+) -> Result<Vec<u8>, ReadError> {
     // Looked at first, so that a device or a named pipe is never opened.
     let meta = std::fs::metadata(path).map_err(|e| ReadError::of_io(path, e))?;
     if let Some(e) = kind(&meta) {
@@ -206,7 +216,7 @@ pub fn read(path: &Path, limit: Limit) -> Result<Vec<u8>, ReadError> {
         return Err(ReadError::TooLarge(limit));
     }
     // The length is a hint: the file may grow while it is read.
-    read_bounded(file, meta.len(), limit)
+    read_pieces(file, meta.len(), limit, stop)
 }
 
 /// The text of the regular file `path`, which must be UTF-8, at most `limit.bytes` of it.
@@ -245,6 +255,37 @@ pub fn read_stdin(limit: Limit) -> Result<Vec<u8>, ReadError> {
     {
         read_bounded(stdin.lock(), 0, limit)
     }
+}
+
+/// Pieces read at a time by [`read_until`].
+const PIECE: usize = 64 * 1024;
+
+/// Reads to the end, or to the first piece `stop` is true for, or fails one byte past
+/// the limit.
+fn read_pieces(
+    mut source: impl Read,
+    hint: u64,
+    limit: Limit,
+    mut stop: impl FnMut(&[u8]) -> bool,
+) -> Result<Vec<u8>, ReadError> {
+    let mut bytes = Vec::with_capacity(hint.min(limit.bytes) as usize);
+    let mut piece = vec![0; PIECE];
+    loop {
+        let n = match source.read(&mut piece) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(ReadError::Io(e)),
+        };
+        if (bytes.len() + n) as u64 > limit.bytes {
+            return Err(ReadError::TooLarge(limit));
+        }
+        bytes.extend_from_slice(&piece[..n]);
+        if stop(&piece[..n]) {
+            break;
+        }
+    }
+    Ok(bytes)
 }
 
 /// Reads to the end, or fails one byte past the limit.

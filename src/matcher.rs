@@ -423,6 +423,11 @@ fn needed_words(hir: &Hir) -> Vec<Vec<String>> {
             }
             any.sort();
             any.dedup();
+            // Too many to be worth checking, even after dropping redundant words; and
+            // the redundancy check below is quadratic (100,000 words took a minute).
+            if any.len() > 4 * MAX_CHOICES {
+                return vec![];
+            }
             // A word that holds another is found whenever it is: "payment" adds
             // nothing to "pay".
             let redundant: Vec<bool> = any

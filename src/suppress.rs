@@ -14,6 +14,7 @@
 use crate::diagnostic::Diagnostic;
 use crate::document::Document;
 use regex::Regex;
+use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::OnceLock;
 
@@ -58,19 +59,122 @@ pub struct Malformed {
 pub struct Suppressions {
     pub entries: Vec<Entry>,
     pub malformed: Vec<Malformed>,
+    /// The entries by rule and reach, built on first use, so that each finding looks
+    /// only at the entries that could hide it: with tens of thousands of comments, a
+    /// scan of every entry for every finding took tens of seconds.
+    index: Option<Index>,
+}
+
+#[derive(Debug, Default)]
+struct Index {
+    /// Key `None`: the entries that name no rule, so hide every rule.
+    by_rule: HashMap<Option<String>, Reaches>,
+}
+
+/// The entries of one rule, by reach.
+#[derive(Debug, Default)]
+struct Reaches {
+    file: Vec<usize>,
+    file_used: bool,
+    lines: HashMap<usize, Vec<usize>>,
+    /// Region entries in order of start, their starts, and the largest end among the
+    /// first `i + 1` of them: a finding at `o` is covered when the largest end among
+    /// those starting at or before `o` lies beyond it.
+    regions: Vec<usize>,
+    starts: Vec<usize>,
+    max_end: Vec<usize>,
+    /// Offsets of the findings hidden by a region, for marking the regions used.
+    hits: Vec<usize>,
 }
 
 impl Suppressions {
-    /// Whether a comment hides this finding; every comment that does is marked used.
+    /// Whether a comment hides this finding. The comments that do are counted as used
+    /// (read them after [`Suppressions::settle`]).
     pub fn hides(&mut self, d: &Diagnostic) -> bool {
+        if self.entries.is_empty() {
+            return false;
+        }
+        let entries = &mut self.entries;
+        let index = self.index.get_or_insert_with(|| Index::new(entries));
         let mut hidden = false;
-        for e in self.entries.iter_mut() {
-            if e.covers(&d.rule, d.span.offset, d.span.start.line) {
-                e.used = true;
+        for key in [Some(&*d.rule), None] {
+            let Some(r) = index.by_rule.get_mut(&key.map(str::to_string)) else {
+                continue;
+            };
+            if !r.file.is_empty() {
                 hidden = true;
+                if !r.file_used {
+                    r.file_used = true;
+                    for &i in &r.file {
+                        entries[i].used = true;
+                    }
+                }
+            }
+            if let Some(on_line) = r.lines.get(&d.span.start.line) {
+                hidden = true;
+                for &i in on_line {
+                    entries[i].used = true;
+                }
+            }
+            let before = r.starts.partition_point(|&s| s <= d.span.offset);
+            if before > 0 && r.max_end[before - 1] > d.span.offset {
+                hidden = true;
+                r.hits.push(d.span.offset);
             }
         }
         hidden
+    }
+
+    /// Marks the regions that hid a finding as used: each region looks for a hidden
+    /// finding inside it among the sorted offsets, once.
+    pub fn settle(&mut self) {
+        let Some(index) = &mut self.index else {
+            return;
+        };
+        for r in index.by_rule.values_mut() {
+            r.hits.sort_unstable();
+            for &i in &r.regions {
+                if let Reach::Region(range) = &self.entries[i].reach {
+                    let next = r.hits.partition_point(|&o| o < range.start);
+                    if r.hits.get(next).is_some_and(|&o| o < range.end) {
+                        self.entries[i].used = true;
+                    }
+                }
+            }
+            r.hits.clear();
+        }
+    }
+}
+
+impl Index {
+    fn new(entries: &[Entry]) -> Index {
+        let mut by_rule: HashMap<Option<String>, Reaches> = HashMap::new();
+        for (i, e) in entries.iter().enumerate() {
+            let r = by_rule.entry(e.rule.clone()).or_default();
+            match &e.reach {
+                Reach::File => r.file.push(i),
+                Reach::Line(l) => r.lines.entry(*l).or_default().push(i),
+                Reach::Region(_) => r.regions.push(i),
+            }
+        }
+        let range = |i: usize| match &entries[i].reach {
+            Reach::Region(range) => range.clone(),
+            _ => 0..0,
+        };
+        for r in by_rule.values_mut() {
+            r.regions.sort_by_key(|&i| range(i).start);
+            r.starts = r.regions.iter().map(|&i| range(i).start).collect();
+            let mut most = 0;
+            r.max_end = r
+                .regions
+                .iter()
+                .map(|&i| {
+                    most = most.max(range(i).end);
+                    most
+                })
+                .collect();
+        }
+        Index { by_rule }
     }
 }
 
@@ -145,22 +249,45 @@ pub fn parse(doc: &Document) -> Suppressions {
         }
     }
 
+    // Where each `disable` ends: at the next `enable` naming its rule or naming none
+    // (for a `disable` naming no rule, at the next `enable` of any kind). Found for all
+    // comments in one pass from the end, not by a search from each comment.
+    let mut ends: Vec<(usize, usize, HashMap<&str, usize>)> =
+        vec![Default::default(); comments.len()];
+    let (mut any_enable, mut enable_all) = (doc.source.len(), doc.source.len());
+    let mut enable_rule: HashMap<&str, usize> = HashMap::new();
+    for (i, c) in comments.iter().enumerate().rev() {
+        if c.directive == "tenderlint-disable" {
+            let named = c.rules.iter().map(|(r, _)| {
+                let end = enable_rule
+                    .get(r)
+                    .map_or(enable_all, |&e| e.min(enable_all));
+                (*r, end)
+            });
+            ends[i] = (any_enable, enable_all, named.collect());
+        }
+        if c.directive == "tenderlint-enable" {
+            any_enable = c.range.start;
+            if c.rules.is_empty() {
+                enable_all = c.range.start;
+            }
+            for (r, _) in &c.rules {
+                enable_rule.insert(r, c.range.start);
+            }
+        }
+    }
+    let mut lines = NextLines::new(doc);
+
     for (i, c) in comments.iter().enumerate() {
-        let reach_for = |rule: Option<&str>| -> Reach {
+        let mut reach_for = |rule: Option<&str>| -> Reach {
             match c.directive {
                 "tenderlint-disable-file" => Reach::File,
-                "tenderlint-disable-next-line" => Reach::Line(next_line(doc, c.range.end)),
-                // `disable`: up to the next `enable` naming this rule, or naming none.
+                "tenderlint-disable-next-line" => Reach::Line(lines.after(c.range.end)),
                 _ => {
-                    let end = comments[i + 1..]
-                        .iter()
-                        .find(|e| {
-                            e.directive == "tenderlint-enable"
-                                && (e.rules.is_empty()
-                                    || rule.is_none()
-                                    || e.rules.iter().any(|(r, _)| Some(*r) == rule))
-                        })
-                        .map_or(doc.source.len(), |e| e.range.start);
+                    let end = match rule {
+                        None => ends[i].0,
+                        Some(r) => ends[i].2.get(r).copied().unwrap_or(ends[i].1),
+                    };
                     Reach::Region(c.range.end..end)
                 }
             }
@@ -188,28 +315,50 @@ pub fn parse(doc: &Document) -> Suppressions {
     out
 }
 
-/// The first line after `offset`'s line that holds something other than whitespace
-/// or a comment.
-fn next_line(doc: &Document, offset: usize) -> usize {
-    let lines = &doc.lines;
-    let mut line = lines.line_of(offset.saturating_sub(1)) + 1;
-    while line < lines.line_count() {
-        let start = lines.line_start(line);
-        let end = if line + 1 < lines.line_count() {
-            lines.line_start(line + 1)
-        } else {
-            doc.source.len()
-        };
-        let text = doc.source[start..end].trim();
-        // Blank lines and lines holding only a comment are skipped, so that several
-        // suppression comments can stand above one clause.
-        let only_comment = text.starts_with("<!--") && text.ends_with("-->");
-        if !text.is_empty() && !only_comment {
-            break;
+/// For each line, the first line from it on that holds something other than whitespace
+/// or a comment, worked out once for the whole document on first use (a search from
+/// each comment was quadratic in a run of thousands of comments).
+struct NextLines<'a> {
+    doc: &'a Document<'a>,
+    next: Vec<usize>,
+}
+
+impl<'a> NextLines<'a> {
+    fn new(doc: &'a Document<'a>) -> Self {
+        NextLines {
+            doc,
+            next: Vec::new(),
         }
-        line += 1;
     }
-    line + 1
+
+    /// The 1-based number of the first line after `offset`'s line that holds
+    /// something other than whitespace or a comment.
+    fn after(&mut self, offset: usize) -> usize {
+        let lines = &self.doc.lines;
+        if self.next.is_empty() {
+            let count = lines.line_count();
+            self.next = vec![count; count + 1];
+            for line in (0..count).rev() {
+                let start = lines.line_start(line);
+                let end = if line + 1 < count {
+                    lines.line_start(line + 1)
+                } else {
+                    self.doc.source.len()
+                };
+                let text = self.doc.source[start..end].trim();
+                // Blank lines and lines holding only a comment are skipped, so that
+                // several suppression comments can stand above one clause.
+                let only_comment = text.starts_with("<!--") && text.ends_with("-->");
+                self.next[line] = if !text.is_empty() && !only_comment {
+                    line
+                } else {
+                    self.next[line + 1]
+                };
+            }
+        }
+        let line = lines.line_of(offset.saturating_sub(1)) + 1;
+        self.next[line.min(self.next.len() - 1)] + 1
+    }
 }
 
 /// Joins touching ranges: an HTML block arrives as one event per line.

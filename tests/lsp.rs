@@ -30,9 +30,15 @@ struct Client {
 
 impl Client {
     fn start(cwd: &Path, args: &[&str]) -> Client {
+        Client::start_with(cwd, args, &[])
+    }
+
+    /// With environment variables set for the server.
+    fn start_with(cwd: &Path, args: &[&str], env: &[(&str, &str)]) -> Client {
         let mut child = Command::new(env!("CARGO_BIN_EXE_tenderlint"))
             .arg("lsp")
             .args(args)
+            .envs(env.iter().copied())
             .current_dir(cwd)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -169,7 +175,14 @@ impl Client {
         let deadline = Instant::now() + WAIT;
         loop {
             match self.child.try_wait() {
-                Ok(Some(status)) => return status.code().unwrap_or(-1),
+                Ok(Some(status)) => {
+                    // Everything the server wrote on standard error is read before
+                    // anyone looks at it.
+                    while !self.stderr_closed.load(Ordering::SeqCst) && Instant::now() < deadline {
+                        std::thread::sleep(Duration::from_millis(20));
+                    }
+                    return status.code().unwrap_or(-1);
+                }
                 Ok(None) if Instant::now() < deadline => {
                     std::thread::sleep(Duration::from_millis(20))
                 }
@@ -708,6 +721,44 @@ fn a_buffer_in_a_tender_is_judged_with_its_sibling_files() {
     let d = change(&mut c, 2, spec);
     let codes: Vec<&str> = d.iter().filter_map(|d| d["code"].as_str()).collect();
     assert_eq!(codes, ["missing-patient-outcomes"], "{d:?}");
+}
+
+#[test]
+fn a_panic_costs_one_buffer_and_the_server_goes_on() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let mut c = Client::start_with(
+        dir.path(),
+        &["--no-config"],
+        &[("TENDERLINT_FAULT", "INJECTED-FAULT")],
+    );
+    initialize(
+        &mut c,
+        dir.path(),
+        json!({"textDocument": {"publishDiagnostics": {"versionSupport": true}}}),
+    );
+    let open = |c: &mut Client, name: &str, text: &str| {
+        let uri = file_uri(&dir.path().join(name));
+        c.notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": uri, "languageId": "markdown", "version": 1, "text": text}}),
+        );
+        let d = c.diagnostics(&uri, 1);
+        d.iter()
+            .filter_map(|d| d["code"].as_str().map(str::to_string))
+            .collect::<Vec<_>>()
+    };
+    let bad = open(
+        &mut c,
+        "bad.md",
+        "# Spec\n\nINJECTED-FAULT. Service credits apply.\n",
+    );
+    assert_eq!(bad, ["internal-error"]);
+    let good = open(&mut c, "good.md", &tender());
+    assert!(
+        !good.is_empty() && !good.contains(&"internal-error".to_string()),
+        "{good:?}"
+    );
+    assert!(!c.stderr().contains("panicked"), "{}", c.stderr());
 }
 
 // Framing: what the server reads from its standard input is bounded, and input that is

@@ -1,13 +1,15 @@
-//! One bad file costs one file (issue: never lose a run), through the real binary:
-//! the classes of input that used to panic (Unicode spaces in the comments tenderlint
-//! reads, findings far along very long lines, in documents and in rule files), control
-//! characters that must not reach a terminal, and a panic injected into one file's
-//! check (`TENDERLINT_FAULT`), which must cost that file only.
+//! Never lose a run, through the real binary: the classes of input that used to panic
+//! (Unicode spaces in the comments tenderlint reads, findings far along very long
+//! lines, in documents and in rule files), control characters that must not reach a
+//! terminal, a panic injected into one file's check (`TENDERLINT_FAULT`), which must
+//! cost that file only, and work that used to grow with the square of the input
+//! (suppression comments, a rule of a hundred thousand words).
 
 mod common;
 
 use common::{run, tenderlint, tree, write, PARTNERSHIP};
 use serde_json::Value;
+use std::time::Duration;
 
 /// Every Unicode space that is not ASCII: Word pastes several of them.
 fn unicode_spaces() -> Vec<char> {
@@ -255,4 +257,91 @@ fn a_panic_still_leaves_a_report_page() {
         r.stderr
     );
     assert!(page.contains("a.md") && page.contains("z.md"));
+}
+
+/// Generous: the linear work takes a second or two; the quadratic work it replaced took
+/// minutes on these inputs.
+const PATIENCE: Duration = Duration::from_secs(60);
+
+#[test]
+fn tens_of_thousands_of_suppression_comments_cost_linear_time() {
+    let n = 40_000;
+    let mut doc = format!("# Payment\n\n{PARTNERSHIP} EQ-5D-5L is reported annually.\n\n");
+    for i in 0..n {
+        // A region that never ends, and a next-line comment, above every clause.
+        doc.push_str(&format!(
+            "<!-- tenderlint-disable payment-deduction -->\n<!-- tenderlint-disable-next-line service-credits -->\nClause {i}: service credits apply.\n\n"
+        ));
+    }
+    let dir = tree(&[("many.md", &doc)]);
+    let r = run(tenderlint(dir.path()).timeout(PATIENCE).args([
+        "check",
+        "--no-config",
+        "--format",
+        "json",
+        "many.md",
+    ]));
+    no_panic(&r);
+    let json: Value =
+        serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("{e}: {}", r.stderr));
+    let rules: Vec<&str> = json["diagnostics"]
+        .as_array()
+        .map(|d| d.iter().filter_map(|d| d["rule"].as_str()).collect())
+        .unwrap_or_default();
+    // Every credit hidden; every `disable payment-deduction` hides nothing.
+    assert!(!rules.contains(&"service-credits"));
+    assert_eq!(
+        rules.iter().filter(|r| **r == "unused-suppression").count(),
+        n
+    );
+}
+
+#[test]
+fn a_rule_of_a_hundred_thousand_words_loads_or_is_refused_quickly() {
+    let words: Vec<String> = (0..100_000).map(|i| format!("w{i}x")).collect();
+    let rule = |body: String| {
+        format!(
+            "[[rule]]\nid = \"many-words\"\nkind = \"pattern\"\ncategory = \"payment\"\ntitle = \"t\"\n\
+             rationale = \"r\"\nseverity = \"error\"\nmessage = \"m\"\nhelp = \"h\"\n{body}\n"
+        )
+    };
+    let phrases = rule(format!(
+        "phrases = [{}]",
+        words
+            .iter()
+            .map(|w| format!("\"{w}\""))
+            .collect::<Vec<_>>()
+            .join(", ")
+    ));
+    let pattern = rule(format!(
+        "patterns = [\"\\\\b(?:{})\\\\b\"]",
+        words.join("|")
+    ));
+    let dir = tree(&[
+        ("phrases.toml", &phrases),
+        ("pattern.toml", &pattern),
+        ("a.md", "# A\n\nThe word w99999x is here.\n"),
+    ]);
+    let r = run(tenderlint(dir.path()).timeout(PATIENCE).args([
+        "check",
+        "--no-config",
+        "--select",
+        "many-words",
+        "--rules",
+        "phrases.toml",
+        "a.md",
+    ]));
+    no_panic(&r);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stdout.contains("many-words"), "{}", r.stdout);
+    let r = run(tenderlint(dir.path()).timeout(PATIENCE).args([
+        "check",
+        "--no-config",
+        "--rules",
+        "pattern.toml",
+        "a.md",
+    ]));
+    no_panic(&r);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("too large"), "{}", r.stderr);
 }
