@@ -20,6 +20,7 @@ use crate::report::{
 };
 use crate::rules::RuleSet;
 use crate::tender;
+use crate::tender::PackPlan;
 use clap::{Args, Parser, Subcommand};
 use globset::GlobSet;
 use rayon::prelude::*;
@@ -344,6 +345,9 @@ fn check(args: CheckArgs) -> u8 {
         ..Finish::default()
     };
 
+    if args.format == Format::JsonLines && !args.stdin && args.write_baseline.is_none() {
+        return check_streaming_lines(&mut linter, &args, &mut scope, finish);
+    }
     let Checked {
         reports,
         unreadable,
@@ -438,7 +442,15 @@ fn check(args: CheckArgs) -> u8 {
         }
     }
 
-    let fixed: Vec<&baseline::Entry> = reports.iter().flat_map(|r| r.fixed.iter()).collect();
+    let fixed: Vec<baseline::Entry> = reports
+        .iter()
+        .flat_map(|r| r.fixed.iter().cloned())
+        .collect();
+    exit_code(&args, &summary, &fixed)
+}
+
+/// The exit code of `check`, and the ratchet's complaint when it fails.
+fn exit_code(args: &CheckArgs, summary: &Summary, fixed: &[baseline::Entry]) -> u8 {
     let ratchet_failed = args.ratchet && !fixed.is_empty();
     if ratchet_failed {
         let mut err = std::io::stderr().lock();
@@ -447,7 +459,7 @@ fn check(args: CheckArgs) -> u8 {
             "error: {} finding(s) in the baseline have been fixed. Well done: now remove them from the baseline with --write-baseline, so it only shrinks.",
             fixed.len()
         );
-        for e in &fixed {
+        for e in fixed {
             let _ = writeln!(err, "  {} {} ({})", e.path, e.rule, e.message);
         }
     }
@@ -552,6 +564,34 @@ fn check_paths(
     scope: &mut Scope,
     finish: Finish,
 ) -> Checked {
+    let mut reports = Vec::new();
+    let (unreadable, tenders) =
+        check_paths_in_batches(linter, paths, scope, finish, &mut |batch| {
+            reports.extend(batch)
+        });
+    reports.sort_by(|a, b| a.path.cmp(&b.path));
+    Checked {
+        reports,
+        unreadable,
+        tenders,
+    }
+}
+
+/// Files checked at a time when reports are handed on as they are made: enough to keep
+/// every core busy, few enough that a million files never sit in memory together.
+const BATCH_FILES: usize = 2048;
+
+/// Checks the files under `paths` as [`check_paths`] does, handing each batch of
+/// reports to `sink` as soon as it is made, in the order of their paths (a tender's
+/// files together). Returns the paths that could not be read before any file was, and
+/// the tenders judged.
+fn check_paths_in_batches(
+    linter: &mut Linter,
+    paths: &[PathBuf],
+    scope: &mut Scope,
+    finish: Finish,
+    sink: &mut dyn FnMut(Vec<FileReport>),
+) -> (Vec<files::FileError>, Vec<TenderReport>) {
     let paths = if paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
@@ -566,24 +606,85 @@ fn check_paths(
     }
     let plan = scope.plan(found);
     unreadable.extend(plan.unreadable);
-    let mut reports = check_files(linter, &plan.alone, finish);
-    let packs: Vec<_> = plan
-        .packs
-        .par_iter()
-        .map(|p| check_pack(linter, p, None, finish))
-        .collect();
+    // Single files and tenders in the order of their (first) paths, so that batches
+    // come out in the order the whole run is sorted in.
+    let first = |p: &PackPlan| p.files.iter().min().cloned().unwrap_or_default();
+    let mut units: Vec<(PathBuf, Option<&PackPlan>)> =
+        plan.alone.iter().map(|p| (p.clone(), None)).collect();
+    units.extend(plan.packs.iter().map(|p| (first(p), Some(p))));
+    units.sort_by(|a, b| a.0.cmp(&b.0));
     let mut tenders = Vec::new();
-    for (files, tender) in packs {
-        reports.extend(files);
-        tenders.push(tender);
+    let mut rest = &units[..];
+    while !rest.is_empty() {
+        // Units up to BATCH_FILES files (a tender counts all its files).
+        let (mut take, mut files) = (0, 0);
+        while take < rest.len() && (take == 0 || files < BATCH_FILES) {
+            files += rest[take].1.map_or(1, |p| p.files.len());
+            take += 1;
+        }
+        let (batch, later) = rest.split_at(take);
+        rest = later;
+        let alone: Vec<PathBuf> = batch
+            .iter()
+            .filter(|u| u.1.is_none())
+            .map(|u| u.0.clone())
+            .collect();
+        let mut reports = check_files(linter, &alone, finish);
+        let packs: Vec<_> = batch
+            .par_iter()
+            .filter_map(|u| u.1)
+            .map(|p| check_pack(linter, p, None, finish))
+            .collect();
+        for (files, tender) in packs {
+            reports.extend(files);
+            tenders.push(tender);
+        }
+        sink(reports);
     }
-    reports.sort_by(|a, b| a.path.cmp(&b.path));
     report_broken_tenders(plan.errors, &mut unreadable);
-    Checked {
-        reports,
-        unreadable,
-        tenders,
+    (unreadable, tenders)
+}
+
+/// `check --format json-lines` over paths: each batch of reports is written as soon as
+/// it is made and then dropped, so memory follows the batch, not the run (the whole
+/// run was held before: 5.4 GB for a million files). Returns the exit code.
+fn check_streaming_lines(
+    linter: &mut Linter,
+    args: &CheckArgs,
+    scope: &mut Scope,
+    finish: Finish,
+) -> u8 {
+    let mut summary = Summary::default();
+    let mut fixed: Vec<baseline::Entry> = Vec::new();
+    let mut open = true;
+    let mut sink = |mut batch: Vec<FileReport>| {
+        batch.sort_by(|a, b| a.path.cmp(&b.path));
+        let part = Summary::of(&batch, &[]);
+        summary.add(&part);
+        let outcome = Outcome {
+            reports: &batch,
+            unreadable: &[],
+            summary: part,
+            tenders: &[],
+            catalogue: &[],
+        };
+        if open {
+            open = emit(&json::render_lines(&outcome));
+        }
+        let mut err = std::io::stderr().lock();
+        for e in outcome.file_errors() {
+            let _ = writeln!(err, "error: {e}");
+        }
+        fixed.extend(batch.into_iter().flat_map(|r| r.fixed));
+    };
+    let (unreadable, _) = check_paths_in_batches(linter, &args.paths, scope, finish, &mut sink);
+    summary.file_errors += unreadable.len();
+    let mut err = std::io::stderr().lock();
+    for e in &unreadable {
+        let _ = writeln!(err, "error: {e}");
     }
+    drop(err);
+    exit_code(args, &summary, &fixed)
 }
 
 /// Checks standard input as the file `name` (when given): with the configuration's

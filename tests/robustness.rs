@@ -345,3 +345,47 @@ fn a_rule_of_a_hundred_thousand_words_loads_or_is_refused_quickly() {
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(r.stderr.contains("too large"), "{}", r.stderr);
 }
+
+#[test]
+fn json_lines_are_written_while_the_run_goes_on() {
+    // A file that cannot be read, first in order, then more good files than one batch:
+    // its error (on standard error) must come out between the findings of the first
+    // batch and those of the next. Before, the whole run was held in memory and
+    // written at its end, and the error came after every finding.
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    write(dir.path(), "a0000-binary.md", b"\0\x01binary");
+    let n = 5_000;
+    for i in 0..n {
+        let text = format!(
+            "# Tender {i}\n\n{PARTNERSHIP} EQ-5D-5L is reported annually. Service credits apply.\n"
+        );
+        write(dir.path(), &format!("f{i:05}.md"), text.as_bytes());
+    }
+    let tenderlint = env!("CARGO_BIN_EXE_tenderlint");
+    let r = run(assert_cmd::Command::new("sh")
+        .current_dir(dir.path())
+        .timeout(PATIENCE)
+        .args([
+            "-c",
+            &format!("'{tenderlint}' check --no-config --format json-lines . 2>&1"),
+        ]));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    let lines: Vec<&str> = r.stdout.lines().collect();
+    assert_eq!(lines.len(), n + 1);
+    let error = lines
+        .iter()
+        .position(|l| l.starts_with("error: a0000-binary.md"))
+        .unwrap_or_else(|| panic!("no error line"));
+    assert!(
+        error > 0 && error < n,
+        "the error is line {error} of {}",
+        n + 1
+    );
+    assert!(
+        lines
+            .iter()
+            .filter(|l| l.contains("\"rule\":\"service-credits\""))
+            .count()
+            == n
+    );
+}

@@ -73,6 +73,16 @@ pub struct Summary {
 }
 
 impl Summary {
+    /// Adds the figures of another part of the run.
+    pub fn add(&mut self, other: &Summary) {
+        self.files += other.files;
+        self.errors += other.errors;
+        self.warnings += other.warnings;
+        self.infos += other.infos;
+        self.file_errors += other.file_errors;
+        self.baselined += other.baselined;
+    }
+
     pub fn of<'r>(
         reports: impl IntoIterator<Item = &'r FileReport>,
         unreadable: &[FileError],
