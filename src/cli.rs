@@ -152,6 +152,10 @@ struct CheckArgs {
     /// Judge every file alone, ignoring tender packs (tender.toml and [[tender]]).
     #[arg(long)]
     per_file: bool,
+    /// Do not follow symbolic links while walking folders (they are followed by default;
+    /// a file named on the command line is always read).
+    #[arg(long)]
+    no_follow: bool,
     /// Record every current finding in this baseline file (written atomically).
     #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
     write_baseline: Option<PathBuf>,
@@ -181,6 +185,10 @@ struct ReportArgs {
     /// list then keeps document order after the baseline's findings.
     #[arg(long)]
     no_history: bool,
+    /// Do not follow symbolic links while walking folders (they are followed by default,
+    /// and a file reached outside the folders asked for is marked so on the page).
+    #[arg(long)]
+    no_follow: bool,
     #[command(flatten)]
     rules: RuleArgs,
 }
@@ -333,6 +341,7 @@ fn check(args: CheckArgs) -> u8 {
         Ok(v) => v,
         Err(code) => return code,
     };
+    scope.follow = !args.no_follow;
     let baseline = match args.baseline.as_deref().map(Baseline::load).transpose() {
         Ok(b) => b,
         Err(e) => return usage_error(&e),
@@ -511,6 +520,8 @@ struct Scope {
     excludes: Option<(GlobSet, PathBuf)>,
     finder: tender::Finder,
     per_file: bool,
+    /// Whether walking a folder follows symbolic links (`--no-follow` turns it off).
+    follow: bool,
 }
 
 impl Scope {
@@ -528,6 +539,7 @@ impl Scope {
             excludes,
             finder: tender::Finder::new(declared.into_iter().map(Arc::new).collect()),
             per_file,
+            follow: true,
         })
     }
 
@@ -544,7 +556,7 @@ impl Scope {
             };
         }
         let excludes = self.excludes.as_ref().map(|(g, root)| (g, root.as_path()));
-        tender::plan(found, &mut self.finder, excludes)
+        tender::plan(found, &mut self.finder, excludes, self.follow)
     }
 }
 
@@ -597,7 +609,7 @@ fn check_paths_in_batches(
     } else {
         paths.to_vec()
     };
-    let (found, mut unreadable) = files::discover(&paths, scope.excludes());
+    let (found, mut unreadable) = files::discover(&paths, scope.excludes(), scope.follow);
     // Over many files, compiling every group whole once repays its cost; a few files
     // each compile only what they need.
     linter.whole_groups = found.len() > 16;
@@ -773,6 +785,7 @@ fn report(args: ReportArgs) -> u8 {
         Ok(v) => v,
         Err(code) => return code,
     };
+    scope.follow = !args.no_follow;
     let baseline = match args.baseline.as_deref().map(Baseline::load).transpose() {
         Ok(b) => b,
         Err(e) => return usage_error(&e),
@@ -785,10 +798,11 @@ fn report(args: ReportArgs) -> u8 {
         ..Finish::default()
     };
     let Checked {
-        reports,
+        mut reports,
         unreadable,
         tenders,
     } = check_paths(&mut linter, &args.paths, &mut scope, finish);
+    mark_outside(&mut reports, &args.paths);
 
     let history = if args.no_history {
         History::default()
@@ -870,6 +884,33 @@ fn report(args: ReportArgs) -> u8 {
         );
     }
     0
+}
+
+/// Marks, at the top of its part of the page, each file that lies outside the folders
+/// asked for: reached through a symbolic link, its text is shown with where it really is.
+fn mark_outside(reports: &mut [FileReport], paths: &[PathBuf]) {
+    let asked = if paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        paths.to_vec()
+    };
+    let roots: Vec<PathBuf> = asked
+        .iter()
+        .filter_map(|p| std::fs::canonicalize(p).ok())
+        .collect();
+    for r in reports.iter_mut().filter(|r| r.result.is_ok()) {
+        let Ok(real) = std::fs::canonicalize(&r.path) else {
+            continue;
+        };
+        if roots.iter().any(|root| real.starts_with(root)) {
+            continue;
+        }
+        let note = format!(
+            "<p class=\"outside\" role=\"note\"><strong>Outside the folders checked.</strong> This file was reached through a symbolic link; it is <code>{}</code>.</p>\n",
+            crate::report::html::escape(&real.display().to_string())
+        );
+        r.rendered.insert_str(0, &note);
+    }
 }
 
 fn list_rules(args: RuleArgs, patterns: bool) -> u8 {

@@ -42,6 +42,7 @@ pub fn display(path: &Path) -> String {
 pub fn discover(
     paths: &[PathBuf],
     excludes: Option<(&GlobSet, &Path)>,
+    follow: bool,
 ) -> (Vec<PathBuf>, Vec<FileError>) {
     let mut files = Vec::new();
     let mut errors = Vec::new();
@@ -52,7 +53,7 @@ pub fn discover(
             Ok(meta) if meta.is_file() => files.push(root.clone()),
             Ok(meta) if meta.is_dir() => {
                 let walker = WalkDir::new(root)
-                    .follow_links(true)
+                    .follow_links(follow)
                     .sort_by_file_name()
                     .into_iter();
                 let walker = walker.filter_entry(|e| {

@@ -282,7 +282,12 @@ pub struct Plan {
 
 /// Sorts `found` (the files asked for) into tenders and lists each tender's files. A
 /// file asked for that is not on disk yet (an editor's unsaved buffer) joins its tender.
-pub fn plan(found: Vec<PathBuf>, finder: &mut Finder, excludes: Option<(&GlobSet, &Path)>) -> Plan {
+pub fn plan(
+    found: Vec<PathBuf>,
+    finder: &mut Finder,
+    excludes: Option<(&GlobSet, &Path)>,
+    follow: bool,
+) -> Plan {
     let mut plan = Plan::default();
     let mut packs: Vec<(Arc<Tender>, Vec<PathBuf>)> = Vec::new();
     let mut broken = Vec::new();
@@ -298,7 +303,7 @@ pub fn plan(found: Vec<PathBuf>, finder: &mut Finder, excludes: Option<(&GlobSet
     }
     for (tender, asked) in packs {
         let (mut members, unreadable) =
-            files::discover(std::slice::from_ref(&tender.root), excludes);
+            files::discover(std::slice::from_ref(&tender.root), excludes, follow);
         plan.unreadable.extend(unreadable);
         members.retain(
             |m| matches!(finder.membership(m), Membership::In(t) if Arc::ptr_eq(&t, &tender)),

@@ -389,3 +389,47 @@ fn json_lines_are_written_while_the_run_goes_on() {
             == n
     );
 }
+
+#[test]
+fn links_out_of_the_tree_are_marked_in_the_report_and_not_followed_with_no_follow() {
+    let dir = tree(&[
+        ("docs/spec.md", "# Spec\n\nService credits apply.\n"),
+        (
+            "elsewhere/secret.md",
+            "# Secret\n\nPayments are withheld.\n",
+        ),
+    ]);
+    std::os::unix::fs::symlink("../elsewhere", dir.path().join("docs/linked"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let page = |extra: &[&str]| {
+        let r = run(tenderlint(dir.path())
+            .args(["report", "--no-config", "--no-history", "docs", "-o", "-"])
+            .args(extra));
+        no_panic(&r);
+        r.stdout
+    };
+    let followed = page(&[]);
+    assert!(
+        followed.contains("docs/linked/secret.md"),
+        "the link is followed by default"
+    );
+    assert_eq!(followed.matches("Outside the folders checked").count(), 1);
+    let real = std::fs::canonicalize(dir.path().join("elsewhere/secret.md"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        followed.contains(&real.display().to_string()),
+        "the page says where it is"
+    );
+    let not_followed = page(&["--no-follow"]);
+    assert!(!not_followed.contains("secret.md") && not_followed.contains("docs/spec.md"));
+    let r = run(tenderlint(dir.path()).args([
+        "check",
+        "--no-config",
+        "--no-follow",
+        "--format",
+        "json",
+        "docs",
+    ]));
+    let json: Value = serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(json["files"].as_array().map(Vec::len), Some(1), "{json}");
+}

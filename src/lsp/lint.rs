@@ -277,7 +277,7 @@ pub fn lint(
 fn in_tender(ready: &Ready, path: &Path, text: &str) -> Option<Vec<Finding>> {
     let mut finder = tender::Finder::new(ready.tenders.clone());
     let excludes = ready.excludes.as_ref().map(|(g, root)| (g, root.as_path()));
-    let plan = tender::plan(vec![path.to_path_buf()], &mut finder, excludes);
+    let plan = tender::plan(vec![path.to_path_buf()], &mut finder, excludes, true);
     let pack = plan.packs.first()?;
     let (reports, _) = check_pack(&ready.linter, pack, Some((path, text)), Finish::default());
     let own = files::absolute(path);
