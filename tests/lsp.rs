@@ -761,6 +761,48 @@ fn a_panic_costs_one_buffer_and_the_server_goes_on() {
     assert!(!c.stderr().contains("panicked"), "{}", c.stderr());
 }
 
+#[test]
+fn a_buffer_grown_past_the_limit_by_edits_is_let_go() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let mut c = Client::start(dir.path(), &["--no-config"]);
+    initialize(&mut c, dir.path(), json!({}));
+    let uri = file_uri(&dir.path().join("big.md"));
+    // Two messages of 34 MB each, both under the limit of one message (64 MiB); together
+    // past it.
+    // One long word: cheap to check, so the test waits on nothing but the limit.
+    let half = "x".repeat(34_000_000);
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "markdown", "version": 1, "text": half}}),
+    );
+    let lines = 0;
+    let end = half.encode_utf16().count();
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{
+            "range": {"start": {"line": lines, "character": end}, "end": {"line": lines, "character": end}},
+            "text": half,
+        }]}),
+    );
+    let shown = c.wait_for("window/showMessage", |p| {
+        p["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("no longer checked"))
+    });
+    assert_eq!(shown["type"], 2, "{shown}");
+    // The server goes on: a small document is still checked.
+    let small = file_uri(&dir.path().join("small.md"));
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": small, "languageId": "markdown", "version": 1, "text": tender()}}),
+    );
+    assert!(!c.diagnostics(&small, 1).is_empty());
+    let r = c.request("shutdown", Value::Null);
+    assert!(r.get("error").is_none(), "{r}");
+    c.notify("exit", Value::Null);
+    assert_eq!(c.wait_exit(), 0, "stderr:\n{}", c.stderr());
+}
+
 // Framing: what the server reads from its standard input is bounded, and input that is
 // not a well-formed frame is refused with a reason, never with a panic, an abort or an
 // allocation of whatever size the client claims.

@@ -406,6 +406,26 @@ impl Server {
                         text::apply_change(&mut buffer.text, change, self.shared.enc);
                     }
                     buffer.version = p.text_document.version;
+                    // Each message is bounded, but edits could grow a buffer without end:
+                    // past the largest document a message may carry, it is let go.
+                    if buffer.text.len() as u64 > transport::MAX_BODY {
+                        let len = buffer.text.len();
+                        self.buffers.remove(&uri);
+                        lock(&self.shared.results).remove(&uri);
+                        let _ = self.jobs.send(Job::Close(uri.clone()));
+                        eprintln!("tenderlint lsp: {} grew to {len} bytes, past the limit; no longer checked", uri.as_str());
+                        notify::<lsp_types::notification::ShowMessage>(
+                            &self.sender,
+                            ShowMessageParams {
+                                typ: MessageType::WARNING,
+                                message: format!(
+                                    "tenderlint: this document is now larger than {} MiB, so it is no longer checked. Close and reopen it once it is smaller.",
+                                    transport::MAX_BODY >> 20
+                                ),
+                            },
+                        );
+                        return Ok(());
+                    }
                     self.schedule(&uri);
                 }
                 N::DidCloseTextDocument::METHOD => {
