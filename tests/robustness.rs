@@ -20,6 +20,14 @@ fn unicode_spaces() -> Vec<char> {
         .collect()
 }
 
+/// One field of every diagnostic in a `--format json` run.
+fn field<'a>(json: &'a Value, name: &str) -> Vec<&'a str> {
+    json["diagnostics"]
+        .as_array()
+        .map(|d| d.iter().filter_map(|d| d[name].as_str()).collect())
+        .unwrap_or_default()
+}
+
 fn no_panic(r: &common::Run) {
     assert_ne!(r.code, 101, "tenderlint panicked: {}", r.stderr);
     assert!(!r.stderr.contains("panicked"), "{}", r.stderr);
@@ -43,10 +51,7 @@ fn unicode_spaces_in_suppression_comments_are_spaces() {
     no_panic(&r);
     let json: Value =
         serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("{e}: {}", r.stdout));
-    let rules: Vec<&str> = json["diagnostics"]
-        .as_array()
-        .map(|d| d.iter().filter_map(|d| d["rule"].as_str()).collect())
-        .unwrap_or_default();
+    let rules = field(&json, "rule");
     // Every comment hides its line's finding; `payment-deduction` hides nothing there,
     // and each comment says so at the name's exact place.
     assert!(!rules.contains(&"service-credits"), "{rules:?}");
@@ -188,10 +193,7 @@ fn a_panic_costs_one_file_and_every_other_file_is_reported() {
         help.contains("Please report it") && help.contains("fault injected"),
         "{help}"
     );
-    let paths: Vec<&str> = json["diagnostics"]
-        .as_array()
-        .map(|d| d.iter().filter_map(|d| d["path"].as_str()).collect())
-        .unwrap_or_default();
+    let paths = field(&json, "path");
     assert!(
         paths.contains(&"a.md") && paths.contains(&"z.md"),
         "{paths:?}"
@@ -233,10 +235,7 @@ fn a_panic_in_one_file_of_a_tender_costs_that_file() {
     assert_eq!(r.code, 2, "{}", r.stderr);
     let json: Value = serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(json["file_errors"][0]["path"], "crash.md", "{json}");
-    let paths: Vec<&str> = json["diagnostics"]
-        .as_array()
-        .map(|d| d.iter().filter_map(|d| d["path"].as_str()).collect())
-        .unwrap_or_default();
+    let paths = field(&json, "path");
     assert!(
         paths.contains(&"a.md") && paths.contains(&"z.md"),
         "{paths:?}"
@@ -284,10 +283,7 @@ fn tens_of_thousands_of_suppression_comments_cost_linear_time() {
     no_panic(&r);
     let json: Value =
         serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("{e}: {}", r.stderr));
-    let rules: Vec<&str> = json["diagnostics"]
-        .as_array()
-        .map(|d| d.iter().filter_map(|d| d["rule"].as_str()).collect())
-        .unwrap_or_default();
+    let rules = field(&json, "rule");
     // Every credit hidden; every `disable payment-deduction` hides nothing.
     assert!(!rules.contains(&"service-credits"));
     assert_eq!(
