@@ -66,13 +66,18 @@ repeat() { # TEXT BYTES: TEXT repeated to at most BYTES bytes
   while [ $((${#out} * 2)) -le "$2" ]; do out=$out$out; done
   printf '%s' "$out"
 }
+cut_at_space() { # TEXT BYTES: TEXT cut to at most BYTES bytes, at a space
+  local LC_ALL=C
+  local out=${1:0:$2}
+  printf '%s' "${out% *}"
+}
 if [ "$target" = document ]; then
   find ../fixtures -name '*.md' -exec cp -p {} "$seeds"/ \;
   fixtures=$(find ../fixtures -name '*.md' -exec cat {} +)
   # A PDF extraction: four lines of every fixture run together, each just under 60,000
   # bytes (miette, which renders the human output, panics on columns past 65,535, and
   # does not end a line at a lone CR: the last one ends the text).
-  line=$(repeat "$(printf '%s' "$fixtures" | tr '\r\n' '  ')" 120000 | head -c 60000 | LC_ALL=C sed 's/ [^ ]*$//')
+  line=$(cut_at_space "$(repeat "$(printf '%s' "$fixtures" | tr '\r\n' '  ')" 120000)" 60000)
   printf '%s\n%s\r\n%s\n%s\r' "$line" "$line" "$line" "$line" >"$seeds/long-lines.md"
   # Every fixture, repeated (about 300 KB).
   repeat "$fixtures"$'\n' 300000 >"$seeds/long-document.md"
