@@ -82,6 +82,9 @@ fn payment_models_and_volumes_in_many_words() {
             "Capitation payments are made monthly to each practice.",
             "Payment is calculated on the number of assessments completed.",
             "The hourly rate for domiciliary care is £19.50.",
+            "The board sets the planned number of outpatient appointments for each quarter.",
+            "The ICB will commission 1,200 additional physiotherapy sessions next year.",
+            "Practices move to capitated payments from April.",
         ],
     );
     assert_silent(
@@ -249,7 +252,34 @@ fn partnership_ingredients_in_paraphrase() {
     assert_silent(
         &l,
         "missing-data-sharing",
-        &["The parties sign a data management and confidentiality agreement."],
+        &[
+            "The parties sign a data management and confidentiality agreement.",
+            "Discharge records are exchanged between the ward and the community team every day.",
+            "The service joins the regional health information exchange.",
+        ],
+    );
+    // Publishing data, or giving staff access to it, shares nothing between organisations.
+    assert_fires(
+        &l,
+        "missing-data-sharing",
+        &[
+            "The dashboard will share public data on opening hours.",
+            "Administrators enable the sharing of customer data with support staff.",
+        ],
+    );
+    // A representative sample, or an expert panel on guidelines, gives patients no voice.
+    assert_fires(
+        &l,
+        "missing-patient-voice",
+        &[
+            "The analysis uses a representative sample of people from each district.",
+            "The Panel on Clinical Guidelines for Adults sets the dosing rules.",
+        ],
+    );
+    assert_silent(
+        &l,
+        "missing-patient-voice",
+        &["Representatives of service users sit on the steering group."],
     );
     // An organisation's name is not a joint board.
     assert_fires(
