@@ -216,6 +216,15 @@ fn outcome_measures_in_plain_words_are_recognised_and_slogans_are_not() {
             "Rate of people who returned to hospital as an emergency within 30 days.",
             "Proportion of adults with learning disabilities in paid work.",
             "Change in Oxford knee score six months after surgery.",
+            // A lab value past a threshold written with a symbol, and a change in
+            // function said of a procedure rather than of people.
+            "Share of people with diabetes whose latest HbA1c is > 75 mmol/mol.",
+            "Proportion of knee replacements with an improvement in physical function at one year.",
+            // Complications that needed further treatment; a score reached or reduced.
+            "Rate of patients needing unplanned ventilation after day surgery.",
+            "Percentage of eyes with visual acuity of 6/12 or better after surgery.",
+            "Percentage of children with asthma who achieve a score reduction of 3 points.",
+            "Percentage of parents who would trust the clinic to care for their child again.",
         ],
     );
     assert_fires(
@@ -227,6 +236,7 @@ fn outcome_measures_in_plain_words_are_recognised_and_slogans_are_not() {
             "Percentage of calls answered within 30 seconds.",
             "Percentage of patients seen within 18 weeks of referral.",
             "Number of contacts delivered each month.",
+            "Percentage of patients who received a pain assessment on admission.",
         ],
     );
 }
