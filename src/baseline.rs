@@ -185,6 +185,7 @@ mod tests {
             span: lines.span(text, at, at + 8),
             fingerprint: print.into(),
             tender: None,
+            location: None,
         };
         let diags = vec![
             finding("service-credits", 0, "a"),

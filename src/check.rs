@@ -12,7 +12,7 @@
 
 use crate::baseline::Baseline;
 use crate::diagnostic::Diagnostic;
-use crate::document::Document;
+use crate::document::{Document, Locator};
 use crate::engine::{Linter, Pack, Scanned};
 use crate::files::{self, FileError};
 use crate::isolate::{self, Panicked};
@@ -110,6 +110,7 @@ fn checked_text(linter: &Linter, path: String, text: &str, finish: Finish) -> Fi
     injected_fault(text);
     let doc = Document::parse(text);
     let (mut diagnostics, metrics) = linter.lint_with_metrics(&doc);
+    Locator::new(&doc).locate_all(&mut diagnostics);
     let (baselined, fixed) = match finish.baseline {
         Some(b) => b.apply(&path, &mut diagnostics),
         None => (0, Vec::new()),
@@ -140,6 +141,7 @@ struct Member {
     path: String,
     text: String,
     lines: LineIndex,
+    locator: Locator,
     scanned: Scanned,
     wanted: bool,
 }
@@ -170,11 +172,13 @@ pub fn check_pack(
                 injected_fault(&text);
                 let doc = Document::parse(&text);
                 let scanned = linter.scan(&doc);
+                let locator = Locator::new(&doc);
                 let lines = doc.lines;
                 Ok(Member {
                     path: files::display(path),
                     text,
                     lines,
+                    locator,
                     scanned,
                     wanted,
                 })
@@ -225,7 +229,8 @@ pub fn check_pack(
         .map(|m| {
             let s = &mut m.scanned;
             let done = isolate::run(|| {
-                linter.finish(&m.text, &m.lines, &mut s.suppressions, &mut s.diagnostics)
+                linter.finish(&m.text, &m.lines, &mut s.suppressions, &mut s.diagnostics);
+                m.locator.locate_all(&mut s.diagnostics);
             });
             done.err().map(|p| crashed(m.path.clone(), p, finish))
         })

@@ -60,6 +60,34 @@ pub struct Diagnostic {
     /// tender's id. Its `path` is where it is anchored; the baseline keys it by tender.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tender: Option<Arc<str>>,
+    /// Where it is in the words officers use: paragraph, section and clause.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<Box<Location>>,
+}
+
+/// A finding's place as a reader of the tender names it: the paragraph in document order
+/// (from 1, table cells included), the headings it sits under (outermost first), and its
+/// clause number, if it has one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Location {
+    pub paragraph: usize,
+    pub section: Vec<String>,
+    pub clause: Option<String>,
+}
+
+impl Location {
+    /// The place in words: `clause 3.2 in section "3 Payment"`, `paragraph 12 in section
+    /// "Scope"`; the innermost heading names the section.
+    pub fn describe(&self) -> String {
+        let place = match &self.clause {
+            Some(c) => format!("clause {c}"),
+            None => format!("paragraph {}", self.paragraph),
+        };
+        match self.section.last() {
+            Some(s) => format!("{place} in section \"{s}\""),
+            None => place,
+        }
+    }
 }
 
 /// A stable identity for a finding: the rule id and the clause it was found in,

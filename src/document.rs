@@ -6,6 +6,7 @@
 //! inline), raw HTML and front matter never reach a block's text. HTML ranges are kept
 //! aside, because suppression comments live there.
 
+use crate::diagnostic::{Diagnostic, Location};
 use crate::line_index::LineIndex;
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 use serde::{Deserialize, Serialize};
@@ -98,6 +99,12 @@ pub struct Block {
     segments: Vec<Segment>,
     /// The innermost heading this block sits under (for a heading: itself).
     pub section: Option<usize>,
+    /// Its number in document order, from 1: every block of a Markdown file (table cells
+    /// included), every paragraph of a Word file (empty ones included, as Word counts).
+    pub paragraph: usize,
+    /// The clause number officers cite ("3.2", "(a)"): Word's automatic numbering, an
+    /// ordered list item's number, or a number typed at the start of the text.
+    pub clause: Option<Box<str>>,
 }
 
 impl Block {
@@ -197,7 +204,75 @@ pub struct Document<'a> {
     pub html: Vec<Range<usize>>,
 }
 
+/// A paragraph of a document read from another format (a Word file): what it is, where
+/// its text lies in the source the reader made of it, and its number and clause there.
+#[derive(Debug, Clone)]
+pub struct Paragraph {
+    pub kind: BlockKind,
+    pub range: Range<usize>,
+    pub number: usize,
+    pub clause: Option<String>,
+}
+
 impl<'a> Document<'a> {
+    /// The document model of text that another reader has already cut into paragraphs:
+    /// each paragraph's text is `source[range]`, verbatim. Table cells name their table,
+    /// row (header rows as [`BlockKind::TableHeader`]) and column, in reading order.
+    pub fn from_paragraphs(source: &'a str, paragraphs: &[Paragraph]) -> Self {
+        let mut builder = Builder::new();
+        for p in paragraphs {
+            let Some(text) = source.get(p.range.clone()) else {
+                continue;
+            };
+            match p.kind {
+                BlockKind::TableHeader { table, .. } | BlockKind::TableCell { table, .. } => {
+                    while builder.tables.len() <= table {
+                        builder.tables.push(Table {
+                            range: p.range.clone(),
+                            ..Table::default()
+                        });
+                    }
+                    let t = &mut builder.tables[table];
+                    t.range = t.range.start.min(p.range.start)..t.range.end.max(p.range.end);
+                    match p.kind {
+                        BlockKind::TableHeader { .. } if t.header_range.is_empty() => {
+                            t.header_range = p.range.clone();
+                        }
+                        BlockKind::TableHeader { .. } => {
+                            t.header_range.end = t.header_range.end.max(p.range.end);
+                        }
+                        BlockKind::TableCell { row, .. } => t.body_rows = t.body_rows.max(row),
+                        _ => {}
+                    }
+                }
+                _ => {}
+            }
+            builder.open = Some(OpenBlock {
+                kind: p.kind,
+                text: String::new(),
+                segments: Vec::new(),
+                range: None,
+            });
+            builder.push_segment(text, p.range.clone(), true);
+            let before = builder.blocks.len();
+            builder.flush();
+            if let Some(b) = builder.blocks.get_mut(before) {
+                b.paragraph = p.number;
+                if let Some(c) = &p.clause {
+                    b.clause = Some(c.as_str().into());
+                }
+            }
+        }
+        Document {
+            source,
+            lines: LineIndex::new(source),
+            blocks: builder.blocks,
+            headings: builder.headings,
+            tables: builder.tables,
+            html: Vec::new(),
+        }
+    }
+
     pub fn parse(source: &'a str) -> Self {
         // A UTF-8 byte order mark is accepted and skipped; offsets stay file offsets.
         let base = if source.starts_with('\u{feff}') { 3 } else { 0 };
@@ -208,10 +283,16 @@ impl<'a> Document<'a> {
             builder.event(source, event, range);
         }
         builder.flush();
+        let mut blocks = builder.blocks;
+        for b in blocks.iter_mut().filter(|b| b.clause.is_none()) {
+            if let Some(n) = list_marker(source, b.range.start) {
+                b.clause = Some(n.into());
+            }
+        }
         Document {
             source,
             lines: LineIndex::new(source),
-            blocks: builder.blocks,
+            blocks,
             headings: builder.headings,
             tables: builder.tables,
             html: builder.html,
@@ -246,6 +327,126 @@ impl<'a> Document<'a> {
     pub fn word_count(&self) -> usize {
         self.blocks.iter().map(|b| word_count(&b.text)).sum()
     }
+}
+
+/// Where each block of a document is, kept after the document is gone, to give each
+/// finding its [`Location`]: paragraph, section and clause.
+#[derive(Debug, Default)]
+pub struct Locator {
+    blocks: Vec<Placed>,
+    /// Per heading: its title and its parent.
+    headings: Vec<(String, Option<usize>)>,
+}
+
+/// A block in source order: its first byte, paragraph number, innermost heading and
+/// clause.
+type Placed = (usize, usize, Option<usize>, Option<Box<str>>);
+
+impl Locator {
+    pub fn new(doc: &Document) -> Self {
+        let mut blocks: Vec<_> = doc
+            .blocks
+            .iter()
+            .map(|b| (b.range.start, b.paragraph, b.section, b.clause.clone()))
+            .collect();
+        blocks.sort_by_key(|b| b.0);
+        let headings = doc
+            .headings
+            .iter()
+            .map(|h| (h.title.clone(), h.parent))
+            .collect();
+        Locator { blocks, headings }
+    }
+
+    /// The location of the block that holds byte `offset` (the last to start at or
+    /// before it; before the first block, the first), or `None` in a document without
+    /// blocks.
+    pub fn locate(&self, offset: usize) -> Option<Location> {
+        let i = self
+            .blocks
+            .partition_point(|b| b.0 <= offset)
+            .saturating_sub(1);
+        let (_, paragraph, section, clause) = self.blocks.get(i)?;
+        let mut path = Vec::new();
+        let mut at = *section;
+        while let Some(h) = at {
+            let Some((title, parent)) = self.headings.get(h) else {
+                break;
+            };
+            path.push(title.clone());
+            at = *parent;
+        }
+        path.reverse();
+        Some(Location {
+            paragraph: *paragraph,
+            section: path,
+            clause: clause.as_deref().map(str::to_string),
+        })
+    }
+
+    /// Gives each finding the location of its first byte.
+    pub fn locate_all(&self, diagnostics: &mut [Diagnostic]) {
+        for d in diagnostics {
+            d.location = self.locate(d.span.offset).map(Box::new);
+        }
+    }
+}
+
+/// The number of an ordered list item ("3" for `3. Payment`), read from its marker: the
+/// text between the start of the item's first line and its text, less any blockquote `>`.
+fn list_marker(source: &str, text_start: usize) -> Option<String> {
+    let line_start = source
+        .get(..text_start)?
+        .rfind(['\n', '\r'])
+        .map_or(0, |i| i + 1);
+    let prefix = source.get(line_start..text_start)?;
+    let marker = prefix.trim_start_matches(|c: char| c == '>' || c.is_whitespace());
+    let marker = marker.trim_end();
+    let digits = marker.strip_suffix(['.', ')'])?;
+    (!digits.is_empty() && digits.len() <= 9 && digits.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| digits.to_string())
+}
+
+/// A clause number typed at the start of a block's text: "3.2 Payment", "3.2. Payment",
+/// "12) text", "(a) text", "(iv) text". A bare number with nothing after it ("2025 was")
+/// is not one.
+pub fn typed_clause(text: &str) -> Option<String> {
+    let t = text.trim_start();
+    let (number, rest) = if let Some(inner) = t.strip_prefix('(') {
+        let close = inner.find(')')?;
+        let label = &inner[..close];
+        let ok = !label.is_empty()
+            && label.len() <= 6
+            && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '.');
+        if !ok {
+            return None;
+        }
+        (&t[..close + 2], &inner[close + 1..])
+    } else {
+        let end = t
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .unwrap_or(t.len());
+        let number = &t[..end];
+        let rest = &t[end..];
+        let dotted = number.trim_end_matches('.').contains('.');
+        let closed = number.ends_with('.') || rest.starts_with(')');
+        if number.is_empty()
+            || !number.starts_with(|c: char| c.is_ascii_digit())
+            || !(dotted || closed)
+        {
+            return None;
+        }
+        if number.contains("..") || number.len() > 20 {
+            return None;
+        }
+        let rest = rest.strip_prefix(')').unwrap_or(rest);
+        (number, rest)
+    };
+    if !rest.is_empty() && !rest.starts_with(char::is_whitespace) {
+        return None;
+    }
+    let shown = number.trim_end_matches('.');
+    (!shown.is_empty()).then(|| shown.to_string())
 }
 
 /// The parser options every reader of the document uses (the HTML report too).
@@ -592,12 +793,15 @@ impl Builder {
             }
             _ => {}
         }
+        let clause = typed_clause(&text).map(Box::from);
         let mut block = Block {
             kind: open.kind,
             range,
             text,
             segments,
             section,
+            paragraph: index + 1,
+            clause,
         };
         // The block ends where its (trimmed) text ends in the file.
         block.range.end = block.source_end(trimmed).min(block.range.end);
@@ -1093,6 +1297,111 @@ pub fn is_inline_end(tag: TagEnd) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn clause_numbers_typed_at_the_start_of_a_block() {
+        let cases = [
+            ("3.2 Payment is monthly.", Some("3.2")),
+            ("3.2. Payment is monthly.", Some("3.2")),
+            ("12) The provider reports.", Some("12")),
+            ("4. KPI CREDITS", Some("4")),
+            ("(a) the first case", Some("(a)")),
+            ("(iv) the fourth case", Some("(iv)")),
+            ("2025 was a hard year.", None),
+            ("3.5% of the charge", None),
+            ("(see clause 7) a reference", None),
+            ("Payment is monthly.", None),
+            ("1..2 broken", None),
+        ];
+        for (text, want) in cases {
+            assert_eq!(typed_clause(text).as_deref(), want, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn locations_name_paragraph_section_and_clause() {
+        let src = "# Tender\n\n## 3 Payment\n\n3.2 A credit applies.\n\n> 7. Quoted item\n\n1. first\n2. second item\n\n| KPI | Target |\n|---|---|\n| Calls | 95% |\n";
+        let doc = Document::parse(src);
+        let at = |needle: &str| {
+            Locator::new(&doc)
+                .locate(src.find(needle).unwrap())
+                .unwrap()
+        };
+        let credit = at("A credit");
+        assert_eq!(credit.paragraph, 3);
+        assert_eq!(credit.section, ["Tender", "3 Payment"]);
+        assert_eq!(credit.clause.as_deref(), Some("3.2"));
+        assert_eq!(at("second item").clause.as_deref(), Some("2"));
+        assert_eq!(at("Quoted item").clause.as_deref(), Some("7"));
+        assert_eq!(at("first").clause.as_deref(), Some("1"));
+        // Table cells count as paragraphs: # Tender, ## 3 Payment, 3.2, quote, first,
+        // second, KPI, Target, Calls.
+        assert_eq!(at("Calls").paragraph, 9);
+        assert_eq!(at("Calls").clause, None);
+        // Before the first block: the first block's location.
+        assert_eq!(Locator::new(&doc).locate(0).unwrap().paragraph, 1);
+        assert!(Locator::new(&Document::parse("")).locate(0).is_none());
+    }
+
+    #[test]
+    fn paragraphs_from_another_reader_become_the_same_blocks() {
+        // One paragraph per line, as the Word reader lays them out; line 3 is empty.
+        let src = "Payment\nA service credit of 2% applies.\n\nKPI\nTarget\nCalls answered\n95%";
+        let mut paragraphs = Vec::new();
+        let mut start = 0;
+        let kinds = [
+            BlockKind::Heading { level: 1 },
+            BlockKind::ListItem,
+            BlockKind::Paragraph,
+            BlockKind::TableHeader {
+                table: 0,
+                column: 0,
+            },
+            BlockKind::TableHeader {
+                table: 0,
+                column: 1,
+            },
+            BlockKind::TableCell {
+                table: 0,
+                row: 1,
+                column: 0,
+            },
+            BlockKind::TableCell {
+                table: 0,
+                row: 1,
+                column: 1,
+            },
+        ];
+        for (i, (line, kind)) in src.split('\n').zip(kinds).enumerate() {
+            paragraphs.push(Paragraph {
+                kind,
+                range: start..start + line.len(),
+                number: i + 1,
+                clause: (i == 1).then(|| "1.1".to_string()),
+            });
+            start += line.len() + 1;
+        }
+        let doc = Document::from_paragraphs(src, &paragraphs);
+        assert_eq!(doc.blocks.len(), 6, "the empty paragraph is no block");
+        assert_eq!(doc.headings.len(), 1);
+        let credit = block_with(&doc, "service credit");
+        assert_eq!(
+            (credit.paragraph, credit.clause.as_deref()),
+            (2, Some("1.1"))
+        );
+        assert_eq!(doc.section_path(credit), ["Payment"]);
+        assert_eq!(source_of(&doc, "credit of 2%"), "credit of 2%");
+        assert_eq!(doc.tables.len(), 1);
+        assert_eq!(doc.tables[0].header.len(), 2);
+        assert_eq!(doc.tables[0].first_column.len(), 1);
+        assert_eq!(doc.tables[0].body_rows, 1);
+        assert_eq!(block_with(&doc, "95%").paragraph, 7);
+        let loc = Locator::new(&doc).locate(src.find("95%").unwrap()).unwrap();
+        assert_eq!(
+            (loc.paragraph, loc.section.as_slice()),
+            (7, &["Payment".to_string()][..])
+        );
+    }
 
     fn block_with<'d>(doc: &'d Document, needle: &str) -> &'d Block {
         doc.blocks

@@ -287,6 +287,7 @@ impl Linter {
                 span: lines.span(source, e.span.start, e.span.end),
                 fingerprint: fingerprint(UNUSED_SUPPRESSION, &source[e.span.clone()]),
                 tender: None,
+                location: None,
             });
         }
         for m in &s.malformed {
@@ -298,6 +299,7 @@ impl Linter {
                 span: lines.span(source, m.span.start, m.span.end),
                 fingerprint: fingerprint(UNUSED_SUPPRESSION, &source[m.span.clone()]),
                 tender: None,
+                location: None,
             });
         }
     }
@@ -795,6 +797,7 @@ fn diagnostic(rule: &Rule, message: String, span: Span, clause: &str) -> Diagnos
         span,
         fingerprint: fingerprint(&rule.id, clause),
         tender: None,
+        location: None,
     }
 }
 

@@ -469,3 +469,72 @@ fn init_writes_a_valid_starter_config_and_never_overwrites_by_accident() {
         .unwrap_or_default()
         .contains("[rules]"));
 }
+
+/// Every finding names its place as officers do: paragraph, section and clause, in JSON
+/// (against our schema), in the human output and in SARIF's logical locations.
+#[test]
+fn findings_carry_paragraph_section_and_clause_in_every_format() {
+    let dir = tree(&[(
+        "spec.md",
+        "# Tender\n\n## 3 Payment\n\n3.2 A service credit of 2% of the monthly charge applies for each KPI failure.\n\n1. first item\n2. The Authority shall deduct 5% of the monthly payment for each missed target.\n",
+    )]);
+    let json =
+        run(tenderlint(dir.path()).args(["check", "--no-config", "--format", "json", "spec.md"]));
+    let out = parse(&json.stdout);
+    assert_valid(
+        &schema(&PathBuf::from(ROOT).join("schema/diagnostics.schema.json")),
+        &out,
+        "JSON output",
+    );
+    let by_rule = |rule: &str| {
+        out["diagnostics"]
+            .as_array()
+            .and_then(|a| a.iter().find(|d| d["rule"] == rule))
+            .map(|d| d["location"].clone())
+            .unwrap_or_else(|| panic!("no {rule} finding: {}", json.stdout))
+    };
+    let credit = by_rule("service-credits");
+    assert_eq!(credit["paragraph"], 3);
+    assert_eq!(
+        credit["section"],
+        serde_json::json!(["Tender", "3 Payment"])
+    );
+    assert_eq!(credit["clause"], "3.2");
+    let deduction = by_rule("payment-deduction");
+    assert_eq!(
+        (
+            deduction["paragraph"].as_u64(),
+            deduction["clause"].as_str()
+        ),
+        (Some(5), Some("2"))
+    );
+    // A finding about the whole document sits on its first heading.
+    let whole = by_rule("missing-patient-outcomes");
+    assert_eq!(
+        (whole["paragraph"].as_u64(), whole["clause"].is_null()),
+        (Some(1), true)
+    );
+
+    let human = run(tenderlint(dir.path()).args(["check", "--no-config", "spec.md"]));
+    assert!(
+        human
+            .stdout
+            .contains("error service-credits, clause 3.2 in section \"3 Payment\""),
+        "{}",
+        human.stdout
+    );
+    let sarif = parse(
+        &run(tenderlint(dir.path()).args(["check", "--no-config", "--format", "sarif", "spec.md"]))
+            .stdout,
+    );
+    let names: Vec<&str> = sarif["runs"][0]["results"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|r| r["locations"][0]["logicalLocations"][0]["fullyQualifiedName"].as_str())
+        .collect();
+    assert!(
+        names.contains(&"Tender > 3 Payment > clause 3.2"),
+        "{names:?}"
+    );
+}

@@ -306,6 +306,7 @@ fn crashed(p: crate::isolate::Panicked, text: &str, enc: Encoding) -> Vec<Locate
         span: lines.span(text, 0, end),
         fingerprint: String::new(),
         tender: None,
+        location: None,
     };
     place(vec![finding], text, &lines, enc)
 }

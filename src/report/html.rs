@@ -1315,6 +1315,7 @@ mod tests {
             span: lines.span(src, start, start + needle.len()),
             fingerprint: "0".into(),
             tender: None,
+            location: None,
         }
     }
 

@@ -128,7 +128,10 @@ impl miette::Diagnostic for Finding<'_> {
         Some(&self.excerpt)
     }
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        let label = format!("{} {}", self.d.severity, self.d.rule);
+        let mut label = format!("{} {}", self.d.severity, self.d.rule);
+        if let Some(at) = &self.d.location {
+            label.push_str(&format!(", {}", escape(&at.describe())));
+        }
         Some(Box::new(std::iter::once(LabeledSpan::new_with_span(
             Some(label),
             self.excerpt.span(),

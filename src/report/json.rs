@@ -5,6 +5,7 @@
 //! {"version": 1, "tool": {"name": "tenderlint", "version": "0.1.0"},
 //!  "diagnostics": [{"path", "rule", "severity", "message", "help", "fingerprint",
 //!                   "span": {"offset", "length", "start": {"line", "column"}, "end": {...}},
+//!                   "location": {"paragraph", "section": [headings], "clause"},
 //!                   "tender" (only on a finding about a whole tender)}],
 //!  "files": [{"path", "metrics": {"performance_clauses", "outcome_measures",
 //!             "ingredients": [{"name", "rule", "present"}], "outcome_focus"}}
@@ -16,7 +17,7 @@
 //! The schema is `schema/diagnostics.schema.json`.
 
 use super::{Outcome, Summary, TenderReport};
-use crate::diagnostic::{Diagnostic, Severity, Span};
+use crate::diagnostic::{Diagnostic, Location, Severity, Span};
 use crate::files::FileError;
 use crate::metrics::Metrics;
 use serde::Serialize;
@@ -34,6 +35,7 @@ pub struct JsonDiagnostic<'a> {
     help: &'a str,
     fingerprint: &'a str,
     span: &'a Span,
+    location: Option<&'a Location>,
     #[serde(skip_serializing_if = "Option::is_none")]
     tender: Option<&'a str>,
 }
@@ -48,6 +50,7 @@ impl<'a> JsonDiagnostic<'a> {
             help: &d.help,
             fingerprint: &d.fingerprint,
             span: &d.span,
+            location: d.location.as_deref(),
             tender: d.tender.as_deref(),
         }
     }

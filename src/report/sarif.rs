@@ -71,6 +71,22 @@ pub fn render(o: &Outcome) -> String {
             if let Some(i) = index(&d.rule) {
                 result["ruleIndex"] = json!(i);
             }
+            // Where it is in the tender's own terms: the clause (or paragraph) under its
+            // headings, as a logical location, and the parts in the property bag.
+            if let Some(at) = &d.location {
+                let name = match &at.clause {
+                    Some(c) => format!("clause {c}"),
+                    None => format!("paragraph {}", at.paragraph),
+                };
+                let mut path = at.section.clone();
+                path.push(name.clone());
+                result["locations"][0]["logicalLocations"] = json!([{
+                    "name": name,
+                    "fullyQualifiedName": path.join(" > "),
+                    "kind": "element",
+                }]);
+                result["properties"] = json!({ "location": at });
+            }
             // A finding about a whole tender: the files searched are its related locations.
             if let Some(id) = &d.tender {
                 let files = o.tenders.iter().filter(|t| t.id == *id).flat_map(|t| &t.files);
@@ -85,7 +101,7 @@ pub fn render(o: &Outcome) -> String {
                     })
                     .collect();
                 result["relatedLocations"] = json!(related);
-                result["properties"] = json!({ "tender": &**id });
+                result["properties"]["tender"] = json!(&**id);
             }
             result
         })
