@@ -23,6 +23,8 @@ mod body;
 mod numbering;
 mod package;
 mod styles;
+#[cfg(test)]
+mod tests;
 
 use crate::excerpt::escape;
 use package::{folder, rels_of, resolve, Ev, Package, Stop, MIB, RATIO_FLOOR};
