@@ -134,7 +134,11 @@ impl<'a> Walker<'a> {
                     .and_then(|i| self.stack.get(i))
                     == Some(&El::R);
                 if self.skip_from.is_none() && self.stack.last() == Some(&El::T) && in_run {
-                    self.push_text(text);
+                    // A line break typed into the XML shows as a space, as in Word.
+                    match text.contains('\n') {
+                        true => self.push_text(&text.replace('\n', " ")),
+                        false => self.push_text(text),
+                    }
                 }
                 Ok(())
             }

@@ -157,13 +157,12 @@ impl Numbering {
                                     o.start = int_attr(el, "val")?;
                                 }
                             }
-                            // A level's properties; numFmt may sit in mc:AlternateContent.
-                            (name, _) if stack.contains(&El::Lvl) => {
+                            // A level's properties (numFmt may sit in mc:AlternateContent).
+                            (name, _) => {
                                 if let Some((_, l)) = level.as_mut() {
                                     read_level_property(l, name, el)?;
                                 }
                             }
-                            _ => {}
                         }
                     }
                     stack.push(kind);
@@ -440,7 +439,7 @@ fn roman(mut value: i64) -> String {
 pub(super) fn typed_clause(text: &str, heading: bool) -> Option<String> {
     let s = text.trim_start();
     let end = typed_end(s)?;
-    let (number, rest) = s.split_at(end);
+    let (number, rest) = s.split_at_checked(end)?;
     let after = rest.chars().next()?;
     if !after.is_whitespace() || rest.trim().is_empty() {
         return None;

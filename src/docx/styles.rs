@@ -66,7 +66,7 @@ impl Styles {
                                 let ty = attr(el, "type")?;
                                 let default = attr(el, "default")?;
                                 if matches!(default.as_deref(), Some("1" | "true" | "on"))
-                                    && ty.as_deref() == Some("paragraph")
+                                    && matches!(ty.as_deref(), None | Some("paragraph"))
                                     && self.default_paragraph.is_none()
                                 {
                                     self.default_paragraph = Some(id.clone());
@@ -110,7 +110,8 @@ impl Styles {
                     if stack.pop() == Some(El::Style) {
                         if let Some((id, ty, style)) = current.take() {
                             let map = match ty.as_deref() {
-                                Some("paragraph") => &mut self.paragraph,
+                                // A style without a type is a paragraph style.
+                                None | Some("paragraph") => &mut self.paragraph,
                                 Some("numbering") => &mut self.numbering,
                                 _ => return Ok(()),
                             };
