@@ -151,7 +151,9 @@ impl Part {
 /// "tender.docx is not a valid Word document (.docx): ...".
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DocxError {
-    /// Not a zip archive, or a damaged one.
+    /// Not a zip archive at all (it does not start like one, and none is found in it).
+    NotZip,
+    /// A damaged zip archive.
     Zip(String),
     /// A part stored in a way this reader does not read (encrypted entry, compression
     /// other than deflate).
@@ -197,6 +199,10 @@ const INVALID: &str = "is not a valid Word document (.docx)";
 impl fmt::Display for DocxError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            DocxError::NotZip => write!(
+                f,
+                "{INVALID}: it is not a zip archive, as every .docx file is (is it another kind of file renamed?)"
+            ),
             DocxError::Zip(detail) => {
                 write!(f, "{INVALID}: the zip container is damaged: {}", shown(detail))
             }

@@ -105,7 +105,11 @@ impl<'a> Package<'a> {
                 DocxError::OldOrProtected
             });
         }
-        let zip = ZipArchive::new(Cursor::new(bytes)).map_err(|e| DocxError::Zip(e.to_string()))?;
+        let zip =
+            ZipArchive::new(Cursor::new(bytes)).map_err(|e| match bytes.starts_with(b"PK") {
+                true => DocxError::Zip(e.to_string()),
+                false => DocxError::NotZip,
+            })?;
         Ok(Package {
             zip,
             limits: *limits,

@@ -860,7 +860,15 @@ fn relative_and_percent_encoded_targets_resolve() {
 
 #[test]
 fn not_a_zip_or_a_damaged_one() {
-    for bytes in [&b""[..], b"# A Markdown file\n", b"PK\x03\x04 truncated"] {
+    for bytes in [&b""[..], b"# A Markdown file\n", b"%PDF-1.7\n"] {
+        let e = error(bytes);
+        assert_eq!(e, DocxError::NotZip);
+        assert_eq!(
+            e.to_string(),
+            "is not a valid Word document (.docx): it is not a zip archive, as every .docx file is (is it another kind of file renamed?)"
+        );
+    }
+    for bytes in [&b"PK\x03\x04 truncated"[..], b"PK\x05\x06"] {
         let e = error(bytes);
         assert!(matches!(e, DocxError::Zip(_)), "{e:?}");
         assert!(
