@@ -12,12 +12,24 @@ use super::{DocxError, Kind, Paragraph, Part, RunSpan};
 const MAX_SPAN: i64 = 1000;
 
 /// What every story part adds to, in document order.
-#[derive(Default)]
 pub(super) struct Story {
     pub paragraphs: Vec<Paragraph>,
     pub counters: Counters,
     /// Tables seen so far, in every part: the next table's index.
     pub tables: usize,
+    /// The most paragraphs read (`Limits::max_paragraphs`).
+    pub max_paragraphs: usize,
+}
+
+impl Story {
+    pub(super) fn new(max_paragraphs: usize) -> Self {
+        Story {
+            paragraphs: Vec::new(),
+            counters: Counters::default(),
+            tables: 0,
+            max_paragraphs,
+        }
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -168,6 +180,11 @@ impl<'a> Walker<'a> {
         }
         let kind = match (ns, local) {
             (Ns::W, "p") => {
+                if self.story.paragraphs.len() >= self.story.max_paragraphs {
+                    return Err(Stop::Fail(DocxError::TooManyParagraphs {
+                        limit: self.story.max_paragraphs,
+                    }));
+                }
                 self.open_paragraph();
                 El::P
             }

@@ -31,8 +31,8 @@ use package::{folder, rels_of, resolve, Ev, Package, Stop, MIB, RATIO_FLOOR};
 use std::fmt;
 use std::ops::Range;
 
-/// How much a document may inflate to. Parts are XML; a 100-page tender's
-/// word/document.xml is about 3 MB.
+/// How much of a document is read. Parts are XML; a 100-page tender's word/document.xml
+/// is about 3 MB and has about 5,000 paragraphs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
     /// The most one part may inflate to.
@@ -41,6 +41,9 @@ pub struct Limits {
     pub max_total_bytes: u64,
     /// The most a part larger than 1 MiB may inflate, as a multiple of its compressed size.
     pub max_ratio: u64,
+    /// The most paragraphs read, in all parts: each takes about a hundred bytes however
+    /// short, so this bounds memory where `<w:p/>` repeated would not.
+    pub max_paragraphs: usize,
 }
 
 impl Default for Limits {
@@ -49,6 +52,7 @@ impl Default for Limits {
             max_entry_bytes: 256 * MIB,
             max_total_bytes: 512 * MIB,
             max_ratio: 200,
+            max_paragraphs: 1_000_000,
         }
     }
 }
@@ -182,6 +186,8 @@ pub enum DocxError {
         compressed: u64,
         limit: u64,
     },
+    /// The document has more paragraphs than [`Limits::max_paragraphs`].
+    TooManyParagraphs { limit: usize },
     /// A part has a DOCTYPE: refused, so that no entity is ever defined or expanded.
     Doctype { part: String },
     /// A part is not well-formed XML; `at` is a byte offset in the inflated part.
@@ -261,6 +267,11 @@ impl fmt::Display for DocxError {
                 limit,
                 size_of(RATIO_FLOOR)
             ),
+            DocxError::TooManyParagraphs { limit } => write!(
+                f,
+                "is refused: it has more than {} paragraphs, the most tenderlint reads in one document (a damaged file or a generated one)",
+                thousands(*limit as u64)
+            ),
             DocxError::Doctype { part } => write!(
                 f,
                 "{INVALID}: its part {} has a DOCTYPE (document type definition), which Word never writes; tenderlint refuses it rather than define entities",
@@ -304,6 +315,19 @@ fn shown(text: &str) -> String {
     let mut out: String = escape(text).chars().take(200).collect();
     if text.chars().nth(200).is_some() {
         out.push('…');
+    }
+    out
+}
+
+/// 1000000 -> "1,000,000".
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
     }
     out
 }
@@ -377,7 +401,7 @@ pub fn read_with(bytes: &[u8], limits: &Limits) -> Result<Word, DocxError> {
         pkg.parse(&name, index, numbering.reader())?;
     }
 
-    let mut story = body::Story::default();
+    let mut story = body::Story::new(limits.max_paragraphs);
     let mut read_story = |pkg: &mut Package<'_>, name: &str, index: usize, part: Part| {
         let mut walker = body::Walker::new(&styles, &numbering, &mut story, part);
         pkg.parse(name, index, |ev| walker.handle(ev))

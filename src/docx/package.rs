@@ -507,6 +507,7 @@ mod tests {
             max_entry_bytes: MIB,
             max_total_bytes: 2 * MIB,
             max_ratio: 100,
+            ..Limits::default()
         };
         let (result, read) = inflate(3 * MIB as usize, MIB, &limits, 2 * MIB);
         assert_eq!(

@@ -1018,12 +1018,31 @@ fn parts_together_larger_than_the_total_are_refused() {
         max_entry_bytes: MIB,
         max_total_bytes: MIB,
         max_ratio: 1_000_000,
+        ..Limits::default()
     };
     for bytes in [bytes, bytes_doc] {
         let e = read_with(&bytes, &limits).unwrap_err();
         assert_eq!(e, DocxError::TotalTooLarge { limit: MIB }, "{e}");
         assert!(e.to_string().contains("more than the 1 MiB"), "{e}");
     }
+}
+
+#[test]
+fn paragraphs_past_the_limit_are_refused() {
+    let limits = Limits {
+        max_paragraphs: 3,
+        ..Limits::default()
+    };
+    let three = with_parts(&"<w:p/>".repeat(3), &[]);
+    assert_eq!(read_with(&three, &limits).unwrap().paragraphs.len(), 3);
+    let four = with_parts(&"<w:p/>".repeat(4), &[]);
+    let e = read_with(&four, &limits).unwrap_err();
+    assert_eq!(e, DocxError::TooManyParagraphs { limit: 3 });
+    let e = DocxError::TooManyParagraphs { limit: 1_000_000 };
+    assert!(
+        e.to_string().contains("more than 1,000,000 paragraphs"),
+        "{e}"
+    );
 }
 
 #[test]
