@@ -27,7 +27,7 @@ mod styles;
 mod tests;
 
 use crate::excerpt::escape;
-use package::{folder, rels_of, resolve, Ev, Package, Stop, MIB, RATIO_FLOOR};
+use package::{folder, rels_of, resolve, Entry, Ev, Package, Stop, MIB, RATIO_FLOOR};
 use std::fmt;
 use std::ops::Range;
 
@@ -61,7 +61,8 @@ impl Default for Limits {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Word {
     pub paragraphs: Vec<Paragraph>,
-    /// The zip entry of the main document part (usually "word/document.xml").
+    /// The zip entry of the main document part, as the archive spells it (usually
+    /// "word/document.xml").
     pub document_part: String,
     /// The zip entries of the footnotes and endnotes parts, when the document has them.
     pub footnotes_part: Option<String>,
@@ -360,13 +361,13 @@ pub fn read_with(bytes: &[u8], limits: &Limits) -> Result<Word, DocxError> {
     let main_target = relationships(&mut pkg, "", "_rels/.rels", &["officeDocument"])?
         .into_iter()
         .next();
-    let (main, main_index) = [
+    let (main, main_entry) = [
         main_target.map(|(_, name)| name),
         Some(Part::Document.default_name().to_string()),
     ]
     .into_iter()
     .flatten()
-    .find_map(|name| pkg.find(&name).map(|i| (name, i)))
+    .find_map(|name| pkg.find(&name).map(|entry| (name, entry)))
     .ok_or(DocxError::NotWord)?;
 
     let dir = folder(&main).to_string();
@@ -377,7 +378,7 @@ pub fn read_with(bytes: &[u8], limits: &Limits) -> Result<Word, DocxError> {
         &["styles", "numbering", "footnotes", "endnotes"],
     )?;
     // A related part, else the part of the usual name beside the main part.
-    let locate = |pkg: &Package<'_>, ty: &str, file: &str| -> Option<(String, usize)> {
+    let locate = |pkg: &Package<'_>, ty: &str, file: &str| -> Option<Entry> {
         let by_rel = related
             .iter()
             .find(|(t, _)| t == ty)
@@ -389,38 +390,38 @@ pub fn read_with(bytes: &[u8], limits: &Limits) -> Result<Word, DocxError> {
         [by_rel, Some(usual)]
             .into_iter()
             .flatten()
-            .find_map(|name| pkg.find(&name).map(|i| (name, i)))
+            .find_map(|name| pkg.find(&name))
     };
 
     let mut styles = styles::Styles::default();
-    if let Some((name, index)) = locate(&pkg, "styles", "styles.xml") {
-        pkg.parse(&name, index, styles.reader())?;
+    if let Some(entry) = locate(&pkg, "styles", "styles.xml") {
+        pkg.parse(&entry, styles.reader())?;
     }
     let mut numbering = numbering::Numbering::default();
-    if let Some((name, index)) = locate(&pkg, "numbering", "numbering.xml") {
-        pkg.parse(&name, index, numbering.reader())?;
+    if let Some(entry) = locate(&pkg, "numbering", "numbering.xml") {
+        pkg.parse(&entry, numbering.reader())?;
     }
 
     let mut story = body::Story::new(limits.max_paragraphs);
-    let mut read_story = |pkg: &mut Package<'_>, name: &str, index: usize, part: Part| {
+    let mut read_story = |pkg: &mut Package<'_>, entry: &Entry, part: Part| {
         let mut walker = body::Walker::new(&styles, &numbering, &mut story, part);
-        pkg.parse(name, index, |ev| walker.handle(ev))
+        pkg.parse(entry, |ev| walker.handle(ev))
     };
-    read_story(&mut pkg, &main, main_index, Part::Document)?;
+    read_story(&mut pkg, &main_entry, Part::Document)?;
     let footnotes = locate(&pkg, "footnotes", "footnotes.xml");
-    if let Some((name, index)) = &footnotes {
-        read_story(&mut pkg, name, *index, Part::Footnotes)?;
+    if let Some(entry) = &footnotes {
+        read_story(&mut pkg, entry, Part::Footnotes)?;
     }
     let endnotes = locate(&pkg, "endnotes", "endnotes.xml");
-    if let Some((name, index)) = &endnotes {
-        read_story(&mut pkg, name, *index, Part::Endnotes)?;
+    if let Some(entry) = &endnotes {
+        read_story(&mut pkg, entry, Part::Endnotes)?;
     }
 
     Ok(Word {
         paragraphs: story.paragraphs,
-        document_part: main,
-        footnotes_part: footnotes.map(|(name, _)| name),
-        endnotes_part: endnotes.map(|(name, _)| name),
+        document_part: main_entry.name,
+        footnotes_part: footnotes.map(|entry| entry.name),
+        endnotes_part: endnotes.map(|entry| entry.name),
     })
 }
 
@@ -433,11 +434,11 @@ fn relationships(
     rels: &str,
     types: &[&str],
 ) -> Result<Vec<(String, String)>, DocxError> {
-    let Some(index) = pkg.find(rels) else {
+    let Some(entry) = pkg.find(rels) else {
         return Ok(Vec::new());
     };
     let mut found = Vec::new();
-    pkg.parse(rels, index, |ev| {
+    pkg.parse(&entry, |ev| {
         let Ev::Start(_, "Relationship", el) = ev else {
             return Ok(());
         };

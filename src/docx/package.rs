@@ -88,6 +88,13 @@ pub(super) fn on_attr(el: &BytesStart<'_>) -> Result<bool, Stop> {
     ))
 }
 
+/// A zip entry: its index, and its name as the archive spells it.
+#[derive(Debug, Clone)]
+pub(super) struct Entry {
+    pub index: usize,
+    pub name: String,
+}
+
 /// The opened archive, with the limits and what has been inflated so far.
 pub(super) struct Package<'a> {
     zip: ZipArchive<Cursor<&'a [u8]>>,
@@ -117,32 +124,32 @@ impl<'a> Package<'a> {
         })
     }
 
-    /// The index of the entry for part `name` (a name this module resolved, without
-    /// `..`): the exact name, else the same name in another case or with backslashes
-    /// (part names are case-insensitive; some zip tools write `\`).
-    pub(super) fn find(&self, name: &str) -> Option<usize> {
-        if let Some(i) = self.zip.index_for_name(name) {
-            return Some(i);
+    /// The entry for part `name` (a name this module resolved, without `..`): the exact
+    /// name, else the same name in another case or with backslashes (part names are
+    /// case-insensitive; some zip tools write `\`).
+    pub(super) fn find(&self, name: &str) -> Option<Entry> {
+        if let Some(index) = self.zip.index_for_name(name) {
+            return Some(Entry {
+                index,
+                name: name.to_string(),
+            });
         }
-        (0..self.zip.len()).find(|&i| match self.zip.name_for_index(i) {
-            Some(Ok(entry)) => {
-                let entry = entry.replace('\\', "/");
-                is_safe(&entry) && entry.eq_ignore_ascii_case(name)
-            }
-            _ => false,
+        (0..self.zip.len()).find_map(|index| {
+            let entry = self.zip.name_for_index(index)?.ok()?;
+            let normal = entry.replace('\\', "/");
+            (is_safe(&normal) && normal.eq_ignore_ascii_case(name)).then(|| Entry {
+                index,
+                name: entry.into_owned(),
+            })
         })
     }
 
-    /// Streams part `name` (entry `index`) to `handle`, inflating no more than the limits.
-    pub(super) fn parse<F>(
-        &mut self,
-        name: &str,
-        index: usize,
-        mut handle: F,
-    ) -> Result<(), DocxError>
+    /// Streams `entry` to `handle`, inflating no more than the limits.
+    pub(super) fn parse<F>(&mut self, entry: &Entry, mut handle: F) -> Result<(), DocxError>
     where
         F: FnMut(Ev<'_>) -> Result<(), Stop>,
     {
+        let (name, index) = (entry.name.as_str(), entry.index);
         let limits = self.limits;
         let remaining = limits.max_total_bytes.saturating_sub(self.total);
         let file = self.zip.by_index(index).map_err(|e| zip_error(name, e))?;

@@ -821,6 +821,7 @@ fn the_main_part_is_found_through_relationships() {
     )]))
     .unwrap();
     assert_eq!(texts(&word), ["Any case"]);
+    assert_eq!(word.document_part, "Word/Document.xml");
 }
 
 #[test]
