@@ -24,6 +24,7 @@ pub mod concepts;
 pub mod config;
 pub mod diagnostic;
 pub mod document;
+pub mod docx;
 pub mod engine;
 pub mod error;
 pub mod excerpt;
