@@ -19,6 +19,7 @@ use crate::isolate::{self, Panicked};
 use crate::line_index::LineIndex;
 use crate::report::human::Human;
 use crate::report::{FileReport, TenderReport};
+use crate::source::Source;
 use crate::tender::PackPlan;
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
@@ -46,9 +47,9 @@ pub fn check_files(linter: &Linter, paths: &[PathBuf], finish: Finish) -> Vec<Fi
 
 pub fn check_file(linter: &Linter, path: &Path, finish: Finish) -> FileReport {
     let shown = files::display(path);
-    let checked = isolate::run(|| match files::read(path) {
+    let checked = isolate::run(|| match files::read_source(path) {
         Err(e) => unreadable(shown.clone(), e, finish),
-        Ok(text) => check_text(linter, shown.clone(), &text, finish),
+        Ok(source) => check_source(linter, shown.clone(), &source, finish),
     });
     checked.unwrap_or_else(|p| crashed(shown, p, finish))
 }
@@ -106,11 +107,31 @@ pub fn check_text(linter: &Linter, path: String, text: &str, finish: Finish) -> 
         .unwrap_or_else(|p| crashed(shown, p, finish))
 }
 
+/// Checks a document read from a file, Markdown or Word.
+pub fn check_source(linter: &Linter, path: String, source: &Source, finish: Finish) -> FileReport {
+    let shown = path.clone();
+    isolate::run(|| {
+        injected_fault(&source.text);
+        let doc = source.document();
+        checked(linter, path, &source.text, &doc, finish)
+    })
+    .unwrap_or_else(|p| crashed(shown, p, finish))
+}
+
 fn checked_text(linter: &Linter, path: String, text: &str, finish: Finish) -> FileReport {
     injected_fault(text);
-    let doc = Document::parse(text);
-    let (mut diagnostics, metrics) = linter.lint_with_metrics(&doc);
-    Locator::new(&doc).locate_all(&mut diagnostics);
+    checked(linter, path, text, &Document::parse(text), finish)
+}
+
+fn checked(
+    linter: &Linter,
+    path: String,
+    text: &str,
+    doc: &Document,
+    finish: Finish,
+) -> FileReport {
+    let (mut diagnostics, metrics) = linter.lint_with_metrics(doc);
+    Locator::new(doc).locate_all(&mut diagnostics);
     let (baselined, fixed) = match finish.baseline {
         Some(b) => b.apply(&path, &mut diagnostics),
         None => (0, Vec::new()),
@@ -165,18 +186,20 @@ pub fn check_pack(
         .zip(&plan.wanted)
         .map(|(path, &wanted)| {
             let scan = || {
-                let text = match &buffer {
-                    Some((p, text)) if *p == files::absolute(path) => text.to_string(),
-                    _ => files::read(path)?,
+                let source = match &buffer {
+                    Some((p, text)) if *p == files::absolute(path) => {
+                        Source::markdown(text.to_string())
+                    }
+                    _ => files::read_source(path)?,
                 };
-                injected_fault(&text);
-                let doc = Document::parse(&text);
+                injected_fault(&source.text);
+                let doc = source.document();
                 let scanned = linter.scan(&doc);
                 let locator = Locator::new(&doc);
                 let lines = doc.lines;
                 Ok(Member {
                     path: files::display(path),
-                    text,
+                    text: source.text,
                     lines,
                     locator,
                     scanned,

@@ -338,18 +338,17 @@ pub struct Locator {
     headings: Vec<(String, Option<usize>)>,
 }
 
-/// A block in source order: its first byte, paragraph number, innermost heading and
-/// clause.
-type Placed = (usize, usize, Option<usize>, Option<Box<str>>);
+/// A block in source order: its bytes, paragraph number, innermost heading and clause.
+type Placed = (Range<usize>, usize, Option<usize>, Option<Box<str>>);
 
 impl Locator {
     pub fn new(doc: &Document) -> Self {
         let mut blocks: Vec<_> = doc
             .blocks
             .iter()
-            .map(|b| (b.range.start, b.paragraph, b.section, b.clause.clone()))
+            .map(|b| (b.range.clone(), b.paragraph, b.section, b.clause.clone()))
             .collect();
-        blocks.sort_by_key(|b| b.0);
+        blocks.sort_by_key(|b| b.0.start);
         let headings = doc
             .headings
             .iter()
@@ -362,10 +361,17 @@ impl Locator {
     /// before it; before the first block, the first), or `None` in a document without
     /// blocks.
     pub fn locate(&self, offset: usize) -> Option<Location> {
-        let i = self
+        let mut i = self
             .blocks
-            .partition_point(|b| b.0 <= offset)
+            .partition_point(|b| b.0.start <= offset)
             .saturating_sub(1);
+        // Markup just before a block's text (a table's first `|`, where a table finding
+        // starts) belongs to that block, not to the one before it.
+        if let (Some(this), Some(next)) = (self.blocks.get(i), self.blocks.get(i + 1)) {
+            if offset >= this.0.end && next.0.start.saturating_sub(offset) <= 4 {
+                i += 1;
+            }
+        }
         let (_, paragraph, section, clause) = self.blocks.get(i)?;
         let mut path = Vec::new();
         let mut at = *section;
@@ -1337,6 +1343,8 @@ mod tests {
         // Table cells count as paragraphs: # Tender, ## 3 Payment, 3.2, quote, first,
         // second, KPI, Target, Calls.
         assert_eq!(at("Calls").paragraph, 9);
+        // A finding on a whole table starts at its first `|`: the header row's place.
+        assert_eq!(at("| KPI").paragraph, 7);
         assert_eq!(at("Calls").clause, None);
         // Before the first block: the first block's location.
         assert_eq!(Locator::new(&doc).locate(0).unwrap().paragraph, 1);

@@ -7,12 +7,14 @@
 //! are skipped; a file named on the command line is always checked.
 
 use crate::input::{self, ReadError};
+use crate::source::Source;
 use globset::GlobSet;
 use std::fmt;
 use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
 
-pub const EXTENSIONS: [&str; 2] = ["md", "markdown"];
+/// What a folder is searched for: Markdown and Word documents.
+pub const EXTENSIONS: [&str; 3] = ["md", "markdown", "docx"];
 const SKIPPED_DIRS: [&str; 2] = ["target", "node_modules"];
 
 /// A file that could not be checked, and why, in words for the person who owns it.
@@ -66,7 +68,7 @@ pub fn discover(
                 });
                 for entry in walker {
                     match entry {
-                        Ok(e) if e.file_type().is_file() && is_markdown(e.path()) => {
+                        Ok(e) if e.file_type().is_file() && is_document(e.path()) => {
                             files.push(e.into_path())
                         }
                         Ok(_) => {}
@@ -84,7 +86,7 @@ pub fn discover(
                             } else if let Some(io) = e.into_io_error() {
                                 // A dangling link to something that is not Markdown is not ours to report.
                                 let dangling = io.kind() == std::io::ErrorKind::NotFound;
-                                if !dangling || is_markdown(&path) {
+                                if !dangling || is_document(&path) {
                                     errors.push(io_error(&path, io));
                                 }
                             }
@@ -129,10 +131,18 @@ pub fn absolute(path: &Path) -> PathBuf {
     out
 }
 
-pub fn is_markdown(path: &Path) -> bool {
-    path.extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| EXTENSIONS.iter().any(|x| x.eq_ignore_ascii_case(e)))
+/// Whether a folder's file is one to check: Markdown or Word, but not the lock file Word
+/// keeps beside a document it has open (`~$spec.docx`).
+pub fn is_document(path: &Path) -> bool {
+    let lock = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.starts_with("~$"));
+    !lock
+        && path
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| EXTENSIONS.iter().any(|x| x.eq_ignore_ascii_case(e)))
 }
 
 fn io_error(path: &Path, e: std::io::Error) -> FileError {
@@ -154,6 +164,20 @@ fn read_error(path: &Path, e: ReadError) -> FileError {
         message: e.to_string(),
         help: help.map(str::to_string),
     }
+}
+
+/// Reads a document: a Word file (`.docx`, or an old `.doc`, which is named as one) into
+/// its paragraphs, anything else as Markdown text.
+pub fn read_source(path: &Path) -> Result<Source, FileError> {
+    if !crate::source::is_word(path) {
+        return read(path).map(Source::markdown);
+    }
+    let bytes = input::read(path, input::WORD).map_err(|e| read_error(path, e))?;
+    Source::word(&bytes).map_err(|e| FileError {
+        path: display(path),
+        message: e.to_string(),
+        help: e.help().map(str::to_string),
+    })
 }
 
 /// Reads a regular file of at most [`input::DOCUMENT`] bytes as UTF-8 text (a byte order

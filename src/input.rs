@@ -46,6 +46,13 @@ pub const DOCUMENT: Limit = Limit {
     of: "a document",
 };
 
+/// A Word file (.docx): compressed XML. The reader bounds what it inflates on its own;
+/// 256 MiB of zip is already hundreds of times the largest tender.
+pub const WORD: Limit = Limit {
+    bytes: 256 * MIB,
+    of: "a Word document",
+};
+
 /// Why a file was not read, in words that follow its name: "x.md is a folder, not a file".
 #[derive(Debug)]
 pub enum ReadError {

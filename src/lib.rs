@@ -39,5 +39,6 @@ pub mod metrics;
 pub mod output;
 pub mod report;
 pub mod rules;
+pub mod source;
 pub mod suppress;
 pub mod tender;

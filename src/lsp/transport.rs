@@ -282,7 +282,7 @@ fn quoted(bytes: &[u8], max: usize) -> String {
 
 /// `64 MiB`, or a number of bytes when the limit is not a whole number of MiB.
 fn size(limit: u64) -> String {
-    if limit % (1 << 20) == 0 {
+    if limit.is_multiple_of(1 << 20) {
         format!("{} MiB", limit >> 20)
     } else {
         format!("{limit} bytes")

@@ -1,0 +1,236 @@
+//! Word documents through the real binary: the same findings as the Markdown they were
+//! written from, exact paragraph positions and clause numbers from Word's automatic
+//! numbering, what is not read (comments, tracked deletions, footnotes as clauses),
+//! folders that mix Markdown and Word, and Word files that cannot be read costing one
+//! file. The reader's own cases (numbering, tables, hostile packages) are unit tests in
+//! `src/docx/tests.rs`.
+
+mod common;
+
+use common::{expectations, parse, run, tenderlint, tree, write};
+use serde_json::Value;
+use std::io::Write;
+use std::path::Path;
+
+const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+
+fn json(dir: &Path, args: &[&str]) -> (i32, Value) {
+    let r = run(tenderlint(dir)
+        .args(["check", "--no-config", "--format", "json"])
+        .args(args));
+    (r.code, parse(&r.stdout))
+}
+
+fn diagnostics(out: &Value) -> Vec<Value> {
+    out["diagnostics"].as_array().cloned().unwrap_or_default()
+}
+
+/// (rule, clause) of every finding, sorted.
+fn rules_and_clauses(out: &Value) -> Vec<(String, String)> {
+    let mut v: Vec<(String, String)> = diagnostics(out)
+        .iter()
+        .map(|d| {
+            (
+                d["rule"].as_str().unwrap_or_default().to_string(),
+                d["location"]["clause"].as_str().unwrap_or("-").to_string(),
+            )
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn a_word_tender_gives_the_findings_of_its_markdown_twin_at_exact_paragraphs() {
+    let root = Path::new(ROOT);
+    let (code, docx) = json(root, &["fixtures/word/performance-centric.docx"]);
+    assert_eq!(code, 1, "findings of error severity: {docx}");
+    let (_, md) = json(root, &["fixtures/performance-centric.md"]);
+    assert!(diagnostics(&docx).len() > 15);
+    // Same clauses, same rules, same clause numbers: Word's automatic numbering gives
+    // "3.2" where the Markdown typed it.
+    assert_eq!(rules_and_clauses(&docx), rules_and_clauses(&md));
+    // Positions: the paragraph as the line, the character in it as the column.
+    let got: Vec<String> = diagnostics(&docx)
+        .iter()
+        .map(|d| {
+            format!(
+                "{}:{} {}",
+                d["span"]["start"]["line"],
+                d["span"]["start"]["column"],
+                d["rule"].as_str().unwrap_or_default()
+            )
+        })
+        .collect();
+    let want = expectations(&root.join("fixtures/word/performance-centric.expected"));
+    assert_eq!(got, want);
+    // The paragraph number in `location` is the line, and the section is the heading
+    // path from Word's heading styles.
+    for d in diagnostics(&docx) {
+        assert_eq!(
+            d["location"]["paragraph"], d["span"]["start"]["line"],
+            "{d}"
+        );
+    }
+    let deduction = diagnostics(&docx)
+        .into_iter()
+        .find(|d| d["rule"] == "payment-deduction" && d["location"]["clause"] == "3.2")
+        .expect("the deduction in clause 3.2");
+    assert_eq!(
+        deduction["location"]["section"],
+        serde_json::json!([
+            "Community Musculoskeletal Service: Service Specification",
+            "Performance regime"
+        ])
+    );
+    // Clause 3.2 reads "shall [never, deleted] deduct 5% of the [monthly, inserted]
+    // payment": the deletion is not read (it would negate the deduction), and the
+    // column counts the characters of the text as it now reads.
+    assert_eq!(deduction["span"]["start"]["column"], 92);
+    // A reviewer's comment ("Liquidated damages and service credits ...") and the
+    // footnote ("service credits are counted in it") are not clauses of the tender.
+    for d in diagnostics(&docx) {
+        let message = d["message"].as_str().unwrap_or_default();
+        assert!(!message.contains("Liquidated"), "a comment was linted: {d}");
+        assert!(
+            d["span"]["start"]["line"].as_u64() < Some(32),
+            "a footnote was linted: {d}"
+        );
+    }
+
+    let human = run(tenderlint(root).args([
+        "check",
+        "--no-config",
+        "fixtures/word/performance-centric.docx",
+    ]));
+    assert!(
+        human
+            .stdout
+            .contains("error payment-deduction, clause 3.2 in section \"Performance regime\""),
+        "{}",
+        human.stdout
+    );
+}
+
+/// A minimal Word package holding `document` as word/document.xml.
+fn docx(document: &str) -> Vec<u8> {
+    let mut out = std::io::Cursor::new(Vec::new());
+    {
+        let mut z = zip::ZipWriter::new(&mut out);
+        let opts = zip::write::SimpleFileOptions::default();
+        let rels = r#"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>"#;
+        for (name, text) in [("_rels/.rels", rels), ("word/document.xml", document)] {
+            z.start_file(name, opts).expect("zip entry");
+            z.write_all(text.as_bytes()).expect("zip write");
+        }
+        z.finish().expect("zip finish");
+    }
+    out.into_inner()
+}
+
+fn body(paragraphs: &[&str]) -> String {
+    let ps: String = paragraphs
+        .iter()
+        .map(|p| format!("<w:p><w:r><w:t>{p}</w:t></w:r></w:p>"))
+        .collect();
+    format!(
+        r#"<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>{ps}</w:body></w:document>"#
+    )
+}
+
+#[test]
+fn folders_mix_markdown_and_word_and_a_bad_word_file_costs_that_file() {
+    let dir = tree(&[(
+        "specs/a.md",
+        "# A\n\nA service credit of 2% of the monthly charge applies for each KPI failure.\n",
+    )]);
+    let specs = dir.path().join("specs");
+    write(
+        &specs,
+        "b.docx",
+        &docx(&body(&[
+            "Payment",
+            "The Authority shall deduct 5% of the monthly payment for each missed target.",
+        ])),
+    );
+    // Word's lock file beside an open document is not a document.
+    write(&specs, "~$b.docx", b"\x0bjunk");
+    write(&specs, "broken.docx", b"PK\x03\x04 this zip stops here");
+    write(&specs, "renamed.docx", b"# A Markdown file renamed .docx\n");
+    write(
+        &specs,
+        "entity.docx",
+        &docx(
+            r#"<?xml version="1.0"?><!DOCTYPE w:document [<!ENTITY x "credit">]><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>service &x;</w:t></w:r></w:p></w:body></w:document>"#,
+        ),
+    );
+    let (code, out) = json(dir.path(), &["specs"]);
+    assert_eq!(code, 2, "files that could not be read: {out}");
+    let checked: Vec<&str> = out["files"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|f| f["path"].as_str())
+        .collect();
+    assert_eq!(checked, ["specs/a.md", "specs/b.docx"], "{out}");
+    let errors: Vec<(String, String)> = out["file_errors"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|e| {
+            (
+                e["path"].as_str().unwrap_or_default().to_string(),
+                e["message"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    let message = |name: &str| {
+        errors
+            .iter()
+            .find(|(p, _)| p.ends_with(name))
+            .map(|(_, m)| m.clone())
+            .unwrap_or_else(|| panic!("no error for {name}: {errors:?}"))
+    };
+    assert!(message("broken.docx").contains("damaged"), "{errors:?}");
+    assert!(
+        message("renamed.docx").contains("not a zip archive"),
+        "{errors:?}"
+    );
+    assert!(
+        message("entity.docx").contains("word/document.xml"),
+        "{errors:?}"
+    );
+    assert!(!errors.iter().any(|(p, _)| p.contains("~$")), "{errors:?}");
+    let rules: Vec<(String, String)> = diagnostics(&out)
+        .iter()
+        .filter(|d| d["severity"] == "error" && d["location"]["paragraph"] != 1)
+        .map(|d| {
+            (
+                d["path"].as_str().unwrap_or_default().to_string(),
+                d["rule"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    assert!(
+        rules.contains(&("specs/a.md".into(), "service-credits".into())),
+        "{rules:?}"
+    );
+    assert!(
+        rules.contains(&("specs/b.docx".into(), "payment-deduction".into())),
+        "{rules:?}"
+    );
+}
+
+#[test]
+fn an_old_or_protected_word_file_is_named_with_what_to_do() {
+    let dir = tree(&[]);
+    let mut ole = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+    ole.resize(4096, 0);
+    write(dir.path(), "old.doc", &ole);
+    let r = run(tenderlint(dir.path()).args(["check", "--no-config", "old.doc"]));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    let said = format!("{}{}", r.stdout, r.stderr);
+    assert!(said.contains("old.doc"), "{said}");
+    assert!(said.contains("Word 97-2003"), "{said}");
+    assert!(said.contains("save it as .docx"), "{said}");
+}
