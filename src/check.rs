@@ -19,7 +19,7 @@ use crate::isolate::{self, Panicked};
 use crate::line_index::LineIndex;
 use crate::report::human::Human;
 use crate::report::{FileReport, TenderReport};
-use crate::source::Source;
+use crate::source::{Format, Source};
 use crate::tender::PackPlan;
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
@@ -113,14 +113,15 @@ pub fn check_source(linter: &Linter, path: String, source: &Source, finish: Fini
     isolate::run(|| {
         injected_fault(&source.text);
         let doc = source.document();
-        checked(linter, path, &source.text, &doc, finish)
+        checked(linter, path, &source.text, &doc, source.format, finish)
     })
     .unwrap_or_else(|p| crashed(shown, p, finish))
 }
 
 fn checked_text(linter: &Linter, path: String, text: &str, finish: Finish) -> FileReport {
     injected_fault(text);
-    checked(linter, path, text, &Document::parse(text), finish)
+    let doc = Document::parse(text);
+    checked(linter, path, text, &doc, Format::Markdown, finish)
 }
 
 fn checked(
@@ -128,6 +129,7 @@ fn checked(
     path: String,
     text: &str,
     doc: &Document,
+    format: Format,
     finish: Finish,
 ) -> FileReport {
     let (mut diagnostics, metrics) = linter.lint_with_metrics(doc);
@@ -138,7 +140,10 @@ fn checked(
     };
     let mut rendered = match (finish.human, finish.html) {
         (Some(h), _) => h.render_file(&path, text, &doc.lines, &diagnostics),
-        (None, Some(h)) => h.render_document(&path, text, &diagnostics),
+        (None, Some(h)) if format == Format::Markdown => {
+            h.render_document(&path, text, &diagnostics)
+        }
+        (None, Some(h)) => h.render_blocks(&path, doc, &diagnostics),
         (None, None) => String::new(),
     };
     if finish.stats && finish.human.is_some() {

@@ -165,7 +165,11 @@ fn the_fixtures_report_renders_with_its_marks_and_script_and_is_photographed() {
     let documents = walkdir::WalkDir::new(Path::new(ROOT).join("fixtures"))
         .into_iter()
         .filter_map(Result::ok)
-        .filter(|e| e.path().extension().is_some_and(|x| x == "md"))
+        .filter(|e| {
+            e.path()
+                .extension()
+                .is_some_and(|x| x == "md" || x == "docx")
+        })
         .count();
     assert_eq!(title(&dom), format!("Tender report: {documents} documents"));
     let marks = html.matches("<mark class=\"sev-").count();

@@ -474,22 +474,22 @@ fn the_longest_standing_findings_come_first() {
     let rows = oldest_rows(&html);
     assert_eq!(rows.len(), 3, "{rows:?}");
     assert!(
-        rows[0].starts_with("2020-01-01") && rows[0].ends_with("z-old.md, line 1"),
+        rows[0].starts_with("2020-01-01") && rows[0].ends_with("z-old.md, paragraph 1"),
         "{rows:?}"
     );
     assert!(
-        rows[1].starts_with("2023-06-30") && rows[1].ends_with("a-new.md, line 1"),
+        rows[1].starts_with("2023-06-30") && rows[1].ends_with("a-new.md, paragraph 1"),
         "{rows:?}"
     );
     assert!(
-        rows[2].starts_with("not yet committed") && rows[2].ends_with("b-draft.md, line 1"),
+        rows[2].starts_with("not yet committed") && rows[2].ends_with("b-draft.md, paragraph 1"),
         "{rows:?}"
     );
 
     // Without the history: document order.
     let html = report(d, &["--no-config", "--no-history", "."]);
     let rows = oldest_rows(&html);
-    assert!(rows[0].ends_with("a-new.md, line 1"), "{rows:?}");
+    assert!(rows[0].ends_with("a-new.md, paragraph 1"), "{rows:?}");
     assert!(html.contains("the git history was not consulted"));
 
     // A finding the baseline records counts as older than any other, and stays shown.
@@ -505,10 +505,10 @@ fn the_longest_standing_findings_come_first() {
     let rows = oldest_rows(&html);
     assert!(
         rows[0].starts_with("2023-06-30 (in the baseline)")
-            && rows[0].ends_with("a-new.md, line 1"),
+            && rows[0].ends_with("a-new.md, paragraph 1"),
         "{rows:?}"
     );
-    assert!(rows[1].ends_with("z-old.md, line 1"), "{rows:?}");
+    assert!(rows[1].ends_with("z-old.md, paragraph 1"), "{rows:?}");
     assert!(html.contains("known: recorded in the baseline"));
 }
 

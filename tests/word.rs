@@ -234,3 +234,81 @@ fn an_old_or_protected_word_file_is_named_with_what_to_do() {
     assert!(said.contains("Word 97-2003"), "{said}");
     assert!(said.contains("save it as .docx"), "{said}");
 }
+
+#[test]
+fn the_report_shows_a_word_tender_as_headings_numbered_clauses_and_a_table() {
+    let dir = tree(&[]);
+    let page = dir.path().join("report.html");
+    let r = run(tenderlint(Path::new(ROOT))
+        .args([
+            "report",
+            "--no-config",
+            "fixtures/word/performance-centric.docx",
+            "-o",
+        ])
+        .arg(&page));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let html = std::fs::read_to_string(&page).unwrap_or_default();
+    let body = &html[html.find("<div class=\"doc-body\">").unwrap_or(0)..];
+    assert!(
+        body.contains(
+            "<h5 class=\"md-h2\"><span class=\"clause\">3.</span> Performance regime</h5>"
+        ),
+        "{body}"
+    );
+    // Word's automatic numbers are shown before the clause, as Word shows them.
+    assert!(
+        body.contains("<span class=\"clause\">3.2</span> Where the Provider"),
+        "{body}"
+    );
+    // The KPI table is a table: four header cells, then rows of four cells.
+    assert!(body.contains(">KPI</mark></th>"), "{body}");
+    assert!(
+        body.contains("<td>Calls answered within 30 seconds</td>"),
+        "{body}"
+    );
+    assert_eq!(body.matches("<th scope=\"col\">").count(), 4, "{body}");
+    assert_eq!(body.matches("<td>").count(), 12, "{body}");
+    // Findings are marked in the text, as for Markdown.
+    assert!(
+        body.contains("deduct 5% of the monthly payment</mark>"),
+        "{body}"
+    );
+}
+
+#[test]
+fn a_tender_pack_judges_markdown_and_word_files_together() {
+    let dir = tree(&[
+        ("msk/tender.toml", "name = \"MSK\"\nmain = \"specification.md\"\n"),
+        (
+            "msk/specification.md",
+            "# Specification\n\nThe service treats adults with back pain. A service credit of 2% of the monthly charge applies for each KPI failure.\n",
+        ),
+    ]);
+    let msk = dir.path().join("msk");
+    // The governance schedule, in Word, holds what the specification lacks.
+    write(
+        &msk,
+        "governance.docx",
+        &docx(&body(&[
+            "Governance",
+            "A joint partnership board with patient representatives meets quarterly.",
+            "Our shared goals: people live well at home. A data sharing agreement covers the shared dataset.",
+            "The board reviews the change in EQ-5D-5L scores each year.",
+        ])),
+    );
+    let (code, out) = json(dir.path(), &["msk"]);
+    assert_eq!(code, 1, "{out}");
+    let rules: Vec<String> = diagnostics(&out)
+        .iter()
+        .filter_map(|d| d["rule"].as_str().map(str::to_string))
+        .collect();
+    assert_eq!(rules, ["service-credits"], "judged over both files: {out}");
+    let files: Vec<&str> = out["tenders"][0]["files"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|f| f.as_str())
+        .collect();
+    assert_eq!(files, ["msk/specification.md", "msk/governance.docx"], "{out}");
+}

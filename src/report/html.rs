@@ -18,7 +18,7 @@ use super::{FileReport, Summary};
 use crate::baseline::Baseline;
 use crate::config::UNUSED_SUPPRESSION;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::document::{is_inline, is_inline_end};
+use crate::document::{is_inline, is_inline_end, BlockKind, Document};
 use crate::files::FileError;
 use crate::history::{self, History};
 use crate::metrics::Metrics;
@@ -257,6 +257,22 @@ impl<'a> Html<'a> {
     /// findings about the whole document. Findings are numbered in the order of
     /// `diagnostics` (by position), from 1.
     pub fn render_document(&self, path: &str, source: &str, diagnostics: &[Diagnostic]) -> String {
+        self.render(path, source, diagnostics, None)
+    }
+
+    /// As [`Html::render_document`], for a document that is not Markdown (a Word file):
+    /// its text is laid out from the document model's blocks, one paragraph each.
+    pub fn render_blocks(&self, path: &str, doc: &Document, diagnostics: &[Diagnostic]) -> String {
+        self.render(path, doc.source, diagnostics, Some(doc))
+    }
+
+    fn render(
+        &self,
+        path: &str,
+        source: &str,
+        diagnostics: &[Diagnostic],
+        blocks: Option<&Document>,
+    ) -> String {
         let id = doc_id(path);
         let known = self.known(path, diagnostics);
         let mut out = String::new();
@@ -328,7 +344,10 @@ impl<'a> Html<'a> {
         }
         out.push_str("<div class=\"doc-body\">\n");
         let mut w = Writer::new(source, &id, marks, notes);
-        w.document();
+        match blocks {
+            Some(doc) => w.blocks(doc),
+            None => w.document(),
+        }
         out.push_str(&w.out);
         out.push_str("</div>\n");
         out
@@ -652,7 +671,7 @@ impl<'a> Html<'a> {
             let _ = writeln!(
                 out,
                 "<tr class=\"{sev}\"><td class=\"since\">{}</td><td><span class=\"badge {sev}\"><span class=\"icon\" aria-hidden=\"true\">{}</span> {}</span> \
-                 <a href=\"#{}-f{}\">{}</a></td><td class=\"where\">{}, line {}</td></tr>",
+                 <a href=\"#{}-f{}\">{}</a></td><td class=\"where\">{}, {}</td></tr>",
                 escape(&since),
                 severity_icon(a.d.severity),
                 severity_word(a.d.severity),
@@ -660,7 +679,10 @@ impl<'a> Html<'a> {
                 a.k,
                 escape(&self.title(a.d)),
                 escape(a.path),
-                a.d.span.start.line
+                escape(&match &a.d.location {
+                    Some(at) => at.describe(),
+                    None => format!("line {}", a.d.span.start.line),
+                })
             );
         }
         out.push_str("</tbody></table></div>\n");
@@ -882,6 +904,119 @@ impl<'s> Writer<'s> {
         let parser = Parser::new_ext(&src[base..], crate::document::options());
         for (event, range) in parser.into_offset_iter() {
             self.event(event, range.start + base..range.end + base);
+        }
+        if self.marks.iter().any(|m| !m.done) {
+            self.out.push_str("<p class=\"refs\">");
+            self.flush(usize::MAX);
+            self.out.push_str("</p>\n");
+        }
+        self.write_notes();
+    }
+
+    /// The text of a document read from another format, as the events a Markdown
+    /// parser would give for it: headings, paragraphs, and tables of header and body
+    /// cells (paragraphs in one cell separated by line breaks, empty cells kept).
+    fn blocks(&mut self, doc: &Document) {
+        let src = self.src;
+        let mut table: Option<(usize, Option<usize>, Option<usize>)> = None;
+        let close_cell = |w: &mut Self, t: &mut Option<(usize, Option<usize>, Option<usize>)>| {
+            if let Some((_, Some(_), col)) = t {
+                if col.take().is_some() {
+                    w.event(Event::End(TagEnd::TableCell), 0..0);
+                }
+            }
+        };
+        let close_row = |w: &mut Self, t: &mut Option<(usize, Option<usize>, Option<usize>)>| {
+            close_cell(w, t);
+            if let Some((_, row, _)) = t {
+                match row.take() {
+                    Some(0) => w.event(Event::End(TagEnd::TableHead), 0..0),
+                    Some(_) => w.event(Event::End(TagEnd::TableRow), 0..0),
+                    None => {}
+                }
+            }
+        };
+        for b in &doc.blocks {
+            let text = Event::Text(pulldown_cmark::CowStr::Borrowed(&src[b.range.clone()]));
+            let (t, row, column) = match b.kind {
+                BlockKind::TableHeader { table, column } => (table, 0, column),
+                BlockKind::TableCell { table, row, column } => (table, row.max(1), column),
+                kind => {
+                    if table.is_some() {
+                        close_row(self, &mut table);
+                        table = None;
+                        self.event(Event::End(TagEnd::Table), 0..0);
+                    }
+                    let (open, close) = match kind {
+                        BlockKind::Heading { level } => {
+                            let level = pulldown_cmark::HeadingLevel::try_from(level as usize)
+                                .unwrap_or(pulldown_cmark::HeadingLevel::H6);
+                            let tag = Tag::Heading {
+                                level,
+                                id: None,
+                                classes: Vec::new(),
+                                attrs: Vec::new(),
+                            };
+                            (tag, TagEnd::Heading(level))
+                        }
+                        _ => (Tag::Paragraph, TagEnd::Paragraph),
+                    };
+                    self.event(Event::Start(open), b.range.clone());
+                    // Word's automatic number is not in the text: shown before it, as
+                    // Word shows it.
+                    if let Some(c) = b.clause.as_deref() {
+                        if !src[b.range.clone()].trim_start().starts_with(c) {
+                            let _ =
+                                write!(self.out, "<span class=\"clause\">{}</span> ", escape(c));
+                        }
+                    }
+                    self.event(text, b.range.clone());
+                    self.event(Event::End(close), b.range.clone());
+                    continue;
+                }
+            };
+            if table.is_some_and(|(open, ..)| open != t) {
+                close_row(self, &mut table);
+                table = None;
+                self.event(Event::End(TagEnd::Table), 0..0);
+            }
+            if table.is_none() {
+                self.event(Event::Start(Tag::Table(Vec::new())), b.range.clone());
+                table = Some((t, None, None));
+            }
+            if table.is_some_and(|(_, r, _)| r != Some(row)) {
+                close_row(self, &mut table);
+                let tag = if row == 0 {
+                    Tag::TableHead
+                } else {
+                    Tag::TableRow
+                };
+                self.event(Event::Start(tag), b.range.clone());
+                if let Some((_, r, _)) = table.as_mut() {
+                    *r = Some(row);
+                }
+            }
+            let at = table.and_then(|(_, _, c)| c);
+            if at == Some(column) {
+                self.event(Event::HardBreak, b.range.clone());
+            } else {
+                close_cell(self, &mut table);
+                // Empty cells before this one are cells still.
+                let from = at.map_or(0, |c| c + 1);
+                for _ in from..column {
+                    self.event(Event::Start(Tag::TableCell), 0..0);
+                    self.event(Event::End(TagEnd::TableCell), 0..0);
+                }
+                self.event(Event::Start(Tag::TableCell), b.range.clone());
+                if let Some((_, _, c)) = table.as_mut() {
+                    *c = Some(column);
+                }
+            }
+            self.event(text, b.range.clone());
+        }
+        if table.is_some() {
+            close_row(self, &mut table);
+            self.event(Event::End(TagEnd::Table), 0..0);
         }
         if self.marks.iter().any(|m| !m.done) {
             self.out.push_str("<p class=\"refs\">");
