@@ -180,11 +180,11 @@ struct Member {
 pub fn check_pack(
     linter: &Linter,
     plan: &PackPlan,
-    buffer: Option<(&Path, &str)>,
+    buffer: Option<(&Path, &Source)>,
     finish: Finish,
 ) -> (Vec<FileReport>, TenderReport) {
     let tender = &plan.tender;
-    let buffer = buffer.map(|(p, text)| (files::absolute(p), text));
+    let buffer = buffer.map(|(p, source)| (files::absolute(p), source));
     let read: Vec<Result<Member, FileError>> = plan
         .files
         .par_iter()
@@ -192,9 +192,7 @@ pub fn check_pack(
         .map(|(path, &wanted)| {
             let scan = || {
                 let source = match &buffer {
-                    Some((p, text)) if *p == files::absolute(path) => {
-                        Source::markdown(text.to_string())
-                    }
+                    Some((p, source)) if *p == files::absolute(path) => (*source).clone(),
                     _ => files::read_source(path)?,
                 };
                 injected_fault(&source.text);

@@ -6,7 +6,7 @@
 
 use crate::baseline::{self, Baseline};
 use crate::builtin;
-use crate::check::{check_files, check_pack, check_text, unreadable, Finish};
+use crate::check::{check_files, check_pack, check_source, unreadable, Finish};
 use crate::config::{Config, UNUSED_SUPPRESSION};
 use crate::engine::Linter;
 use crate::error::{LoadErrors, TomlFile};
@@ -19,6 +19,7 @@ use crate::report::{
     github, human, json, junit, sarif, FileReport, Format, Outcome, Summary, TenderReport,
 };
 use crate::rules::RuleSet;
+use crate::source::Source;
 use crate::tender;
 use crate::tender::PackPlan;
 use clap::{Args, Parser, Subcommand};
@@ -725,23 +726,31 @@ fn check_stdin(
         Some(name) => scope.plan(vec![name.to_path_buf()]),
         None => tender::Plan::default(),
     };
-    match (files::decode(text), plan.packs.first(), name) {
-        (Ok(text), Some(pack), Some(name)) => {
-            let (files, tender) = check_pack(linter, pack, Some((name, &text)), finish);
-            checked.reports = files;
-            checked.tenders.push(tender);
-        }
-        (Ok(text), _, _) => checked
-            .reports
-            .push(check_text(linter, shown, &text, finish)),
-        (Err((message, help)), _, _) => {
-            let e = files::FileError {
+    // Named as a Word file (`--stdin-filename spec.docx`): the bytes are a Word file.
+    let read = match name {
+        Some(n) if crate::source::is_word(n) => Source::word(&text).map_err(|e| files::FileError {
+            path: shown.clone(),
+            message: e.to_string(),
+            help: e.help().map(str::to_string),
+        }),
+        _ => files::decode(text)
+            .map(Source::markdown)
+            .map_err(|(message, help)| files::FileError {
                 path: shown.clone(),
                 message,
                 help: Some(help),
-            };
-            checked.reports.push(unreadable(shown, e, finish));
+            }),
+    };
+    match (read, plan.packs.first(), name) {
+        (Ok(source), Some(pack), Some(name)) => {
+            let (files, tender) = check_pack(linter, pack, Some((name, &source)), finish);
+            checked.reports = files;
+            checked.tenders.push(tender);
         }
+        (Ok(source), _, _) => checked
+            .reports
+            .push(check_source(linter, shown, &source, finish)),
+        (Err(e), _, _) => checked.reports.push(unreadable(shown, e, finish)),
     }
     checked.unreadable = plan.unreadable;
     report_broken_tenders(plan.errors, &mut checked.unreadable);

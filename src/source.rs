@@ -18,7 +18,7 @@ pub enum Format {
 }
 
 /// The text of a document and how to build its model.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Source {
     /// Markdown as written; for Word, one paragraph per line.
     pub text: String,

@@ -107,9 +107,16 @@ fn a_whole_folder_is_checked_in_a_stable_order() {
         .filter(|e| e.path().extension().is_some_and(|x| x == "md"))
         .count();
     assert!(packs >= 6, "the pack fixtures are missing");
+    // And the Word fixtures under fixtures/word.
+    let word = walkdir::WalkDir::new(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/word"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "docx"))
+        .count();
+    assert!(word >= 1, "the Word fixtures are missing");
     assert_eq!(
         json["summary"]["files"].as_u64(),
-        Some((fixtures().len() + packs) as u64)
+        Some((fixtures().len() + packs + word) as u64)
     );
     let paths: Vec<&str> = json["diagnostics"]
         .as_array()

@@ -310,5 +310,35 @@ fn a_tender_pack_judges_markdown_and_word_files_together() {
         .flatten()
         .filter_map(|f| f.as_str())
         .collect();
-    assert_eq!(files, ["msk/specification.md", "msk/governance.docx"], "{out}");
+    assert_eq!(
+        files,
+        ["msk/specification.md", "msk/governance.docx"],
+        "{out}"
+    );
+}
+
+#[test]
+fn a_word_file_on_standard_input_is_read_as_word_when_named_so() {
+    let root = Path::new(ROOT);
+    let bytes = std::fs::read(root.join("fixtures/word/performance-centric.docx"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let piped = run(tenderlint(root)
+        .args(["check", "--no-config", "--format", "json", "--stdin"])
+        .args(["--stdin-filename", "spec.docx"])
+        .write_stdin(bytes.clone()));
+    let (_, file) = json(root, &["fixtures/word/performance-centric.docx"]);
+    let piped = parse(&piped.stdout);
+    assert_eq!(rules_and_clauses(&piped), rules_and_clauses(&file));
+    assert_eq!(diagnostics(&piped)[0]["path"], "spec.docx");
+    // Named as Markdown, the same bytes are refused as binary, not misread.
+    let r = run(tenderlint(root)
+        .args([
+            "check",
+            "--no-config",
+            "--stdin",
+            "--stdin-filename",
+            "spec.md",
+        ])
+        .write_stdin(bytes));
+    assert_eq!(r.code, 2, "{}", r.stdout);
 }

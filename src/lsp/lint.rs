@@ -11,6 +11,7 @@ use crate::engine::Linter;
 use crate::error::SourceError;
 use crate::files;
 use crate::line_index::LineIndex;
+use crate::source::Source;
 use crate::tender::{self, Tender};
 use globset::GlobSet;
 use lsp_types::{Diagnostic, DiagnosticSeverity, NumberOrString, Position, Range, Uri};
@@ -279,7 +280,9 @@ fn in_tender(ready: &Ready, path: &Path, text: &str) -> Option<Vec<Finding>> {
     let excludes = ready.excludes.as_ref().map(|(g, root)| (g, root.as_path()));
     let plan = tender::plan(vec![path.to_path_buf()], &mut finder, excludes, true);
     let pack = plan.packs.first()?;
-    let (reports, _) = check_pack(&ready.linter, pack, Some((path, text)), Finish::default());
+    let source = Source::markdown(text.to_string());
+    let buffer = Some((path, &source));
+    let (reports, _) = check_pack(&ready.linter, pack, buffer, Finish::default());
     let own = files::absolute(path);
     let report = reports
         .into_iter()
