@@ -5,7 +5,7 @@
 #   fuzz/run.sh document 3700
 #   fuzz/run.sh rule_file 600 -rss_limit_mb=4096
 #
-# TARGET is `document` or `rule_file`. It needs cargo-fuzz (`cargo install cargo-fuzz`);
+# TARGET is `document`, `rule_file` or `word`. It needs cargo-fuzz (`cargo install cargo-fuzz`);
 # on a stable toolchain RUSTC_BOOTSTRAP=1 lets cargo-fuzz use its nightly flags (set here).
 # The target is built with optimisations, debug assertions and overflow checks, and the
 # sanitizer in $SANITIZER: `none` by default, since tenderlint has no unsafe code and the
@@ -41,8 +41,9 @@ shift 2
 case $target in
   document) dict=markdown.dict ;;
   rule_file) dict=rule_file.dict ;;
+  word) dict=word.dict ;;
   *)
-    echo "unknown target: $target (document or rule_file)" >&2
+    echo "unknown target: $target (document, rule_file or word)" >&2
     exit 2
     ;;
 esac
