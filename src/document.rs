@@ -178,7 +178,14 @@ pub struct Heading {
     pub title: String,
     pub block: usize,
     pub parent: Option<usize>,
+    /// A title written as a paragraph or list item ("4. KPI CREDITS", "Payment
+    /// Mechanism"), as documents converted from Word or PDF carry their headings: it heads
+    /// the blocks after it, below the real headings, until the next such title or heading.
+    pub written: bool,
 }
+
+/// The level of a title written as a paragraph: below every real heading.
+const WRITTEN_TITLE: u8 = 7;
 
 #[derive(Debug, Clone, Default)]
 pub struct Table {
@@ -312,7 +319,10 @@ impl<'a> Document<'a> {
     }
 
     pub fn first_heading(&self) -> Option<&Block> {
-        self.headings.first().map(|h| &self.blocks[h.block])
+        self.headings
+            .iter()
+            .find(|h| !h.written)
+            .map(|h| &self.blocks[h.block])
     }
 
     /// Words of prose in the document (tokens holding a letter or digit).
@@ -778,6 +788,7 @@ impl Builder {
                 title: text.clone(),
                 block: index,
                 parent: self.heading_stack.last().copied(),
+                written: false,
             });
             self.heading_stack.push(h);
             Some(h)
@@ -811,6 +822,25 @@ impl Builder {
         };
         // The block ends where its (trimmed) text ends in the file.
         block.range.end = block.source_end(trimmed).min(block.range.end);
+        if block.is_title_like() {
+            while let Some(&top) = self.heading_stack.last() {
+                if self.headings[top].level >= WRITTEN_TITLE {
+                    self.heading_stack.pop();
+                } else {
+                    break;
+                }
+            }
+            let h = self.headings.len();
+            self.headings.push(Heading {
+                level: WRITTEN_TITLE,
+                title: block.text.clone(),
+                block: index,
+                parent: self.heading_stack.last().copied(),
+                written: true,
+            });
+            self.heading_stack.push(h);
+            block.section = Some(h);
+        }
         self.blocks.push(block);
     }
 
@@ -1349,6 +1379,22 @@ mod tests {
         // Before the first block: the first block's location.
         assert_eq!(Locator::new(&doc).locate(0).unwrap().paragraph, 1);
         assert!(Locator::new(&Document::parse("")).locate(0).is_none());
+    }
+
+    #[test]
+    fn titles_written_as_paragraphs_head_the_blocks_after_them() {
+        let src = "# Schedule 4\n\nPAYMENT MECHANISM\n\nDeductions apply.\n\n7. KPI Credit Earn Back\n\nCredits are earned back.\n\n## Annex\n\nNothing here.\n";
+        let doc = Document::parse(src);
+        let path = |needle: &str| doc.section_path(block_with(&doc, needle)).join(" / ");
+        assert_eq!(path("Deductions"), "Schedule 4 / PAYMENT MECHANISM");
+        // The next written title replaces the last; a real heading ends both.
+        assert_eq!(path("earned back"), "Schedule 4 / KPI Credit Earn Back");
+        assert_eq!(path("Nothing"), "Schedule 4 / Annex");
+        // Findings about the whole document still sit on the first real heading.
+        assert_eq!(
+            doc.first_heading().map(|b| b.text.as_str()),
+            Some("Schedule 4")
+        );
     }
 
     #[test]

@@ -179,6 +179,23 @@ fn trigger_words_in_another_sense_are_not_findings() {
 }
 
 #[test]
+fn another_sense_of_withholding_is_read_in_the_clause_not_in_its_headings() {
+    let l = linter();
+    // "Information" in the section's title says nothing about this clause's deductions.
+    assert_fires(
+        &l,
+        "payment-deduction",
+        &["# Payment\n\nReporting Data and Information\n\nThe Authority shall deduct 5% of the monthly charge for each late report.\n"],
+    );
+    // Withholding information or consent is another sense, in the clause itself.
+    assert_silent(
+        &l,
+        "payment-deduction",
+        &["The Supplier shall not withhold information or records from the monthly payment review.\n"],
+    );
+}
+
+#[test]
 fn context_carries_the_money_object_or_the_regime() {
     let l = linter();
     // The money object in the previous sentence.
