@@ -55,7 +55,35 @@ fn sanctions_under_their_other_names() {
             "Where a milestone is missed, delay damages of £500 a day are payable.",
             "The Commissioner will retain 2% of each invoice as a holdback when the KPI is not met.",
             "Failure to meet the standard results in a fine of £2,000 against the next payment.",
+            // Retention of a share of each payment; a bond forfeited after a failure.
+            "The Department will retain 10% of each payment until the final report is accepted.",
+            "The Contractor shall forfeit the performance bond if milestones are missed.",
         ],
+    );
+    // Credits and rebates sized as a share or a sum, after a failure or under a service
+    // level; and the credit named as the remedy for a missed level.
+    assert_fires(
+        &l,
+        "service-credits",
+        &[
+            "If Uptime is below 99.5%, the Customer is entitled to a 10% credit.",
+            "The Supplier will issue a credit equal to 5% for each hour of downtime.",
+            "Where the response time is missed, the Authority may claim a rebate of 2% of the quarterly fee.",
+            "The Customer's sole remedy for any failure to meet the Service Level is the credit described below.",
+        ],
+    );
+    assert_silent(
+        &l,
+        "service-credits",
+        &[
+            "Residents may claim a tax credit of £500.",
+            "Members earn a 5% credit toward their next course.",
+        ],
+    );
+    assert_silent(
+        &l,
+        "payment-deduction",
+        &["The provider shall retain 10% of records for audit."],
     );
     assert_fires(
         &l,
