@@ -8,7 +8,9 @@
 //! range widens to the nearest element boundaries that take it in. A comment with an
 //! empty range covers its whole paragraph. The comments go into word/comments.xml,
 //! after any already there, with ids above theirs; the relationship and the content
-//! type are added when missing. Comments work the same in footnotes and endnotes.
+//! type are added when missing. Comments work the same in footnotes and endnotes. Each
+//! line of a comment's text is a paragraph of it; tabs are kept, other control
+//! characters dropped.
 //!
 //! What is changed: the story parts that get comments (word/document.xml, footnotes,
 //! endnotes), the comments part, the main part's relationships and [Content_Types].xml.
@@ -39,13 +41,15 @@ use std::fmt;
 use std::ops::Range;
 use xml::{escape_attr, escape_text, is_xml_char, qualify, Ns, W_NS};
 
-/// A finding to write as a comment.
+/// A finding to write as a comment. A finding about the whole document goes on the
+/// first paragraph: `paragraph: 0` and an empty range.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Comment {
     /// The paragraph: an index into `Word::paragraphs`.
     pub paragraph: usize,
-    /// The words commented on, as bytes of the paragraph's text; empty for the whole
-    /// paragraph.
+    /// The words commented on, as bytes of the paragraph's `text` (edges inside a
+    /// character take the whole character in; past the end is the end); empty for the
+    /// whole paragraph.
     pub range: Range<usize>,
     /// The comment; each line ('\n') a paragraph of it.
     pub text: String,
