@@ -14,7 +14,8 @@
 //!    findings from git for the HTML report).
 //!
 //! [`check`] joins the stages for the `check` and `report` commands; [`cli`] parses arguments;
-//! [`lsp`] runs the same stages on editor buffers as a language server.
+//! [`lsp`] runs the same stages on editor buffers as a language server; [`review`] writes
+//! findings back into a copy of a Word document as review comments.
 
 pub mod baseline;
 pub mod builtin;
@@ -38,6 +39,7 @@ pub mod matcher;
 pub mod metrics;
 pub mod output;
 pub mod report;
+pub mod review;
 pub mod rules;
 pub mod source;
 pub mod suppress;
