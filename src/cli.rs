@@ -8,6 +8,7 @@ use crate::baseline::{self, Baseline};
 use crate::builtin;
 use crate::check::{check_files, check_pack, check_source, unreadable, Finish};
 use crate::config::{Config, UNUSED_SUPPRESSION};
+use crate::diagnostic::Severity;
 use crate::engine::Linter;
 use crate::error::{LoadErrors, TomlFile};
 use crate::files;
@@ -50,6 +51,11 @@ enum Command {
     /// and the outcome-focus score, to open in a browser, print or forward. Exits 0
     /// when the page is written, whatever it found.
     Report(ReportArgs),
+    /// Write a copy of a Word document (.docx) with each finding as a Word review
+    /// comment on its own words, by "tenderlint": what was found and what to write
+    /// instead. Findings about the whole document go on its first paragraph. Exits 0
+    /// when the copy is written, whatever it found.
+    Review(ReviewArgs),
     /// List the rules: id, severity, category and what each finds.
     Rules {
         /// Print instead every search pattern of the enabled rules, one regex a line
@@ -165,6 +171,20 @@ struct CheckArgs {
 }
 
 #[derive(Debug, Args)]
+struct ReviewArgs {
+    /// The Word document to review (.docx). It is read, never changed.
+    path: PathBuf,
+    /// Where to write the reviewed copy [default: the document's name with
+    /// `.reviewed.docx`].
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<PathBuf>,
+    #[command(flatten)]
+    selection: Selection,
+    #[command(flatten)]
+    rules: RuleArgs,
+}
+
+#[derive(Debug, Args)]
 struct ReportArgs {
     /// Files or folders to report on. Folders are searched for .md and .markdown files.
     paths: Vec<PathBuf>,
@@ -200,6 +220,7 @@ pub fn run() -> ExitCode {
     let code = match cli.command {
         Command::Check(args) => check(args),
         Command::Report(args) => report(args),
+        Command::Review(args) => review(args),
         Command::Rules { patterns, rules } => list_rules(rules, patterns),
         Command::Concepts { patterns, rules } => list_concepts(rules, patterns),
         Command::Explain { id, rules } => explain(&id, rules),
@@ -778,6 +799,91 @@ fn report_broken_tenders(
             help: Some("Fix the tender file (the errors are printed above), or delete it to check the files alone.".into()),
         });
     }
+}
+
+/// `tenderlint review`: check one Word document alone and write a copy of it with each
+/// finding as a review comment. Exit 0 when the copy is written, 2 when the document
+/// cannot be read, the copy cannot be written, or for usage and configuration errors.
+fn review(args: ReviewArgs) -> u8 {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let (linter, _) = match selected_linter(&args.rules, &args.selection, &cwd) {
+        Ok(v) => v,
+        Err(code) => return code,
+    };
+    let shown = files::display(&args.path);
+    if !crate::source::is_word(&args.path) {
+        return usage_error(&format!(
+            "{shown} is not a Word document (.docx): `review` writes comments into Word files; use `check` or `report` for Markdown"
+        ));
+    }
+    let output = args.output.unwrap_or_else(|| {
+        let stem = args.path.file_stem().unwrap_or_default().to_string_lossy();
+        args.path.with_file_name(format!("{stem}.reviewed.docx"))
+    });
+    if files::absolute(&output) == files::absolute(&args.path) {
+        return usage_error(&format!(
+            "the reviewed copy would replace {shown} itself; name another file with -o"
+        ));
+    }
+    let h = human::Human::new(stderr_color());
+    let unreadable = |e: files::FileError| {
+        let _ = write!(std::io::stderr(), "{}", h.render_error(&e));
+        2
+    };
+    let bytes = match input::read(&args.path, input::WORD) {
+        Ok(b) => b,
+        Err(e) => {
+            return unreadable(files::FileError {
+                path: shown.clone(),
+                message: e.to_string(),
+                help: e.help().map(str::to_string),
+            })
+        }
+    };
+    let word = match crate::docx::read(&bytes) {
+        Ok(w) => w,
+        Err(e) => {
+            return unreadable(files::FileError {
+                path: shown.clone(),
+                message: e.to_string(),
+                help: e.help().map(str::to_string),
+            })
+        }
+    };
+    let source = Source::from_word(&word);
+    let report = check_source(&linter, shown.clone(), &source, Finish::default());
+    let diagnostics = match report.result {
+        Ok(d) => d,
+        Err(e) => return unreadable(e),
+    };
+    let comments = crate::review::comments_for(&source.text, &diagnostics, |id| {
+        linter.rules.get(id).is_some_and(|r| r.is_document_level())
+    });
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64);
+    let date = format!("{}T00:00:00Z", history::date(now));
+    let reviewed = match crate::review::write_review(&bytes, &word, &comments, "tenderlint", &date)
+    {
+        Ok(b) => b,
+        Err(e) => {
+            return usage_error(&format!("cannot write comments into {shown}: {e}"));
+        }
+    };
+    let written = files::display(&output);
+    if let Err(e) = output::write(&output, &reviewed) {
+        return usage_error(&format!("cannot write {written}: {e}"));
+    }
+    let counts = |s: Severity| diagnostics.iter().filter(|d| d.severity == s).count();
+    let _ = writeln!(
+        std::io::stderr(),
+        "Wrote {written}: {} comments on {shown} ({} errors, {} warnings, {} infos).",
+        comments.len(),
+        counts(Severity::Error),
+        counts(Severity::Warning),
+        counts(Severity::Info)
+    );
+    0
 }
 
 /// `tenderlint report`: check the files as `check` does, render each document while its

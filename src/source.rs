@@ -38,15 +38,15 @@ impl Source {
 
     /// A Word file from its bytes, within the reader's default limits.
     pub fn word(bytes: &[u8]) -> Result<Self, DocxError> {
-        Ok(Self::from_word(docx::read(bytes)?))
+        Ok(Self::from_word(&docx::read(bytes)?))
     }
 
     /// Lays the paragraphs of a Word file out one per line.
-    pub fn from_word(word: Word) -> Self {
+    pub fn from_word(word: &Word) -> Self {
         let size: usize = word.paragraphs.iter().map(|p| p.text.len() + 1).sum();
         let mut text = String::with_capacity(size);
         let mut paragraphs = Vec::with_capacity(word.paragraphs.len());
-        for (i, p) in word.paragraphs.into_iter().enumerate() {
+        for (i, p) in word.paragraphs.iter().enumerate() {
             if i > 0 {
                 text.push('\n');
             }
@@ -84,7 +84,7 @@ impl Source {
                 kind,
                 range: start..text.len(),
                 number: i + 1,
-                clause: p.clause,
+                clause: p.clause.clone(),
             });
         }
         Source {
@@ -162,7 +162,7 @@ mod tests {
             footnotes_part: None,
             endnotes_part: None,
         };
-        let source = Source::from_word(word);
+        let source = Source::from_word(&word);
         assert_eq!(
             source.text,
             "Payment\n\nA service credit of 2%\u{2028}applies.\nKPI\nCalls answered\nA note."

@@ -342,3 +342,156 @@ fn a_word_file_on_standard_input_is_read_as_word_when_named_so() {
         .write_stdin(bytes));
     assert_eq!(r.code, 2, "{}", r.stdout);
 }
+
+/// The text of a zip entry.
+fn entry(docx: &[u8], name: &str) -> String {
+    let mut z = zip::ZipArchive::new(std::io::Cursor::new(docx)).expect("a zip");
+    let mut f = z.by_name(name).unwrap_or_else(|e| panic!("{name}: {e}"));
+    let mut out = String::new();
+    std::io::Read::read_to_string(&mut f, &mut out).expect("UTF-8 XML");
+    out
+}
+
+#[test]
+fn review_writes_each_finding_as_a_word_comment_on_its_own_words() {
+    let dir = tree(&[]);
+    let original = std::fs::read(Path::new(ROOT).join("fixtures/word/performance-centric.docx"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    write(dir.path(), "spec.docx", &original);
+    let r = run(tenderlint(dir.path()).args(["review", "--no-config", "spec.docx"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("Wrote spec.reviewed.docx: 21 comments"),
+        "{}",
+        r.stderr
+    );
+    // The original is read, never changed.
+    assert_eq!(
+        std::fs::read(dir.path().join("spec.docx")).ok(),
+        Some(original.clone())
+    );
+    let reviewed = std::fs::read(dir.path().join("spec.reviewed.docx")).unwrap_or_default();
+
+    // The copy reads as the same document: same paragraphs, same text.
+    let before = tenderlint::docx::read(&original).expect("the fixture reads");
+    let after = tenderlint::docx::read(&reviewed).expect("the reviewed copy reads");
+    let texts = |w: &tenderlint::docx::Word| -> Vec<String> {
+        w.paragraphs.iter().map(|p| p.text.clone()).collect()
+    };
+    assert_eq!(texts(&before), texts(&after));
+
+    // One comment per finding, by tenderlint, and the reviewer's comment kept.
+    let comments = entry(&reviewed, "word/comments.xml");
+    assert_eq!(comments.matches("<w:comment ").count(), 22, "{comments}");
+    assert_eq!(comments.matches("w:author=\"tenderlint\"").count(), 21);
+    assert!(comments.contains("Liquidated damages and service credits should be discussed here."));
+    assert!(comments.contains(
+        "What to write instead: Say how the parties will understand and fix a shortfall together"
+    ));
+    // Anchored on the finding's own words: the run "deduct 5% of the " was cut at the
+    // start of "deduct", and the comment's range opens right before it.
+    let document = entry(&reviewed, "word/document.xml");
+    let at = document.find(">deduct 5% of the <").expect("the cut run");
+    let before_run = &document[..at];
+    let opened = before_run
+        .rfind("<w:commentRangeStart")
+        .expect("a range start");
+    assert!(
+        !before_run[opened..].contains("</w:r>"),
+        "the range opens just before the run: {}",
+        &document[opened..at + 20]
+    );
+    // The copy is a Word package Word can open: the relationship and content type.
+    assert!(entry(&reviewed, "word/_rels/document.xml.rels").contains("relationships/comments"));
+    assert!(entry(&reviewed, "[Content_Types].xml").contains("/word/comments.xml"));
+    // And tenderlint reads it as it read the original.
+    let (_, again) = json(dir.path(), &["spec.reviewed.docx"]);
+    let (_, first) = json(dir.path(), &["spec.docx"]);
+    assert_eq!(rules_and_clauses(&again), rules_and_clauses(&first));
+}
+
+#[test]
+fn review_refuses_markdown_and_never_replaces_the_original() {
+    let dir = tree(&[("spec.md", "# Spec\n\nService credits apply.\n")]);
+    let r = run(tenderlint(dir.path()).args(["review", "--no-config", "spec.md"]));
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("not a Word document"), "{}", r.stderr);
+    write(
+        dir.path(),
+        "spec.docx",
+        &docx(&body(&[
+            "Service credits of 2% of the monthly charge apply for each KPI failure.",
+        ])),
+    );
+    let r = run(tenderlint(dir.path()).args([
+        "review",
+        "--no-config",
+        "spec.docx",
+        "-o",
+        "./spec.docx",
+    ]));
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("would replace"), "{}", r.stderr);
+    write(dir.path(), "broken.docx", b"PK\x03\x04 no more");
+    let r = run(tenderlint(dir.path()).args(["review", "--no-config", "broken.docx"]));
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("broken.docx"), "{}", r.stderr);
+    assert!(!dir.path().join("broken.reviewed.docx").exists());
+}
+
+/// LibreOffice, when installed: it opens the reviewed copy as a word processor would.
+fn soffice() -> Option<&'static str> {
+    let found = ["/usr/bin/soffice", "/usr/bin/libreoffice"]
+        .into_iter()
+        .find(|p| Path::new(p).exists());
+    if found.is_none() {
+        if std::env::var("TENDERLINT_REQUIRE_OFFICE").is_ok_and(|v| v == "1") {
+            panic!("TENDERLINT_REQUIRE_OFFICE=1 but LibreOffice (soffice) was not found: apt-get install libreoffice-writer-nogui");
+        }
+        eprintln!("\n*** skipped: LibreOffice not installed (set TENDERLINT_REQUIRE_OFFICE=1 to require it) ***\n");
+    }
+    found
+}
+
+#[test]
+fn libreoffice_opens_the_reviewed_copy_with_every_comment_on_its_words() {
+    let Some(office) = soffice() else { return };
+    let dir = tree(&[]);
+    let original = std::fs::read(Path::new(ROOT).join("fixtures/word/performance-centric.docx"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    write(dir.path(), "spec.docx", &original);
+    let r = run(tenderlint(dir.path()).args(["review", "--no-config", "spec.docx"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    // Converted to OpenDocument by LibreOffice: each Word comment becomes an annotation
+    // with its range end, so LibreOffice read every one of them, anchored.
+    let profile = dir.path().join("profile");
+    let out = std::process::Command::new(office)
+        .arg(format!(
+            "-env:UserInstallation=file://{}",
+            profile.display()
+        ))
+        .args(["--headless", "--convert-to", "odt", "--outdir"])
+        .arg(dir.path().join("odt"))
+        .arg(dir.path().join("spec.reviewed.docx"))
+        .output()
+        .unwrap_or_else(|e| panic!("soffice: {e}"));
+    let odt = std::fs::read(dir.path().join("odt/spec.reviewed.odt")).unwrap_or_else(|e| {
+        panic!(
+            "LibreOffice did not convert the copy ({e}): {}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    let content = entry(&odt, "content.xml");
+    assert_eq!(
+        content.matches("<office:annotation ").count(),
+        22,
+        "{content}"
+    );
+    assert_eq!(content.matches("<office:annotation-end ").count(), 22);
+    assert_eq!(
+        content
+            .matches("<dc:creator>tenderlint</dc:creator>")
+            .count(),
+        21
+    );
+}

@@ -25,6 +25,47 @@
 //! parts are inflated again within the reader's default limits, streamed, never held
 //! as a tree, and nothing in them drives recursion.
 
+/// The comments for a Word document's findings: each on its own words in its
+/// paragraph (a span that runs past its paragraph stops at the paragraph's end), and a
+/// finding about the whole document (`document_level`) on the first paragraph. `text` is
+/// the document laid out one paragraph per line ([`crate::source::Source`]); the comment
+/// says what was found and what to write instead.
+pub fn comments_for(
+    text: &str,
+    diagnostics: &[crate::diagnostic::Diagnostic],
+    document_level: impl Fn(&str) -> bool,
+) -> Vec<Comment> {
+    let starts: Vec<usize> = std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        .collect();
+    diagnostics
+        .iter()
+        .map(|d| {
+            let body = format!(
+                "{}\nWhat to write instead: {}\n(tenderlint, rule {}: {})",
+                d.message, d.help, d.rule, d.severity
+            );
+            if document_level(&d.rule) {
+                return Comment {
+                    paragraph: 0,
+                    range: 0..0,
+                    text: body,
+                };
+            }
+            let line = d.span.start.line.saturating_sub(1).min(starts.len() - 1);
+            let start = starts[line];
+            let end = starts.get(line + 1).map_or(text.len(), |n| n - 1);
+            let from = d.span.offset.clamp(start, end) - start;
+            let to = (d.span.offset + d.span.length).clamp(start, end) - start;
+            Comment {
+                paragraph: line,
+                range: from..to,
+                text: body,
+            }
+        })
+        .collect()
+}
+
 mod package;
 mod rewrite;
 mod scan;
