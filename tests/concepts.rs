@@ -83,7 +83,17 @@ fn sanctions_under_their_other_names() {
     assert_silent(
         &l,
         "payment-deduction",
-        &["The provider shall retain 10% of records for audit."],
+        &[
+            "The provider shall retain 10% of records for audit.",
+            // Arithmetic, not a sanction.
+            "The KPI shortfall is found by deducting from 100% the actual standard of performance achieved against the KPI.",
+        ],
+    );
+    // The body of a definition in a table of terms, its term in the cell before.
+    assert_silent(
+        &l,
+        "service-credits",
+        &["| Term | Meaning |\n|---|---|\n| \"Earn Back %\" | means the share of a KPI Credit that may be earned back where the failure is not repeated |\n"],
     );
     assert_fires(
         &l,
