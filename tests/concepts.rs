@@ -360,6 +360,18 @@ fn partnership_ingredients_in_paraphrase() {
     );
 }
 
+/// The table rules read their columns in one vocabulary: what counts as a target for
+/// `performance-matrix` counts as one for `incomplete-measure`, and the reverse.
+#[test]
+fn table_rules_share_one_list_of_targets() {
+    let l = linter();
+    let goal = "| KPI | Goal |\n|---|---|\n| Calls answered | 95% |\n";
+    assert_fires(&l, "performance-matrix", &[goal]);
+    let tolerance =
+        "| Measure | Tolerance | Baseline | Timeframe | Data source |\n|---|---|---|---|---|\n| Calls answered | 95% | 90% | by 2027 | telephony |\n";
+    assert_silent(&l, "incomplete-measure", &[tolerance]);
+}
+
 #[test]
 fn user_rule_files_compose_built_in_concepts() {
     let user = TomlFile::new(
