@@ -495,3 +495,44 @@ fn libreoffice_opens_the_reviewed_copy_with_every_comment_on_its_words() {
         21
     );
 }
+
+#[test]
+fn a_baseline_records_a_word_tenders_findings_and_every_format_reads_it() {
+    let dir = tree(&[]);
+    let original = std::fs::read(Path::new(ROOT).join("fixtures/word/performance-centric.docx"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    write(dir.path(), "spec.docx", &original);
+    let r = run(tenderlint(dir.path()).args([
+        "check",
+        "--no-config",
+        "spec.docx",
+        "--write-baseline",
+        "base.json",
+    ]));
+    assert!(r.code == 0 || r.code == 1, "{}", r.stderr);
+    let r = run(tenderlint(dir.path()).args([
+        "check",
+        "--no-config",
+        "spec.docx",
+        "--baseline",
+        "base.json",
+    ]));
+    assert_eq!(r.code, 0, "every finding is in the baseline: {}", r.stdout);
+    assert!(
+        r.stdout.contains("21 findings in the baseline not shown"),
+        "{}",
+        r.stdout
+    );
+    // Every output format takes a Word file.
+    for format in ["human", "json", "json-lines", "github", "junit", "sarif"] {
+        let r = run(tenderlint(dir.path()).args([
+            "check",
+            "--no-config",
+            "--format",
+            format,
+            "spec.docx",
+        ]));
+        assert_eq!(r.code, 1, "{format}: {}", r.stderr);
+        assert!(r.stdout.contains("spec.docx"), "{format}: {}", r.stdout);
+    }
+}
