@@ -1,9 +1,12 @@
-//! tenderlint: a linter for health-care tender specifications written in Markdown.
+//! tenderlint: a linter for health-care tender specifications written in Markdown or Word.
 //!
 //! Data flows one way, one module per stage:
 //!
-//! 1. [`files`]: paths -> the Markdown files to check, read as UTF-8 text;
-//! 2. [`document`]: text -> a [`document::Document`], parsed once, with byte offsets;
+//! 1. [`files`]: paths -> the documents to check, each read into a [`source::Source`]:
+//!    Markdown as UTF-8 text, Word (.docx) through [`docx`] into paragraphs laid out one
+//!    per line;
+//! 2. [`document`]: a source -> one format-neutral [`document::Document`], parsed once,
+//!    its blocks mapped back to byte offsets, with paragraph, section and clause;
 //! 3. [`engine`]: one pass applying every rule of a [`rules::RuleSet`] (loaded from
 //!    [`builtin`] packs and user files, written in the shared vocabulary of [`concepts`],
 //!    configured by [`config`]; its patterns compiled on first use, as far as each
