@@ -13,7 +13,7 @@
 //! characters dropped.
 //!
 //! What is changed: the story parts that get comments (word/document.xml, footnotes,
-//! endnotes), the comments part, the main part's relationships and [Content_Types].xml.
+//! endnotes), the comments part, the main part's relationships and `[Content_Types].xml`.
 //! Every other entry is copied byte for byte, and in the parts rewritten every event is
 //! written again as it was read, except the runs cut. What is left out: the parts
 //! Word 2013 and later add for replies and resolved state (commentsExtended.xml,

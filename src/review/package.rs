@@ -176,7 +176,7 @@ pub(super) fn new_id(ids: &[String]) -> String {
     }
 }
 
-/// What [Content_Types].xml declares: override part names and default extensions, in
+/// What `[Content_Types].xml` declares: override part names and default extensions, in
 /// lower case.
 #[derive(Debug, Default)]
 pub(super) struct Types {
