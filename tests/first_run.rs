@@ -1,0 +1,51 @@
+//! What a new user trips over on a first run (issue 22): front matter, files that are
+//! not tenders, an empty folder, `--max-warnings`, `--select` over the configuration,
+//! `unused-suppression` in `rules` and `explain`, SARIF for absolute paths. Every test
+//! runs the real binary.
+
+mod common;
+
+use common::{parse, run, tenderlint, tree, PARTNERSHIP};
+use serde_json::Value;
+
+/// (line, rule) of each finding in a JSON report.
+fn findings(stdout: &str) -> Vec<(u64, String)> {
+    parse(stdout)["diagnostics"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no diagnostics: {stdout}"))
+        .iter()
+        .map(|d| {
+            (
+                d["span"]["start"]["line"].as_u64().unwrap_or(0),
+                d["rule"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn toml_front_matter_is_not_linted_and_lines_after_it_stay_exact() {
+    let text = format!(
+        "+++\ntitle = \"Service credits apply\"\nnote = \"Service credits apply\"\n+++\n\n# Spec\n\nEQ-5D-5L is reported each year. {PARTNERSHIP}\n\nService credits apply.\n"
+    );
+    let dir = tree(&[("spec.md", &text)]);
+    let r = run(tenderlint(dir.path()).args(["check", "--format", "json", "spec.md"]));
+    let credits: Vec<u64> = findings(&r.stdout)
+        .into_iter()
+        .filter(|(_, rule)| rule == "service-credits")
+        .map(|(line, _)| line)
+        .collect();
+    assert_eq!(credits, vec![10], "{}", r.stdout);
+
+    let out = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+    let page = out.path().join("report.html");
+    let r = run(tenderlint(dir.path())
+        .args(["report", "spec.md", "-o"])
+        .arg(&page));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let html = std::fs::read_to_string(&page).unwrap_or_else(|e| panic!("no report: {e}"));
+    assert!(
+        html.contains("<pre class=\"front-matter\"") && html.contains("title = "),
+        "the report shows TOML front matter as front matter"
+    );
+}
