@@ -49,3 +49,49 @@ fn toml_front_matter_is_not_linted_and_lines_after_it_stay_exact() {
         "the report shows TOML front matter as front matter"
     );
 }
+
+#[test]
+fn a_folder_walk_skips_readme_and_friends_but_a_named_one_is_checked() {
+    let tender = "# Spec\n\nService credits apply.\n";
+    let dir = tree(&[
+        ("specs/tender.md", tender),
+        ("specs/README.md", tender),
+        ("specs/changelog.markdown", tender),
+        ("specs/Licence.md", tender),
+        ("specs/CODE_OF_CONDUCT.md", tender),
+        ("specs/readme-notes.md", tender),
+    ]);
+    let paths = |stdout: &str| {
+        let mut p: Vec<String> = parse(stdout)["diagnostics"]
+            .as_array()
+            .unwrap_or_else(|| panic!("no diagnostics: {stdout}"))
+            .iter()
+            .filter(|d| d["rule"] == "service-credits")
+            .map(|d| d["path"].as_str().unwrap_or("").to_string())
+            .collect();
+        p.sort();
+        p
+    };
+    let r = run(tenderlint(dir.path()).args(["check", "--format", "json", "specs"]));
+    assert_eq!(
+        paths(&r.stdout),
+        vec!["specs/readme-notes.md", "specs/tender.md"],
+        "{}",
+        r.stdout
+    );
+    assert_eq!(parse(&r.stdout)["summary"]["files"], 2);
+
+    let r = run(tenderlint(dir.path()).args([
+        "check",
+        "--format",
+        "json",
+        "specs/README.md",
+        "specs/changelog.markdown",
+    ]));
+    assert_eq!(
+        paths(&r.stdout),
+        vec!["specs/README.md", "specs/changelog.markdown"],
+        "a file named on the command line is checked: {}",
+        r.stdout
+    );
+}
