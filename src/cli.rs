@@ -632,6 +632,9 @@ fn check_paths_in_batches(
         paths.to_vec()
     };
     let (found, mut unreadable) = files::discover(&paths, scope.excludes(), scope.follow);
+    if found.is_empty() {
+        warn_nothing_found(&paths);
+    }
     // Over many files, compiling every group whole once repays its cost; a few files
     // each compile only what they need.
     linter.whole_groups = found.len() > 16;
@@ -677,6 +680,26 @@ fn check_paths_in_batches(
     }
     report_broken_tenders(plan.errors, &mut unreadable);
     (unreadable, tenders)
+}
+
+/// Warns on stderr that the folders among `paths` held nothing to check, so that a run
+/// (a pre-commit hook, a CI step) pointed at the wrong folder does not pass in silence.
+/// The exit code is not changed: a folder with no documents yet is not an error. Paths
+/// that do not exist are errors already, reported with the files.
+fn warn_nothing_found(paths: &[PathBuf]) {
+    let folders: Vec<String> = paths
+        .iter()
+        .filter(|p| p.is_dir())
+        .map(|p| files::display(p))
+        .collect();
+    if folders.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        std::io::stderr(),
+        "warning: no Markdown or Word files (.md, .markdown, .docx) found under {}, so nothing was checked",
+        folders.join(", ")
+    );
 }
 
 /// `check --format json-lines` over paths: each batch of reports is written as soon as

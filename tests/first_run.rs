@@ -95,3 +95,33 @@ fn a_folder_walk_skips_readme_and_friends_but_a_named_one_is_checked() {
         r.stdout
     );
 }
+
+#[test]
+fn an_empty_folder_warns_that_nothing_was_checked_and_exits_0() {
+    let dir = tree(&[
+        ("empty/notes.txt", "not a tender"),
+        ("specs/a.md", "# Spec\n"),
+    ]);
+    std::fs::create_dir(dir.path().join("none")).unwrap_or_else(|e| panic!("mkdir: {e}"));
+    let r = run(tenderlint(dir.path()).args(["check", "empty", "none"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("0 files"), "{}", r.stdout);
+    assert!(
+        r.stderr.contains(
+            "warning: no Markdown or Word files (.md, .markdown, .docx) found under empty, none"
+        ),
+        "{}",
+        r.stderr
+    );
+    let r = run(tenderlint(dir.path()).args(["check", "--format", "json", "empty"]));
+    assert_eq!(r.code, 0);
+    assert_eq!(parse(&r.stdout)["summary"]["files"], 0, "stdout stays JSON");
+    assert!(r.stderr.contains("found under empty"), "{}", r.stderr);
+
+    let r = run(tenderlint(dir.path()).args(["check", "specs", "empty"]));
+    assert!(
+        !r.stderr.contains("warning"),
+        "something was checked: {}",
+        r.stderr
+    );
+}
