@@ -495,12 +495,19 @@ fn exit_code(args: &CheckArgs, summary: &Summary, fixed: &[baseline::Entry]) -> 
         }
     }
 
+    let too_many = args.max_warnings.filter(|&max| summary.warnings > max);
+    if let Some(max) = too_many {
+        let n = summary.warnings;
+        let what = if n == 1 { "warning" } else { "warnings" };
+        let _ = writeln!(
+            std::io::stderr(),
+            "{n} {what}, more than --max-warnings {max}"
+        );
+    }
+
     if summary.file_errors > 0 {
         2
-    } else if summary.errors > 0
-        || ratchet_failed
-        || args.max_warnings.is_some_and(|max| summary.warnings > max)
-    {
+    } else if summary.errors > 0 || ratchet_failed || too_many.is_some() {
         1
     } else {
         0

@@ -125,3 +125,36 @@ fn an_empty_folder_warns_that_nothing_was_checked_and_exits_0() {
         r.stderr
     );
 }
+
+#[test]
+fn more_warnings_than_max_warnings_says_so_on_stderr_in_every_format() {
+    // Two volume-payment warnings and nothing else.
+    let text = format!(
+        "# Spec\n\nEQ-5D-5L is reported each year. {PARTNERSHIP}\n\nThe Provider is paid £30 per contact.\n\nThe Provider is paid £40 per attendance.\n"
+    );
+    let dir = tree(&[("a.md", &text)]);
+    for format in ["human", "json", "sarif", "json-lines", "github", "junit"] {
+        let r = run(tenderlint(dir.path()).args([
+            "check",
+            "--format",
+            format,
+            "--max-warnings",
+            "1",
+            "a.md",
+        ]));
+        assert_eq!(r.code, 1, "{format}: {}{}", r.stdout, r.stderr);
+        assert!(
+            r.stderr
+                .ends_with("2 warnings, more than --max-warnings 1\n"),
+            "{format}: {}",
+            r.stderr
+        );
+        assert!(!r.stdout.contains("more than --max-warnings"), "{format}");
+        if format == "json" || format == "sarif" {
+            let _: Value = parse(&r.stdout);
+        }
+    }
+    let r = run(tenderlint(dir.path()).args(["check", "--max-warnings", "2", "a.md"]));
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    assert!(!r.stderr.contains("--max-warnings"), "{}", r.stderr);
+}
