@@ -118,7 +118,7 @@ struct RuleArgs {
 /// Which of the loaded rules a run applies.
 #[derive(Debug, Args)]
 struct Selection {
-    /// Check only these rules (comma-separated ids).
+    /// Check only these rules (comma-separated ids), even those the configuration turns off.
     #[arg(long, value_delimiter = ',', value_name = "IDS")]
     select: Vec<String>,
     /// Do not check these rules (comma-separated ids).
@@ -302,11 +302,16 @@ fn emit_with(write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> bool 
 
 /// Built-in rules, then rule files from the configuration, then `--rules`, configured.
 fn load_linter(args: &RuleArgs) -> Result<(Linter, Option<Config>), LoadErrors> {
-    load_linter_from(args, &std::env::current_dir().unwrap_or_default())
+    load_linter_from(args, &std::env::current_dir().unwrap_or_default(), &[])
 }
 
-/// As [`load_linter`], searching for the configuration from `start` upwards.
-fn load_linter_from(args: &RuleArgs, start: &Path) -> Result<(Linter, Option<Config>), LoadErrors> {
+/// As [`load_linter`], searching for the configuration from `start` upwards; the rules
+/// in `selected` (`--select`) stay on whatever the configuration says.
+fn load_linter_from(
+    args: &RuleArgs,
+    start: &Path,
+    selected: &[String],
+) -> Result<(Linter, Option<Config>), LoadErrors> {
     let config = match (&args.config, args.no_config) {
         (Some(path), _) => Some(Config::load(path)?),
         (None, true) => None,
@@ -320,15 +325,17 @@ fn load_linter_from(args: &RuleArgs, start: &Path) -> Result<(Linter, Option<Con
                 .transpose()?
         }
     };
-    let linter = build_linter(config.as_ref(), &args.rule_files)?;
+    let linter = build_linter(config.as_ref(), &args.rule_files, selected)?;
     Ok((linter, config))
 }
 
 /// Built-in rules, then the configuration's `extend` files, then `rule_files`, with the
-/// configuration applied. Shared with the language server, which loads one per config.
+/// configuration applied (except that it turns none of `selected` off). Shared with the
+/// language server, which loads one per config.
 pub(crate) fn build_linter(
     config: Option<&Config>,
     rule_files: &[PathBuf],
+    selected: &[String],
 ) -> Result<Linter, LoadErrors> {
     let mut files = builtin::files();
     if let Some(c) = config {
@@ -343,7 +350,7 @@ pub(crate) fn build_linter(
     // The linter records every rule id before the configuration turns any off.
     let mut linter = Linter::new(RuleSet::load(&files)?);
     if let Some(c) = config {
-        linter.unused_suppression = c.apply(&mut linter.rules)?;
+        linter.unused_suppression = c.apply_selecting(&mut linter.rules, selected)?;
     }
     Ok(linter)
 }
@@ -521,8 +528,9 @@ fn selected_linter(
     selection: &Selection,
     start: &Path,
 ) -> Result<(Linter, Option<Config>), u8> {
-    let (mut linter, config) = load_linter_from(rules, start).map_err(report_load_errors)?;
     let Selection { select, ignore } = selection;
+    let (mut linter, config) =
+        load_linter_from(rules, start, select).map_err(report_load_errors)?;
     for id in select.iter().chain(ignore) {
         if !linter.knows(id) && id != UNUSED_SUPPRESSION {
             return Err(no_such_rule(&linter, id));

@@ -158,3 +158,49 @@ fn more_warnings_than_max_warnings_says_so_on_stderr_in_every_format() {
     assert_eq!(r.code, 0, "{}", r.stdout);
     assert!(!r.stderr.contains("--max-warnings"), "{}", r.stderr);
 }
+
+#[test]
+fn select_runs_a_rule_the_configuration_turned_off_at_its_default_severity() {
+    let dir = tree(&[
+        (
+            "tenderlint.toml",
+            "[rules]\nservice-credits = \"off\"\nunused-suppression = \"off\"\n",
+        ),
+        (
+            "a.md",
+            "# Spec\n\nService credits apply.\n\n<!-- tenderlint-disable-next-line -->\nWe meet quarterly.\n",
+        ),
+    ]);
+    let severities = |args: &[&str]| {
+        let mut all = vec!["check", "--format", "json"];
+        all.extend_from_slice(args);
+        all.push("a.md");
+        let r = run(tenderlint(dir.path()).args(&all));
+        parse(&r.stdout)["diagnostics"]
+            .as_array()
+            .unwrap_or_else(|| panic!("no diagnostics: {}", r.stdout))
+            .iter()
+            .map(|d| {
+                format!(
+                    "{} {}",
+                    d["rule"].as_str().unwrap_or(""),
+                    d["severity"].as_str().unwrap_or("")
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    let all = severities(&[]);
+    assert!(
+        !all.iter()
+            .any(|d| d.starts_with("service-credits") || d.starts_with("unused-suppression")),
+        "the configuration turns them off: {all:?}"
+    );
+    assert_eq!(
+        severities(&["--select", "service-credits"]),
+        vec!["service-credits error"]
+    );
+    assert_eq!(
+        severities(&["--select", "unused-suppression"]),
+        vec!["unused-suppression info"]
+    );
+}
