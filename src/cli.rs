@@ -9,7 +9,7 @@ use crate::builtin;
 use crate::check::{check_files, check_pack, check_source, unreadable, Finish};
 use crate::config::{Config, UNUSED_SUPPRESSION};
 use crate::diagnostic::Severity;
-use crate::engine::Linter;
+use crate::engine::{Linter, UNUSED_SUPPRESSION_CHECK};
 use crate::error::{LoadErrors, TomlFile};
 use crate::files;
 use crate::history::{self, History};
@@ -1076,21 +1076,26 @@ fn list_rules(args: RuleArgs, patterns: bool) -> u8 {
         emit(&(lines.join("\n") + "\n"));
         return 0;
     }
-    let width = linter
+    // The rules left on, then the engine's own check when it is on.
+    let mut rows: Vec<(&str, Severity, &str, &str)> = linter
         .rules
         .rules
         .iter()
-        .map(|r| r.id.len())
-        .max()
-        .unwrap_or(0);
+        .map(|r| (&*r.id, r.severity, r.category.as_str(), r.title.as_str()))
+        .collect();
+    if let Some(severity) = linter.unused_suppression {
+        let c = &UNUSED_SUPPRESSION_CHECK;
+        rows.push((c.id, severity, c.category, c.title));
+    }
+    let width = rows.iter().map(|r| r.0.len()).max().unwrap_or(0);
     let mut out = String::new();
-    for r in &linter.rules.rules {
+    for (id, severity, category, title) in rows {
         out.push_str(&format!(
             "{:width$}  {:7}  {:20}  {}\n",
-            r.id,
-            r.severity.as_str(),
-            r.category,
-            r.title,
+            id,
+            severity.as_str(),
+            category,
+            title,
             width = width
         ));
     }
@@ -1126,27 +1131,63 @@ fn explain(id: &str, args: RuleArgs) -> u8 {
         Ok(v) => v,
         Err(e) => return report_load_errors(e),
     };
+    if id == UNUSED_SUPPRESSION_CHECK.id {
+        let c = &UNUSED_SUPPRESSION_CHECK;
+        let severity = linter.unused_suppression.unwrap_or(c.severity);
+        emit(&explanation(
+            [
+                c.id,
+                c.title,
+                severity.as_str(),
+                c.category,
+                c.rationale,
+                c.help,
+            ],
+            Some(c.example),
+            Some(c.better),
+            "tenderlint itself (a check of suppression comments; configure it by its id)",
+        ));
+        return 0;
+    }
     let Some(r) = linter.rules.get(id) else {
         return no_such_rule(&linter, id);
     };
+    let severity = r.severity.to_string();
+    emit(&explanation(
+        [
+            &r.id,
+            &r.title,
+            &severity,
+            &r.category,
+            r.rationale.trim(),
+            &r.help,
+        ],
+        r.example.as_deref(),
+        r.better.as_deref(),
+        &r.origin,
+    ));
+    0
+}
+
+/// What `explain` prints: id, title, severity, category, rationale and help, then the
+/// examples and where the rule is defined.
+fn explanation(
+    [id, title, severity, category, rationale, help]: [&str; 6],
+    example: Option<&str>,
+    better: Option<&str>,
+    origin: &str,
+) -> String {
     let mut out = format!(
-        "{}: {}\n{}, {}\n\nWhy it matters\n  {}\n\nWhat to write instead\n  {}\n",
-        r.id,
-        r.title,
-        r.severity,
-        r.category,
-        r.rationale.trim(),
-        r.help
+        "{id}: {title}\n{severity}, {category}\n\nWhy it matters\n  {rationale}\n\nWhat to write instead\n  {help}\n"
     );
-    if let Some(e) = &r.example {
+    if let Some(e) = example {
         out.push_str(&format!("\nFlagged\n  {e}\n"));
     }
-    if let Some(b) = &r.better {
+    if let Some(b) = better {
         out.push_str(&format!("\nBetter\n  {b}\n"));
     }
-    out.push_str(&format!("\nDefined in {}\n", r.origin));
-    emit(&out);
-    0
+    out.push_str(&format!("\nDefined in {origin}\n"));
+    out
 }
 
 fn init(path: &Path, force: bool) -> u8 {
@@ -1172,9 +1213,8 @@ fn init(path: &Path, force: bool) -> u8 {
     for r in &rules.rules {
         text.push_str(&format!("# {}\n{} = \"{}\"\n", r.title, r.id, r.severity));
     }
-    text.push_str(&format!(
-        "# Suppression comments that hide nothing\n{UNUSED_SUPPRESSION} = \"info\"\n"
-    ));
+    let c = &UNUSED_SUPPRESSION_CHECK;
+    text.push_str(&format!("# {}\n{} = \"{}\"\n", c.title, c.id, c.severity));
     match output::write(path, text.as_bytes()) {
         Ok(()) => {
             let _ = writeln!(std::io::stderr(), "Wrote {}.", path.display());

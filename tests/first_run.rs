@@ -204,3 +204,58 @@ fn select_runs_a_rule_the_configuration_turned_off_at_its_default_severity() {
         vec!["unused-suppression info"]
     );
 }
+
+#[test]
+fn unused_suppression_is_listed_by_rules_and_explained() {
+    let dir = tree(&[]);
+    let r = run(tenderlint(dir.path()).args(["rules"]));
+    assert_eq!(r.code, 0);
+    let line = r
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("unused-suppression "))
+        .unwrap_or_else(|| panic!("not listed:\n{}", r.stdout));
+    let fields: Vec<&str> = line.split_whitespace().collect();
+    assert_eq!(
+        fields[..3],
+        ["unused-suppression", "info", "suppression"],
+        "{line}"
+    );
+    assert!(
+        line.contains("Suppression comments that hide nothing"),
+        "{line}"
+    );
+
+    // The configured severity is the one listed and explained.
+    let dir = tree(&[(
+        "tenderlint.toml",
+        "[rules]\nunused-suppression = \"warning\"\n",
+    )]);
+    let r = run(tenderlint(dir.path()).args(["rules"]));
+    assert!(
+        r.stdout
+            .lines()
+            .any(|l| l.starts_with("unused-suppression") && l.contains(" warning ")),
+        "{}",
+        r.stdout
+    );
+
+    let r = run(tenderlint(dir.path()).args(["explain", "unused-suppression"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.starts_with(
+            "unused-suppression: Suppression comments that hide nothing\nwarning, suppression\n"
+        ),
+        "{}",
+        r.stdout
+    );
+    for part in [
+        "Why it matters\n",
+        "misleads",
+        "Flagged\n",
+        "tenderlint-disable",
+        "Better\n",
+    ] {
+        assert!(r.stdout.contains(part), "{part:?} missing:\n{}", r.stdout);
+    }
+}

@@ -5,8 +5,8 @@
 //! finding keeps its identity when lines move.
 
 use super::Outcome;
-use crate::config::UNUSED_SUPPRESSION;
 use crate::diagnostic::Severity;
+use crate::engine::UNUSED_SUPPRESSION_CHECK;
 use serde_json::{json, Value};
 
 pub const FINGERPRINT_KEY: &str = "tenderlint/clause/v1";
@@ -35,13 +35,16 @@ pub fn render(o: &Outcome) -> String {
             })
         })
         .collect();
+    // The engine's own check, described where `rules` and `explain` take it from.
+    let c = &UNUSED_SUPPRESSION_CHECK;
     rules.push(json!({
-        "id": UNUSED_SUPPRESSION,
-        "name": "unused_suppression",
-        "shortDescription": { "text": "A suppression comment that hides nothing" },
-        "fullDescription": { "text": "A tenderlint-disable comment that hides no finding, or names a rule that does not exist, misleads the next reader of the tender." },
-        "help": { "text": "Remove the comment, or the rule names it does not need." },
-        "defaultConfiguration": { "level": "note" },
+        "id": c.id,
+        "name": c.id.replace('-', "_"),
+        "shortDescription": { "text": c.title },
+        "fullDescription": { "text": c.rationale },
+        "help": { "text": c.help },
+        "defaultConfiguration": { "level": level(c.severity) },
+        "properties": { "category": c.category },
     }));
     let index = |id: &str| rules.iter().position(|r| r["id"] == id);
 
