@@ -259,3 +259,61 @@ fn unused_suppression_is_listed_by_rules_and_explained() {
         assert!(r.stdout.contains(part), "{part:?} missing:\n{}", r.stdout);
     }
 }
+
+#[test]
+fn sarif_for_an_absolute_path_has_file_uris_and_stays_valid() {
+    let dir = tree(&[("my specs/spec é.md", "# Spec\n\nService credits apply.\n")]);
+    let abs = dir.path().join("my specs/spec é.md");
+    let r = run(tenderlint(dir.path())
+        .args(["check", "--no-config", "--format", "sarif"])
+        .arg(&abs));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let sarif = parse(&r.stdout);
+    let driver = &sarif["runs"][0]["tool"]["driver"];
+    assert!(
+        driver["informationUri"]
+            .as_str()
+            .is_some_and(|u| u.starts_with("https://")),
+        "{driver}"
+    );
+    let results = sarif["runs"][0]["results"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert!(!results.is_empty(), "{sarif}");
+    for res in &results {
+        let loc = &res["locations"][0]["physicalLocation"]["artifactLocation"];
+        let uri = loc["uri"].as_str().unwrap_or("");
+        assert!(uri.starts_with("file:///"), "{uri}");
+        assert!(uri.ends_with("/my%20specs/spec%20%C3%A9.md"), "{uri}");
+        assert!(
+            loc.get("uriBaseId").is_none(),
+            "an absolute URI takes no base: {loc}"
+        );
+    }
+
+    // Relative stays relative.
+    let r = run(tenderlint(dir.path()).args([
+        "check",
+        "--no-config",
+        "--format",
+        "sarif",
+        "my specs/spec é.md",
+    ]));
+    let relative = parse(&r.stdout);
+    let uri = &relative["runs"][0]["results"][0]["locations"][0]["physicalLocation"]
+        ["artifactLocation"]["uri"];
+    assert_eq!(uri, "my%20specs/spec%20%C3%A9.md");
+
+    let official = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/schemas/sarif-schema-2.1.0.json");
+    if official.is_file() || std::env::var_os("TENDERLINT_REQUIRE_CORPUS").is_some() {
+        let validator = common::schema(&official);
+        common::assert_valid(&validator, &sarif, "SARIF for an absolute path");
+        common::assert_valid(&validator, &relative, "SARIF for a relative path");
+    } else {
+        println!(
+            "note: ../shared/schemas is not beside the checkout: the SARIF schema check is skipped"
+        );
+    }
+}

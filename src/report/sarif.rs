@@ -128,6 +128,7 @@ pub fn render(o: &Outcome) -> String {
             "tool": { "driver": {
                 "name": env!("CARGO_PKG_NAME"),
                 "version": env!("CARGO_PKG_VERSION"),
+                "informationUri": INFORMATION_URI,
                 "rules": rules,
             }},
             "invocations": [{
@@ -143,14 +144,40 @@ pub fn render(o: &Outcome) -> String {
     out
 }
 
-/// A relative path as a URI reference: `/` separated, other reserved bytes percent-encoded.
+/// Where people read about the tool: the package's repository, when Cargo.toml names one.
+const INFORMATION_URI: &str = if env!("CARGO_PKG_REPOSITORY").is_empty() {
+    "https://github.com/tenderlint/tenderlint"
+} else {
+    env!("CARGO_PKG_REPOSITORY")
+};
+
+/// A path as a URI: a relative path as a relative reference (`/` separated, reserved
+/// bytes percent-encoded), resolved against the folder the tool ran in as SARIF
+/// consumers do; an absolute path as a `file://` URI, which SARIF requires to be absolute
+/// (a bare `/home/...` is a reference relative to a base it does not name).
 pub fn uri(path: &str) -> String {
+    let slashed = path.replace('\\', "/");
+    if slashed.starts_with('/') {
+        // file:// then the path, whose own leading slash makes the empty authority.
+        return format!("file://{}", encode(&slashed, true));
+    }
+    if std::path::Path::new(path).is_absolute() {
+        // A Windows path with a drive letter: file:///C:/...
+        return format!("file:///{}", encode(&slashed, true));
+    }
+    encode(&slashed, false)
+}
+
+/// `path` percent-encoded but for unreserved bytes and `/` (and `:` in an absolute path,
+/// where it cannot be taken for a scheme).
+fn encode(path: &str, absolute: bool) -> String {
     let mut out = String::new();
-    for b in path.replace('\\', "/").bytes() {
+    for b in path.bytes() {
         match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
                 out.push(b as char)
             }
+            b':' if absolute => out.push(':'),
             _ => out.push_str(&format!("%{b:02X}")),
         }
     }
@@ -164,6 +191,15 @@ mod tests {
         assert_eq!(
             super::uri("specs/Service spec é#1.md"),
             "specs/Service%20spec%20%C3%A9%231.md"
+        );
+        assert_eq!(super::uri("a:b.md"), "a%3Ab.md", "not a scheme");
+    }
+
+    #[test]
+    fn absolute_paths_are_file_uris() {
+        assert_eq!(
+            super::uri("/home/me/Service spec é.md"),
+            "file:///home/me/Service%20spec%20%C3%A9.md"
         );
     }
 }
