@@ -9,7 +9,7 @@ use crate::builtin;
 use crate::check::{check_files, check_pack, check_source, unreadable, Finish};
 use crate::config::{Config, UNUSED_SUPPRESSION};
 use crate::diagnostic::Severity;
-use crate::engine::Linter;
+use crate::engine::{Linter, UNUSED_SUPPRESSION_CHECK};
 use crate::error::{LoadErrors, TomlFile};
 use crate::files;
 use crate::history::{self, History};
@@ -118,7 +118,7 @@ struct RuleArgs {
 /// Which of the loaded rules a run applies.
 #[derive(Debug, Args)]
 struct Selection {
-    /// Check only these rules (comma-separated ids).
+    /// Check only these rules (comma-separated ids), even those the configuration turns off.
     #[arg(long, value_delimiter = ',', value_name = "IDS")]
     select: Vec<String>,
     /// Do not check these rules (comma-separated ids).
@@ -302,11 +302,16 @@ fn emit_with(write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> bool 
 
 /// Built-in rules, then rule files from the configuration, then `--rules`, configured.
 fn load_linter(args: &RuleArgs) -> Result<(Linter, Option<Config>), LoadErrors> {
-    load_linter_from(args, &std::env::current_dir().unwrap_or_default())
+    load_linter_from(args, &std::env::current_dir().unwrap_or_default(), &[])
 }
 
-/// As [`load_linter`], searching for the configuration from `start` upwards.
-fn load_linter_from(args: &RuleArgs, start: &Path) -> Result<(Linter, Option<Config>), LoadErrors> {
+/// As [`load_linter`], searching for the configuration from `start` upwards; the rules
+/// in `selected` (`--select`) stay on whatever the configuration says.
+fn load_linter_from(
+    args: &RuleArgs,
+    start: &Path,
+    selected: &[String],
+) -> Result<(Linter, Option<Config>), LoadErrors> {
     let config = match (&args.config, args.no_config) {
         (Some(path), _) => Some(Config::load(path)?),
         (None, true) => None,
@@ -320,15 +325,17 @@ fn load_linter_from(args: &RuleArgs, start: &Path) -> Result<(Linter, Option<Con
                 .transpose()?
         }
     };
-    let linter = build_linter(config.as_ref(), &args.rule_files)?;
+    let linter = build_linter(config.as_ref(), &args.rule_files, selected)?;
     Ok((linter, config))
 }
 
 /// Built-in rules, then the configuration's `extend` files, then `rule_files`, with the
-/// configuration applied. Shared with the language server, which loads one per config.
+/// configuration applied (except that it turns none of `selected` off). Shared with the
+/// language server, which loads one per config.
 pub(crate) fn build_linter(
     config: Option<&Config>,
     rule_files: &[PathBuf],
+    selected: &[String],
 ) -> Result<Linter, LoadErrors> {
     let mut files = builtin::files();
     if let Some(c) = config {
@@ -343,7 +350,7 @@ pub(crate) fn build_linter(
     // The linter records every rule id before the configuration turns any off.
     let mut linter = Linter::new(RuleSet::load(&files)?);
     if let Some(c) = config {
-        linter.unused_suppression = c.apply(&mut linter.rules)?;
+        linter.unused_suppression = c.apply_selecting(&mut linter.rules, selected)?;
     }
     Ok(linter)
 }
@@ -495,12 +502,19 @@ fn exit_code(args: &CheckArgs, summary: &Summary, fixed: &[baseline::Entry]) -> 
         }
     }
 
+    let too_many = args.max_warnings.filter(|&max| summary.warnings > max);
+    if let Some(max) = too_many {
+        let n = summary.warnings;
+        let what = if n == 1 { "warning" } else { "warnings" };
+        let _ = writeln!(
+            std::io::stderr(),
+            "{n} {what}, more than --max-warnings {max}"
+        );
+    }
+
     if summary.file_errors > 0 {
         2
-    } else if summary.errors > 0
-        || ratchet_failed
-        || args.max_warnings.is_some_and(|max| summary.warnings > max)
-    {
+    } else if summary.errors > 0 || ratchet_failed || too_many.is_some() {
         1
     } else {
         0
@@ -514,8 +528,9 @@ fn selected_linter(
     selection: &Selection,
     start: &Path,
 ) -> Result<(Linter, Option<Config>), u8> {
-    let (mut linter, config) = load_linter_from(rules, start).map_err(report_load_errors)?;
     let Selection { select, ignore } = selection;
+    let (mut linter, config) =
+        load_linter_from(rules, start, select).map_err(report_load_errors)?;
     for id in select.iter().chain(ignore) {
         if !linter.knows(id) && id != UNUSED_SUPPRESSION {
             return Err(no_such_rule(&linter, id));
@@ -632,6 +647,9 @@ fn check_paths_in_batches(
         paths.to_vec()
     };
     let (found, mut unreadable) = files::discover(&paths, scope.excludes(), scope.follow);
+    if found.is_empty() {
+        warn_nothing_found(&paths);
+    }
     // Over many files, compiling every group whole once repays its cost; a few files
     // each compile only what they need.
     linter.whole_groups = found.len() > 16;
@@ -677,6 +695,26 @@ fn check_paths_in_batches(
     }
     report_broken_tenders(plan.errors, &mut unreadable);
     (unreadable, tenders)
+}
+
+/// Warns on stderr that the folders among `paths` held nothing to check, so that a run
+/// (a pre-commit hook, a CI step) pointed at the wrong folder does not pass in silence.
+/// The exit code is not changed: a folder with no documents yet is not an error. Paths
+/// that do not exist are errors already, reported with the files.
+fn warn_nothing_found(paths: &[PathBuf]) {
+    let folders: Vec<String> = paths
+        .iter()
+        .filter(|p| p.is_dir())
+        .map(|p| files::display(p))
+        .collect();
+    if folders.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        std::io::stderr(),
+        "warning: no Markdown or Word files (.md, .markdown, .docx) found under {}, so nothing was checked",
+        folders.join(", ")
+    );
 }
 
 /// `check --format json-lines` over paths: each batch of reports is written as soon as
@@ -1038,21 +1076,26 @@ fn list_rules(args: RuleArgs, patterns: bool) -> u8 {
         emit(&(lines.join("\n") + "\n"));
         return 0;
     }
-    let width = linter
+    // The rules left on, then the engine's own check when it is on.
+    let mut rows: Vec<(&str, Severity, &str, &str)> = linter
         .rules
         .rules
         .iter()
-        .map(|r| r.id.len())
-        .max()
-        .unwrap_or(0);
+        .map(|r| (&*r.id, r.severity, r.category.as_str(), r.title.as_str()))
+        .collect();
+    if let Some(severity) = linter.unused_suppression {
+        let c = &UNUSED_SUPPRESSION_CHECK;
+        rows.push((c.id, severity, c.category, c.title));
+    }
+    let width = rows.iter().map(|r| r.0.len()).max().unwrap_or(0);
     let mut out = String::new();
-    for r in &linter.rules.rules {
+    for (id, severity, category, title) in rows {
         out.push_str(&format!(
             "{:width$}  {:7}  {:20}  {}\n",
-            r.id,
-            r.severity.as_str(),
-            r.category,
-            r.title,
+            id,
+            severity.as_str(),
+            category,
+            title,
             width = width
         ));
     }
@@ -1088,27 +1131,63 @@ fn explain(id: &str, args: RuleArgs) -> u8 {
         Ok(v) => v,
         Err(e) => return report_load_errors(e),
     };
+    if id == UNUSED_SUPPRESSION_CHECK.id {
+        let c = &UNUSED_SUPPRESSION_CHECK;
+        let severity = linter.unused_suppression.unwrap_or(c.severity);
+        emit(&explanation(
+            [
+                c.id,
+                c.title,
+                severity.as_str(),
+                c.category,
+                c.rationale,
+                c.help,
+            ],
+            Some(c.example),
+            Some(c.better),
+            "tenderlint itself (a check of suppression comments; configure it by its id)",
+        ));
+        return 0;
+    }
     let Some(r) = linter.rules.get(id) else {
         return no_such_rule(&linter, id);
     };
+    let severity = r.severity.to_string();
+    emit(&explanation(
+        [
+            &r.id,
+            &r.title,
+            &severity,
+            &r.category,
+            r.rationale.trim(),
+            &r.help,
+        ],
+        r.example.as_deref(),
+        r.better.as_deref(),
+        &r.origin,
+    ));
+    0
+}
+
+/// What `explain` prints: id, title, severity, category, rationale and help, then the
+/// examples and where the rule is defined.
+fn explanation(
+    [id, title, severity, category, rationale, help]: [&str; 6],
+    example: Option<&str>,
+    better: Option<&str>,
+    origin: &str,
+) -> String {
     let mut out = format!(
-        "{}: {}\n{}, {}\n\nWhy it matters\n  {}\n\nWhat to write instead\n  {}\n",
-        r.id,
-        r.title,
-        r.severity,
-        r.category,
-        r.rationale.trim(),
-        r.help
+        "{id}: {title}\n{severity}, {category}\n\nWhy it matters\n  {rationale}\n\nWhat to write instead\n  {help}\n"
     );
-    if let Some(e) = &r.example {
+    if let Some(e) = example {
         out.push_str(&format!("\nFlagged\n  {e}\n"));
     }
-    if let Some(b) = &r.better {
+    if let Some(b) = better {
         out.push_str(&format!("\nBetter\n  {b}\n"));
     }
-    out.push_str(&format!("\nDefined in {}\n", r.origin));
-    emit(&out);
-    0
+    out.push_str(&format!("\nDefined in {origin}\n"));
+    out
 }
 
 fn init(path: &Path, force: bool) -> u8 {
@@ -1134,9 +1213,8 @@ fn init(path: &Path, force: bool) -> u8 {
     for r in &rules.rules {
         text.push_str(&format!("# {}\n{} = \"{}\"\n", r.title, r.id, r.severity));
     }
-    text.push_str(&format!(
-        "# Suppression comments that hide nothing\n{UNUSED_SUPPRESSION} = \"info\"\n"
-    ));
+    let c = &UNUSED_SUPPRESSION_CHECK;
+    text.push_str(&format!("# {}\n{} = \"{}\"\n", c.title, c.id, c.severity));
     match output::write(path, text.as_bytes()) {
         Ok(()) => {
             let _ = writeln!(std::io::stderr(), "Wrote {}.", path.display());

@@ -204,6 +204,18 @@ impl Config {
     /// Sets severities and parameters, turns rules off. Every key must name a loaded rule.
     /// Returns the severity of `unused-suppression` (None when it is off).
     pub fn apply(&self, rules: &mut RuleSet) -> Result<Option<Severity>, LoadErrors> {
+        self.apply_selecting(rules, &[])
+    }
+
+    /// As [`Config::apply`], except that the rules in `selected` (named on the command
+    /// line with `--select`) are not turned off: naming a rule runs it, at the severity
+    /// its rule file gives it when the configuration says only "off".
+    pub fn apply_selecting(
+        &self,
+        rules: &mut RuleSet,
+        selected: &[String],
+    ) -> Result<Option<Severity>, LoadErrors> {
+        let kept = |id: &str| selected.iter().any(|s| s == id);
         let mut errors = LoadErrors::default();
         let mut unused = Some(Severity::Info);
         let mut off = Vec::new();
@@ -219,7 +231,8 @@ impl Config {
                     );
                 }
                 match s.level {
-                    Some(Level::Off) => unused = None,
+                    Some(Level::Off) if !kept(id) => unused = None,
+                    Some(Level::Off) => {}
                     Some(Level::On(sev)) => unused = Some(sev),
                     None => {}
                 }
@@ -237,7 +250,8 @@ impl Config {
                 continue;
             };
             match s.level {
-                Some(Level::Off) => off.push(rule.id.clone()),
+                Some(Level::Off) if !kept(id) => off.push(rule.id.clone()),
+                Some(Level::Off) => {}
                 Some(Level::On(sev)) => rule.severity = sev,
                 None => {}
             }

@@ -36,6 +36,39 @@ pub struct Linter {
     pub whole_groups: bool,
 }
 
+/// A check the engine makes itself, outside any rule file, as `tenderlint rules` lists
+/// it and `tenderlint explain` explains it. It is configured like a rule, by its id.
+#[derive(Debug, Clone, Copy)]
+pub struct EngineCheck {
+    pub id: &'static str,
+    /// Its severity when the configuration says nothing.
+    pub severity: Severity,
+    pub category: &'static str,
+    pub title: &'static str,
+    pub rationale: &'static str,
+    pub help: &'static str,
+    pub example: &'static str,
+    pub better: &'static str,
+}
+
+/// `unused-suppression`: suppression comments that hide no finding (see [`Linter::unused`]).
+pub const UNUSED_SUPPRESSION_CHECK: EngineCheck = EngineCheck {
+    id: UNUSED_SUPPRESSION,
+    severity: Severity::Info,
+    category: "suppression",
+    title: "Suppression comments that hide nothing",
+    rationale: "A tenderlint-disable comment tells the next reader that the clause below it \
+        was judged and accepted as it is. When the clause has since been rewritten, or the \
+        comment names a rule that does not fire there (or no rule at all), the comment is \
+        stale: it misleads whoever reads it, and it would silently hide a real finding if \
+        the clause turned bad again.",
+    help: "Remove the comment, or the rule it names that finds nothing there.",
+    example: "<!-- tenderlint-disable-next-line service-credits --> above \
+        \"The Provider reports outcomes to the joint board each year.\"",
+    better: "The same clause without the comment; keep a suppression only where it hides \
+        a finding, with the reason beside it.",
+};
+
 /// Documents with more blocks than this compile every group whole regardless.
 const WHOLE_GROUPS_BLOCKS: usize = 2_000;
 /// Blocks per task when a long document is searched on all cores.

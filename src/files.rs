@@ -4,7 +4,9 @@
 //! against loops). We do not read `.gitignore`: tender repositories keep their
 //! documents under version control, and an explicit `exclude` in the configuration
 //! says more plainly what is skipped. Hidden entries, `target/` and `node_modules/`
-//! are skipped; a file named on the command line is always checked.
+//! are skipped, and so are a repository's own Markdown files (`README.md`,
+//! `CHANGELOG.md` and the like: [`is_repository_file`]), which are not tenders; a file
+//! named on the command line is always checked.
 
 use crate::input::{self, ReadError};
 use crate::source::Source;
@@ -16,6 +18,20 @@ use walkdir::WalkDir;
 /// What a folder is searched for: Markdown and Word documents.
 pub const EXTENSIONS: [&str; 3] = ["md", "markdown", "docx"];
 const SKIPPED_DIRS: [&str; 2] = ["target", "node_modules"];
+/// A repository's own documents, by file stem (any case): not tenders, so a folder walk
+/// skips them when they are Markdown.
+const REPOSITORY_FILES: [&str; 10] = [
+    "README",
+    "CHANGELOG",
+    "CONTRIBUTING",
+    "LICENSE",
+    "LICENCE",
+    "CODE_OF_CONDUCT",
+    "SECURITY",
+    "AUTHORS",
+    "NOTICE",
+    "HISTORY",
+];
 
 /// A file that could not be checked, and why, in words for the person who owns it.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -68,7 +84,11 @@ pub fn discover(
                 });
                 for entry in walker {
                     match entry {
-                        Ok(e) if e.file_type().is_file() && is_document(e.path()) => {
+                        Ok(e)
+                            if e.file_type().is_file()
+                                && is_document(e.path())
+                                && !is_repository_file(e.path()) =>
+                        {
                             files.push(e.into_path())
                         }
                         Ok(_) => {}
@@ -143,6 +163,20 @@ pub fn is_document(path: &Path) -> bool {
             .extension()
             .and_then(|e| e.to_str())
             .is_some_and(|e| EXTENSIONS.iter().any(|x| x.eq_ignore_ascii_case(e)))
+}
+
+/// Whether `path` is a repository's own Markdown file (`README.md`, `licence.markdown`,
+/// ...), which a folder walk leaves out.
+pub fn is_repository_file(path: &Path) -> bool {
+    let markdown = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("md") || e.eq_ignore_ascii_case("markdown"));
+    let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+    markdown
+        && REPOSITORY_FILES
+            .iter()
+            .any(|n| n.eq_ignore_ascii_case(stem))
 }
 
 fn io_error(path: &Path, e: std::io::Error) -> FileError {

@@ -12,7 +12,7 @@
 //! a table gets `tenderlint-disable` before the table and `tenderlint-enable` after it.
 //!
 //! "In this file" writes `tenderlint-disable-file` on the first line, after a byte order
-//! mark and YAML front matter.
+//! mark and YAML or TOML front matter.
 
 use crate::document::{BlockKind, Document};
 use pulldown_cmark::{Event, Options, Parser, Tag};
@@ -167,7 +167,8 @@ pub fn disable_next_line(doc: &Document, rule: &str, offset: usize) -> Fix {
 /// Byte offset where a file-wide comment goes: after a byte order mark and front matter.
 fn file_top(text: &str) -> usize {
     let base = if text.starts_with('\u{feff}') { 3 } else { 0 };
-    let options = Options::ENABLE_YAML_STYLE_METADATA_BLOCKS;
+    let options = Options::ENABLE_YAML_STYLE_METADATA_BLOCKS
+        | Options::ENABLE_PLUSES_DELIMITED_METADATA_BLOCKS;
     let mut events = Parser::new_ext(&text[base..], options).into_offset_iter();
     match events.next() {
         Some((Event::Start(Tag::MetadataBlock(_)), range)) => base + range.end,

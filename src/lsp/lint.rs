@@ -172,7 +172,7 @@ impl Stamp {
 
 fn build(config: Option<&Path>, rule_files: &[PathBuf]) -> Result<Ready, Vec<SourceError>> {
     let config = config.map(Config::load).transpose().map_err(|e| e.0)?;
-    let linter = crate::cli::build_linter(config.as_ref(), rule_files).map_err(|e| e.0)?;
+    let linter = crate::cli::build_linter(config.as_ref(), rule_files, &[]).map_err(|e| e.0)?;
     let excludes = match &config {
         Some(c) => Some((c.excludes().map_err(|e| e.0)?, files::absolute(&c.dir))),
         None => None,

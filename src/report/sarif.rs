@@ -5,8 +5,8 @@
 //! finding keeps its identity when lines move.
 
 use super::Outcome;
-use crate::config::UNUSED_SUPPRESSION;
 use crate::diagnostic::Severity;
+use crate::engine::UNUSED_SUPPRESSION_CHECK;
 use serde_json::{json, Value};
 
 pub const FINGERPRINT_KEY: &str = "tenderlint/clause/v1";
@@ -35,13 +35,16 @@ pub fn render(o: &Outcome) -> String {
             })
         })
         .collect();
+    // The engine's own check, described where `rules` and `explain` take it from.
+    let c = &UNUSED_SUPPRESSION_CHECK;
     rules.push(json!({
-        "id": UNUSED_SUPPRESSION,
-        "name": "unused_suppression",
-        "shortDescription": { "text": "A suppression comment that hides nothing" },
-        "fullDescription": { "text": "A tenderlint-disable comment that hides no finding, or names a rule that does not exist, misleads the next reader of the tender." },
-        "help": { "text": "Remove the comment, or the rule names it does not need." },
-        "defaultConfiguration": { "level": "note" },
+        "id": c.id,
+        "name": c.id.replace('-', "_"),
+        "shortDescription": { "text": c.title },
+        "fullDescription": { "text": c.rationale },
+        "help": { "text": c.help },
+        "defaultConfiguration": { "level": level(c.severity) },
+        "properties": { "category": c.category },
     }));
     let index = |id: &str| rules.iter().position(|r| r["id"] == id);
 
@@ -125,6 +128,7 @@ pub fn render(o: &Outcome) -> String {
             "tool": { "driver": {
                 "name": env!("CARGO_PKG_NAME"),
                 "version": env!("CARGO_PKG_VERSION"),
+                "informationUri": INFORMATION_URI,
                 "rules": rules,
             }},
             "invocations": [{
@@ -140,14 +144,40 @@ pub fn render(o: &Outcome) -> String {
     out
 }
 
-/// A relative path as a URI reference: `/` separated, other reserved bytes percent-encoded.
+/// Where people read about the tool: the package's repository, when Cargo.toml names one.
+const INFORMATION_URI: &str = if env!("CARGO_PKG_REPOSITORY").is_empty() {
+    "https://github.com/tenderlint/tenderlint"
+} else {
+    env!("CARGO_PKG_REPOSITORY")
+};
+
+/// A path as a URI: a relative path as a relative reference (`/` separated, reserved
+/// bytes percent-encoded), resolved against the folder the tool ran in as SARIF
+/// consumers do; an absolute path as a `file://` URI, which SARIF requires to be absolute
+/// (a bare `/home/...` is a reference relative to a base it does not name).
 pub fn uri(path: &str) -> String {
+    let slashed = path.replace('\\', "/");
+    if slashed.starts_with('/') {
+        // file:// then the path, whose own leading slash makes the empty authority.
+        return format!("file://{}", encode(&slashed, true));
+    }
+    if std::path::Path::new(path).is_absolute() {
+        // A Windows path with a drive letter: file:///C:/...
+        return format!("file:///{}", encode(&slashed, true));
+    }
+    encode(&slashed, false)
+}
+
+/// `path` percent-encoded but for unreserved bytes and `/` (and `:` in an absolute path,
+/// where it cannot be taken for a scheme).
+fn encode(path: &str, absolute: bool) -> String {
     let mut out = String::new();
-    for b in path.replace('\\', "/").bytes() {
+    for b in path.bytes() {
         match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
                 out.push(b as char)
             }
+            b':' if absolute => out.push(':'),
             _ => out.push_str(&format!("%{b:02X}")),
         }
     }
@@ -161,6 +191,15 @@ mod tests {
         assert_eq!(
             super::uri("specs/Service spec é#1.md"),
             "specs/Service%20spec%20%C3%A9%231.md"
+        );
+        assert_eq!(super::uri("a:b.md"), "a%3Ab.md", "not a scheme");
+    }
+
+    #[test]
+    fn absolute_paths_are_file_uris() {
+        assert_eq!(
+            super::uri("/home/me/Service spec é.md"),
+            "file:///home/me/Service%20spec%20%C3%A9.md"
         );
     }
 }

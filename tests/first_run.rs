@@ -1,0 +1,319 @@
+//! What a new user trips over on a first run (issue 22): front matter, files that are
+//! not tenders, an empty folder, `--max-warnings`, `--select` over the configuration,
+//! `unused-suppression` in `rules` and `explain`, SARIF for absolute paths. Every test
+//! runs the real binary.
+
+mod common;
+
+use common::{parse, run, tenderlint, tree, PARTNERSHIP};
+use serde_json::Value;
+
+/// (line, rule) of each finding in a JSON report.
+fn findings(stdout: &str) -> Vec<(u64, String)> {
+    parse(stdout)["diagnostics"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no diagnostics: {stdout}"))
+        .iter()
+        .map(|d| {
+            (
+                d["span"]["start"]["line"].as_u64().unwrap_or(0),
+                d["rule"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn toml_front_matter_is_not_linted_and_lines_after_it_stay_exact() {
+    let text = format!(
+        "+++\ntitle = \"Service credits apply\"\nnote = \"Service credits apply\"\n+++\n\n# Spec\n\nEQ-5D-5L is reported each year. {PARTNERSHIP}\n\nService credits apply.\n"
+    );
+    let dir = tree(&[("spec.md", &text)]);
+    let r = run(tenderlint(dir.path()).args(["check", "--format", "json", "spec.md"]));
+    let credits: Vec<u64> = findings(&r.stdout)
+        .into_iter()
+        .filter(|(_, rule)| rule == "service-credits")
+        .map(|(line, _)| line)
+        .collect();
+    assert_eq!(credits, vec![10], "{}", r.stdout);
+
+    let out = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+    let page = out.path().join("report.html");
+    let r = run(tenderlint(dir.path())
+        .args(["report", "spec.md", "-o"])
+        .arg(&page));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let html = std::fs::read_to_string(&page).unwrap_or_else(|e| panic!("no report: {e}"));
+    assert!(
+        html.contains("<pre class=\"front-matter\"") && html.contains("title = "),
+        "the report shows TOML front matter as front matter"
+    );
+}
+
+#[test]
+fn a_folder_walk_skips_readme_and_friends_but_a_named_one_is_checked() {
+    let tender = "# Spec\n\nService credits apply.\n";
+    let dir = tree(&[
+        ("specs/tender.md", tender),
+        ("specs/README.md", tender),
+        ("specs/changelog.markdown", tender),
+        ("specs/Licence.md", tender),
+        ("specs/CODE_OF_CONDUCT.md", tender),
+        ("specs/readme-notes.md", tender),
+    ]);
+    let paths = |stdout: &str| {
+        let mut p: Vec<String> = parse(stdout)["diagnostics"]
+            .as_array()
+            .unwrap_or_else(|| panic!("no diagnostics: {stdout}"))
+            .iter()
+            .filter(|d| d["rule"] == "service-credits")
+            .map(|d| d["path"].as_str().unwrap_or("").to_string())
+            .collect();
+        p.sort();
+        p
+    };
+    let r = run(tenderlint(dir.path()).args(["check", "--format", "json", "specs"]));
+    assert_eq!(
+        paths(&r.stdout),
+        vec!["specs/readme-notes.md", "specs/tender.md"],
+        "{}",
+        r.stdout
+    );
+    assert_eq!(parse(&r.stdout)["summary"]["files"], 2);
+
+    let r = run(tenderlint(dir.path()).args([
+        "check",
+        "--format",
+        "json",
+        "specs/README.md",
+        "specs/changelog.markdown",
+    ]));
+    assert_eq!(
+        paths(&r.stdout),
+        vec!["specs/README.md", "specs/changelog.markdown"],
+        "a file named on the command line is checked: {}",
+        r.stdout
+    );
+}
+
+#[test]
+fn an_empty_folder_warns_that_nothing_was_checked_and_exits_0() {
+    let dir = tree(&[
+        ("empty/notes.txt", "not a tender"),
+        ("specs/a.md", "# Spec\n"),
+    ]);
+    std::fs::create_dir(dir.path().join("none")).unwrap_or_else(|e| panic!("mkdir: {e}"));
+    let r = run(tenderlint(dir.path()).args(["check", "empty", "none"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("0 files"), "{}", r.stdout);
+    assert!(
+        r.stderr.contains(
+            "warning: no Markdown or Word files (.md, .markdown, .docx) found under empty, none"
+        ),
+        "{}",
+        r.stderr
+    );
+    let r = run(tenderlint(dir.path()).args(["check", "--format", "json", "empty"]));
+    assert_eq!(r.code, 0);
+    assert_eq!(parse(&r.stdout)["summary"]["files"], 0, "stdout stays JSON");
+    assert!(r.stderr.contains("found under empty"), "{}", r.stderr);
+
+    let r = run(tenderlint(dir.path()).args(["check", "specs", "empty"]));
+    assert!(
+        !r.stderr.contains("warning"),
+        "something was checked: {}",
+        r.stderr
+    );
+}
+
+#[test]
+fn more_warnings_than_max_warnings_says_so_on_stderr_in_every_format() {
+    // Two volume-payment warnings and nothing else.
+    let text = format!(
+        "# Spec\n\nEQ-5D-5L is reported each year. {PARTNERSHIP}\n\nThe Provider is paid £30 per contact.\n\nThe Provider is paid £40 per attendance.\n"
+    );
+    let dir = tree(&[("a.md", &text)]);
+    for format in ["human", "json", "sarif", "json-lines", "github", "junit"] {
+        let r = run(tenderlint(dir.path()).args([
+            "check",
+            "--format",
+            format,
+            "--max-warnings",
+            "1",
+            "a.md",
+        ]));
+        assert_eq!(r.code, 1, "{format}: {}{}", r.stdout, r.stderr);
+        assert!(
+            r.stderr
+                .ends_with("2 warnings, more than --max-warnings 1\n"),
+            "{format}: {}",
+            r.stderr
+        );
+        assert!(!r.stdout.contains("more than --max-warnings"), "{format}");
+        if format == "json" || format == "sarif" {
+            let _: Value = parse(&r.stdout);
+        }
+    }
+    let r = run(tenderlint(dir.path()).args(["check", "--max-warnings", "2", "a.md"]));
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    assert!(!r.stderr.contains("--max-warnings"), "{}", r.stderr);
+}
+
+#[test]
+fn select_runs_a_rule_the_configuration_turned_off_at_its_default_severity() {
+    let dir = tree(&[
+        (
+            "tenderlint.toml",
+            "[rules]\nservice-credits = \"off\"\nunused-suppression = \"off\"\n",
+        ),
+        (
+            "a.md",
+            "# Spec\n\nService credits apply.\n\n<!-- tenderlint-disable-next-line -->\nWe meet quarterly.\n",
+        ),
+    ]);
+    let severities = |args: &[&str]| {
+        let mut all = vec!["check", "--format", "json"];
+        all.extend_from_slice(args);
+        all.push("a.md");
+        let r = run(tenderlint(dir.path()).args(&all));
+        parse(&r.stdout)["diagnostics"]
+            .as_array()
+            .unwrap_or_else(|| panic!("no diagnostics: {}", r.stdout))
+            .iter()
+            .map(|d| {
+                format!(
+                    "{} {}",
+                    d["rule"].as_str().unwrap_or(""),
+                    d["severity"].as_str().unwrap_or("")
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    let all = severities(&[]);
+    assert!(
+        !all.iter()
+            .any(|d| d.starts_with("service-credits") || d.starts_with("unused-suppression")),
+        "the configuration turns them off: {all:?}"
+    );
+    assert_eq!(
+        severities(&["--select", "service-credits"]),
+        vec!["service-credits error"]
+    );
+    assert_eq!(
+        severities(&["--select", "unused-suppression"]),
+        vec!["unused-suppression info"]
+    );
+}
+
+#[test]
+fn unused_suppression_is_listed_by_rules_and_explained() {
+    let dir = tree(&[]);
+    let r = run(tenderlint(dir.path()).args(["rules"]));
+    assert_eq!(r.code, 0);
+    let line = r
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("unused-suppression "))
+        .unwrap_or_else(|| panic!("not listed:\n{}", r.stdout));
+    let fields: Vec<&str> = line.split_whitespace().collect();
+    assert_eq!(
+        fields[..3],
+        ["unused-suppression", "info", "suppression"],
+        "{line}"
+    );
+    assert!(
+        line.contains("Suppression comments that hide nothing"),
+        "{line}"
+    );
+
+    // The configured severity is the one listed and explained.
+    let dir = tree(&[(
+        "tenderlint.toml",
+        "[rules]\nunused-suppression = \"warning\"\n",
+    )]);
+    let r = run(tenderlint(dir.path()).args(["rules"]));
+    assert!(
+        r.stdout
+            .lines()
+            .any(|l| l.starts_with("unused-suppression") && l.contains(" warning ")),
+        "{}",
+        r.stdout
+    );
+
+    let r = run(tenderlint(dir.path()).args(["explain", "unused-suppression"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.starts_with(
+            "unused-suppression: Suppression comments that hide nothing\nwarning, suppression\n"
+        ),
+        "{}",
+        r.stdout
+    );
+    for part in [
+        "Why it matters\n",
+        "misleads",
+        "Flagged\n",
+        "tenderlint-disable",
+        "Better\n",
+    ] {
+        assert!(r.stdout.contains(part), "{part:?} missing:\n{}", r.stdout);
+    }
+}
+
+#[test]
+fn sarif_for_an_absolute_path_has_file_uris_and_stays_valid() {
+    let dir = tree(&[("my specs/spec é.md", "# Spec\n\nService credits apply.\n")]);
+    let abs = dir.path().join("my specs/spec é.md");
+    let r = run(tenderlint(dir.path())
+        .args(["check", "--no-config", "--format", "sarif"])
+        .arg(&abs));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let sarif = parse(&r.stdout);
+    let driver = &sarif["runs"][0]["tool"]["driver"];
+    assert!(
+        driver["informationUri"]
+            .as_str()
+            .is_some_and(|u| u.starts_with("https://")),
+        "{driver}"
+    );
+    let results = sarif["runs"][0]["results"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert!(!results.is_empty(), "{sarif}");
+    for res in &results {
+        let loc = &res["locations"][0]["physicalLocation"]["artifactLocation"];
+        let uri = loc["uri"].as_str().unwrap_or("");
+        assert!(uri.starts_with("file:///"), "{uri}");
+        assert!(uri.ends_with("/my%20specs/spec%20%C3%A9.md"), "{uri}");
+        assert!(
+            loc.get("uriBaseId").is_none(),
+            "an absolute URI takes no base: {loc}"
+        );
+    }
+
+    // Relative stays relative.
+    let r = run(tenderlint(dir.path()).args([
+        "check",
+        "--no-config",
+        "--format",
+        "sarif",
+        "my specs/spec é.md",
+    ]));
+    let relative = parse(&r.stdout);
+    let uri = &relative["runs"][0]["results"][0]["locations"][0]["physicalLocation"]
+        ["artifactLocation"]["uri"];
+    assert_eq!(uri, "my%20specs/spec%20%C3%A9.md");
+
+    let official = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/schemas/sarif-schema-2.1.0.json");
+    if official.is_file() || std::env::var_os("TENDERLINT_REQUIRE_CORPUS").is_some() {
+        let validator = common::schema(&official);
+        common::assert_valid(&validator, &sarif, "SARIF for an absolute path");
+        common::assert_valid(&validator, &relative, "SARIF for a relative path");
+    } else {
+        println!(
+            "note: ../shared/schemas is not beside the checkout: the SARIF schema check is skipped"
+        );
+    }
+}
