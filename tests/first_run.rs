@@ -317,3 +317,12 @@ fn sarif_for_an_absolute_path_has_file_uris_and_stays_valid() {
         );
     }
 }
+
+#[test]
+fn stdin_filename_without_stdin_is_a_usage_error() {
+    let dir = tree(&[("spec.md", "# Spec\n\nService credits apply.\n")]);
+    let r = run(tenderlint(dir.path()).args(["check", "--stdin-filename", "spec.md"]));
+    assert_eq!(r.code, 2, "{}", r.stdout);
+    assert!(r.stderr.contains("--stdin"), "{}", r.stderr);
+    assert!(r.stdout.is_empty(), "nothing was checked: {}", r.stdout);
+}
