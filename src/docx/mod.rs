@@ -21,10 +21,12 @@
 
 mod body;
 mod numbering;
-mod package;
+/// The package: zip entries inflated within limits, relationships, part names; the
+/// comment writer resolves parts with the same functions.
+pub(crate) mod package;
 mod styles;
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 use crate::excerpt::escape;
 use package::{folder, rels_of, resolve, Entry, Ev, Package, Stop, MIB, RATIO_FLOOR};

@@ -274,7 +274,7 @@ fn is_safe(name: &str) -> bool {
 /// Part `target` of a relationship held by the part in folder `base` ("" for the
 /// package root, "word" for word/document.xml), as a part name; Err when it leaves the
 /// package (climbs above the root, or names a scheme or drive such as `file:` or `C:`).
-pub(super) fn resolve(base: &str, target: &str) -> Result<String, ()> {
+pub(crate) fn resolve(base: &str, target: &str) -> Result<String, ()> {
     let target = percent_decode(&target.replace('\\', "/")).ok_or(())?;
     let target = target.split(['#', '?']).next().unwrap_or_default();
     let first = target.split('/').next().unwrap_or_default();
@@ -329,12 +329,12 @@ fn percent_decode(s: &str) -> Option<String> {
 }
 
 /// The folder of part `name`: "word" for "word/document.xml", "" at the root.
-pub(super) fn folder(name: &str) -> &str {
+pub(crate) fn folder(name: &str) -> &str {
     name.rsplit_once('/').map_or("", |(dir, _)| dir)
 }
 
 /// The relationships part of part `name`: word/_rels/document.xml.rels.
-pub(super) fn rels_of(name: &str) -> String {
+pub(crate) fn rels_of(name: &str) -> String {
     match name.rsplit_once('/') {
         Some((dir, file)) => format!("{dir}/_rels/{file}.rels"),
         None => format!("_rels/{name}.rels"),

@@ -73,6 +73,7 @@ mod scan;
 mod tests;
 mod xml;
 
+use crate::docx::package as docx_package;
 use crate::docx::{Limits, Part, Word};
 use package::{Archive, Root};
 use rewrite::{Marker, Marks};
@@ -244,8 +245,8 @@ pub fn write_review(
 
     // Where the comments go, and the ids they take.
     let document = word.document_part.as_str();
-    let dir = package::folder(document);
-    let rels_name = package::rels_of(document);
+    let dir = docx_package::folder(document);
+    let rels_name = docx_package::rels_of(document);
     let rels_index = archive.find(&rels_name);
     let rels = match rels_index {
         Some(i) => archive.with_part(i, &rels_name, |input| {
@@ -254,9 +255,9 @@ pub fn write_review(
         None => package::Rels::default(),
     };
     let (comments_name, related) = match &rels.comments {
-        Some(target) => match package::resolve(dir, target) {
-            Some(name) => (name, true),
-            None => {
+        Some(target) => match docx_package::resolve(dir, target) {
+            Ok(name) => (name, true),
+            Err(()) => {
                 return Err(ReviewError::OutsidePackage {
                     target: target.clone(),
                 })
