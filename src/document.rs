@@ -184,6 +184,15 @@ pub struct Heading {
     pub written: bool,
 }
 
+/// Whether a table cell reads as a sentence rather than a label: more than twelve words,
+/// or six or more ending as a sentence does. Labels are a few words ("Service level",
+/// "Target", "Consequence").
+pub fn reads_as_prose(text: &str) -> bool {
+    let text = text.trim();
+    let words = text.split_whitespace().count();
+    words > 12 || (words >= 6 && text.ends_with(['.', ';', ':']))
+}
+
 /// The level of a title written as a paragraph: below every real heading.
 const WRITTEN_TITLE: u8 = 7;
 
@@ -614,6 +623,8 @@ struct HtmlState {
     /// Inside an HTML table: the table's index, and the rows begun so far.
     table: Option<usize>,
     rows: usize,
+    /// The first row was marked as labels: inside `<thead>`, or with `<th>` cells.
+    explicit_head: bool,
 }
 
 struct OpenBlock {
@@ -1070,6 +1081,9 @@ impl Builder {
             }
             "thead" => {
                 self.in_head = true;
+                if let Some(state) = self.html_block.as_mut() {
+                    state.explicit_head = true;
+                }
                 return;
             }
             "tbody" | "tfoot" => {
@@ -1081,12 +1095,18 @@ impl Builder {
                 let Some(state) = self.html_block.as_mut() else {
                     return;
                 };
-                let Some(t) = state.table.and_then(|i| self.tables.get_mut(i)) else {
+                let Some(ti) = state.table.filter(|&i| i < self.tables.len()) else {
                     return;
                 };
-                // The first row holds the labels, whether its cells are <th> or <td>.
+                // The first row holds the labels, whether its cells are <th> or <td>,
+                // unless it turns out to be prose (see `settle_html_header`).
                 state.rows += 1;
-                if state.rows == 1 {
+                let rows = state.rows;
+                if rows == 2 {
+                    self.settle_html_header();
+                }
+                let t = &mut self.tables[ti];
+                if rows == 1 {
                     t.header_range = range.start..range.end;
                     self.in_head = true;
                 } else {
@@ -1097,8 +1117,14 @@ impl Builder {
                 return;
             }
             "th" | "td" => {
-                if self.html_block.as_ref().and_then(|s| s.table).is_none() {
+                let Some(state) = self.html_block.as_mut() else {
                     return;
+                };
+                if state.table.is_none() {
+                    return;
+                }
+                if name == "th" && self.in_head {
+                    state.explicit_head = true;
                 }
                 self.cell()
             }
@@ -1139,6 +1165,7 @@ impl Builder {
                 if let Some(t) = table.and_then(|i| self.tables.get_mut(i)) {
                     if self.in_head {
                         t.header_range.end = range.end;
+                        self.settle_html_header();
                     }
                 }
                 self.in_head = false;
@@ -1184,15 +1211,60 @@ impl Builder {
     }
 
     fn html_close_table(&mut self) {
+        self.settle_html_header();
         if let Some(state) = self.html_block.as_mut() {
             state.table = None;
         }
         self.in_head = false;
     }
 
+    /// An HTML table's first row, taken for its labels, is a row of prose when nothing
+    /// marked it as labels (no `<thead>`, no `<th>`) and a cell reads as a sentence: a
+    /// layout table converted from a document, whose every row is text. Its cells become
+    /// body cells, linted as such, and the table has no header.
+    fn settle_html_header(&mut self) {
+        let Some(state) = self.html_block.as_ref() else {
+            return;
+        };
+        let Some(ti) = state.table else {
+            return;
+        };
+        if state.explicit_head {
+            return;
+        }
+        let Some(t) = self.tables.get(ti) else {
+            return;
+        };
+        let prose = t
+            .header
+            .iter()
+            .any(|&(_, b)| reads_as_prose(&self.blocks[b].text));
+        if !prose {
+            return;
+        }
+        let header = std::mem::take(&mut self.tables[ti].header);
+        let mut first = Vec::new();
+        for (column, b) in header {
+            self.blocks[b].kind = BlockKind::TableCell {
+                table: ti,
+                row: 0,
+                column,
+            };
+            if column == 0 {
+                first.push(b);
+            }
+        }
+        let t = &mut self.tables[ti];
+        first.append(&mut t.first_column);
+        t.first_column = first;
+        t.header_range = t.header_range.start..t.header_range.start;
+        t.body_rows += 1;
+    }
+
     /// The end of a raw HTML block: whatever its tags left open is closed.
     fn html_end(&mut self) {
         self.flush();
+        self.settle_html_header();
         if let Some(state) = self.html_block.take() {
             for (_, c) in state.open.into_iter().rev() {
                 self.pop_container(c);

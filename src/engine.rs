@@ -9,7 +9,8 @@ use crate::concepts::Senses;
 use crate::config::UNUSED_SUPPRESSION;
 use crate::diagnostic::{fingerprint, Diagnostic, Severity, Span};
 use crate::document::{
-    clause_starts, sentence_around, sentence_starts, Block, BlockKind, Document, Scope,
+    clause_starts, reads_as_prose, sentence_around, sentence_starts, Block, BlockKind, Document,
+    Scope,
 };
 use crate::line_index::LineIndex;
 use crate::matcher::{Found, LazyRegex};
@@ -693,13 +694,15 @@ impl<'d> Pass<'d> {
             } => {
                 for table in &self.doc.tables {
                     // A table may be laid out either way round: its labels are the cells
-                    // of its header row and of its first column.
+                    // of its header row and of its first column, those that read as labels
+                    // rather than as sentences.
                     let cells: Vec<&str> = table
                         .header
                         .iter()
                         .map(|&(_, b)| b)
                         .chain(table.first_column.iter().copied())
                         .map(|b| self.doc.blocks[b].text.as_str())
+                        .filter(|c| !reads_as_prose(c))
                         .collect();
                     if !cells.iter().any(|c| header.is_match(c)) {
                         continue;
@@ -725,7 +728,16 @@ impl<'d> Pass<'d> {
                     } else {
                         rule.message.clone()
                     };
-                    let r = &table.header_range;
+                    // A table with no header row (its labels in its first column) is
+                    // reported at its first row.
+                    let r = if table.header_range.is_empty() {
+                        let first = table.first_column.first().map(|&b| &self.doc.blocks[b]);
+                        let start = first.map_or(table.range.start, |b| b.range.start);
+                        let rest = &self.doc.source[start..];
+                        start..start + rest.find('\n').unwrap_or(rest.len())
+                    } else {
+                        table.header_range.clone()
+                    };
                     let row = self.doc.source[r.clone()].trim_end();
                     let span = self.span(r.start, r.start + row.len());
                     out.push(diagnostic(rule, message, span, row));

@@ -123,6 +123,31 @@ fn payment_models_and_volumes_in_many_words() {
             "The board sets the planned number of outpatient appointments for each quarter.",
             "The ICB will commission 1,200 additional physiotherapy sessions next year.",
             "Practices move to capitated payments from April.",
+            // A unit that earns a payment, a floor of activity over a period, a price
+            // "each", payment on a per-person basis, payment that follows volume.
+            "Every completed course of treatment attracts a tariff of £1,100.",
+            "The Provider shall deliver no fewer than 2,600 health checks per annum.",
+            "The service must complete at least 1,500 assessments a year.",
+            "Wound care contacts are priced at £41 each.",
+            "Reimbursement is made on a per-client basis.",
+            "Funding rises and falls with the volume of services delivered.",
+        ],
+    );
+    // A price table: a sum in a price column, in a row that names a unit of activity.
+    assert_fires(
+        &l,
+        "volume-payment",
+        &["| Service | Price |\n|---|---|\n| Initial assessment | £210 |\n"],
+    );
+    assert_silent(
+        &l,
+        "volume-payment",
+        &[
+            "| Role | Day rate |\n|---|---|\n| Senior consultant | £650 |\n",
+            "| Item | Price |\n|---|---|\n| Annual licence | £12,000 |\n",
+            "Each completed assessment is recorded in the clinical system within a day.",
+            "At least 300 staff will attend the training.",
+            "A sample of at least 100 patients is surveyed.",
         ],
     );
     assert_silent(
@@ -257,6 +282,19 @@ fn context_carries_the_money_object_or_the_regime() {
 }
 
 #[test]
+fn a_layout_table_s_first_row_of_prose_is_text_not_labels() {
+    let l = linter();
+    // Converted documents lay clauses out in HTML tables with no <th>: the first row is
+    // prose, linted like any cell, and is not taken for the labels of a KPI table.
+    let layout = "<table>\n<tr><td>7.1</td><td>A service credit of 2% of the Monthly Charge applies for each KPI failure.</td></tr>\n<tr><td>7.2</td><td>The Supplier reports each month.</td></tr>\n</table>\n";
+    assert_fires(&l, "service-credits", &[layout]);
+    assert_silent(&l, "performance-matrix", &[layout]);
+    // A first row of labels is still the header, with or without <th>.
+    let kpis = "<table>\n<tr><td>KPI</td><td>Target</td><td>Service credit</td></tr>\n<tr><td>Calls answered</td><td>95%</td><td>2 points</td></tr>\n</table>\n";
+    assert_fires(&l, "performance-matrix", &[kpis]);
+}
+
+#[test]
 fn outcome_measures_in_plain_words_are_recognised_and_slogans_are_not() {
     let l = linter();
     assert_silent(
@@ -280,6 +318,9 @@ fn outcome_measures_in_plain_words_are_recognised_and_slogans_are_not() {
             "Percentage of eyes with visual acuity of 6/12 or better after surgery.",
             "Percentage of children with asthma who achieve a score reduction of 3 points.",
             "Percentage of parents who would trust the clinic to care for their child again.",
+            // A clinical marker at or under a threshold written in words; healthy weight.
+            "Percentage of patients whose HbA1c is 58 mmol/mol or less.",
+            "Proportion of children in Year 6 who are a healthy weight.",
         ],
     );
     assert_fires(
