@@ -1171,3 +1171,83 @@ fn frames_as_clients_write_them_are_understood() {
     c.notify("exit", Value::Null);
     assert_eq!(c.wait_exit(), 0, "stderr:\n{}", c.stderr());
 }
+
+#[test]
+fn a_buffer_takes_the_configuration_check_gives_its_file() {
+    // The nearest configuration above each file, and its overrides, as `check` finds
+    // them (tests/config.rs): the server, started above the project, agrees.
+    let text = tender();
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let files = [
+        ("tenderlint.toml", "[rules]\nservice-credits = \"info\"\n"),
+        (
+            "proj/tenderlint.toml",
+            "[rules]\nservice-credits = \"warning\"\n\n[[overrides]]\nfiles = [\"schedules/*.md\"]\nrules = { service-credits = \"off\" }\n",
+        ),
+        ("proj/spec.md", &text),
+        ("proj/schedules/kpi.md", &text),
+        ("proj/sub/tenderlint.toml", "[rules]\nservice-credits = \"error\"\n"),
+        ("proj/sub/x.md", &text),
+    ];
+    for (name, body) in files {
+        let path = dir.path().join(name);
+        std::fs::create_dir_all(path.parent().unwrap_or(dir.path()))
+            .unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(&path, body).unwrap_or_else(|e| panic!("{e}"));
+    }
+    let mut c = Client::start(dir.path(), &[]);
+    initialize(
+        &mut c,
+        dir.path(),
+        json!({"textDocument": {"publishDiagnostics": {"versionSupport": true}}}),
+    );
+    let cases = [
+        ("proj/spec.md", Some(2)),
+        ("proj/schedules/kpi.md", None),
+        ("proj/sub/x.md", Some(1)),
+    ];
+    for (name, want) in cases {
+        let uri = file_uri(&dir.path().join(name));
+        c.notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": uri, "languageId": "markdown", "version": 1, "text": text}}),
+        );
+        let d = c.diagnostics(&uri, 1);
+        let credits: Vec<Option<u64>> = d
+            .iter()
+            .filter(|d| d["code"] == "service-credits")
+            .map(|d| d["severity"].as_u64())
+            .collect();
+        let want: Vec<Option<u64>> = want.into_iter().map(Some).collect();
+        assert_eq!(credits, want, "{name}: {d:?}");
+
+        // `check` of the same file, from the same folder, finds the same rules.
+        let out = Command::new(env!("CARGO_BIN_EXE_tenderlint"))
+            .current_dir(dir.path())
+            .args(["check", "--format", "json", name])
+            .output()
+            .unwrap_or_else(|e| panic!("{e}"));
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}"));
+        let mut from_check: Vec<String> = v["diagnostics"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+            .iter()
+            .map(|d| format!("{} {}", d["rule"], d["severity"]))
+            .collect();
+        let names = ["", "error", "warning", "info"];
+        let mut from_lsp: Vec<String> = d
+            .iter()
+            .map(|d| {
+                let s = names[d["severity"].as_u64().unwrap_or(0) as usize];
+                format!("{} \"{s}\"", d["code"])
+            })
+            .collect();
+        from_check.sort();
+        from_lsp.sort();
+        assert_eq!(
+            from_lsp, from_check,
+            "{name}: the server and check disagree"
+        );
+    }
+}
