@@ -9,7 +9,8 @@ use crate::concepts::Senses;
 use crate::config::UNUSED_SUPPRESSION;
 use crate::diagnostic::{fingerprint, Diagnostic, Severity, Span};
 use crate::document::{
-    clause_starts, sentence_around, sentence_starts, Block, BlockKind, Document, Scope,
+    clause_starts, numbered_clause, sentence_around, sentence_starts, Block, BlockKind, Document,
+    Scope,
 };
 use crate::line_index::LineIndex;
 use crate::matcher::{Found, LazyRegex};
@@ -319,6 +320,7 @@ impl Linter {
                 help: help.into(),
                 span: lines.span(source, e.span.start, e.span.end),
                 fingerprint: fingerprint(UNUSED_SUPPRESSION, &source[e.span.clone()]),
+                sentence_fingerprint: None,
                 tender: None,
                 location: None,
             });
@@ -331,6 +333,7 @@ impl Linter {
                 help: "Use tenderlint-disable, tenderlint-enable, tenderlint-disable-next-line or tenderlint-disable-file.".into(),
                 span: lines.span(source, m.span.start, m.span.end),
                 fingerprint: fingerprint(UNUSED_SUPPRESSION, &source[m.span.clone()]),
+                sentence_fingerprint: None,
                 tender: None,
                 location: None,
             });
@@ -789,13 +792,19 @@ impl<'d> Pass<'d> {
     }
 
     /// A finding on the matched text, quoted in the message as `{match}`; its clause
-    /// (for the fingerprint) is the sentence around the match.
+    /// (for the fingerprint) is the numbered clause around the match within its
+    /// sentence (see [`numbered_clause`]).
     fn at_hit(&self, rule: &Rule, hit: Hit, sentence: Range<usize>) -> Diagnostic {
         let block = &self.doc.blocks[hit.block];
         let found = quote(&block.text[hit.start..hit.end]);
         let span = self.span(block.source_start(hit.start), block.source_end(hit.end));
         let message = rule.message.replace("{match}", &found);
-        diagnostic(rule, message, span, &block.text[sentence])
+        let clause = numbered_clause(&block.text, sentence.clone(), hit.start..hit.end);
+        let mut d = diagnostic(rule, message, span, &block.text[clause.clone()]);
+        if clause != sentence {
+            d.sentence_fingerprint = Some(fingerprint(&rule.id, &block.text[sentence]));
+        }
+        d
     }
 
     fn span(&self, start: usize, end: usize) -> Span {
@@ -829,6 +838,7 @@ fn diagnostic(rule: &Rule, message: String, span: Span, clause: &str) -> Diagnos
         help: rule.help.clone(),
         span,
         fingerprint: fingerprint(&rule.id, clause),
+        sentence_fingerprint: None,
         tender: None,
         location: None,
     }

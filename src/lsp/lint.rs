@@ -321,6 +321,7 @@ fn crashed(p: crate::isolate::Panicked, text: &str, enc: Encoding) -> Vec<Locate
         help: p.help().into(),
         span: lines.span(text, 0, end),
         fingerprint: String::new(),
+        sentence_fingerprint: None,
         tender: None,
         location: None,
     };
