@@ -811,10 +811,25 @@ impl<'d> Pass<'d> {
         self.doc.lines.span(self.doc.source, start, end)
     }
 
-    /// Where a finding about the whole document sits: its first heading, or line 1.
+    /// Where a finding about the whole document sits: its first heading; without one,
+    /// the line of its first prose (so that a `tenderlint-disable-next-line` comment
+    /// above it, as the editor's quick fix writes, covers it); else line 1.
     fn anchor(&self) -> Span {
+        let prose = || {
+            self.doc
+                .blocks
+                .iter()
+                .find(|b| b.text.chars().any(char::is_alphanumeric))
+        };
         match self.doc.first_heading() {
             Some(h) => self.span(h.range.start, h.range.end),
+            None if prose().is_some() => {
+                let start = prose().map_or(0, |b| b.range.start);
+                let end = self.doc.source[start..]
+                    .find(['\n', '\r'])
+                    .map_or(self.doc.source.len(), |i| start + i);
+                self.span(start, end)
+            }
             None => {
                 let start = if self.doc.source.starts_with('\u{feff}') {
                     3

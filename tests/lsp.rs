@@ -1251,3 +1251,81 @@ fn a_buffer_takes_the_configuration_check_gives_its_file() {
         );
     }
 }
+
+#[test]
+fn disable_for_this_line_works_on_a_document_level_finding_without_a_heading() {
+    // A file without a heading: findings about the whole document sit on its first
+    // prose, so the comment "for this line" writes above it covers them.
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let path = dir.path().join("notes.md");
+    let text = "EQ-5D-5L is reported each year. The joint board owns our shared goals and the data sharing agreement. Service credits apply.\n";
+    std::fs::write(&path, text).unwrap_or_else(|e| panic!("{e}"));
+    let uri = file_uri(&path);
+    let mut c = Client::start(dir.path(), &["--no-config"]);
+    initialize(
+        &mut c,
+        dir.path(),
+        json!({"textDocument": {"publishDiagnostics": {"versionSupport": true}}}),
+    );
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "markdown", "version": 1, "text": text}}),
+    );
+    let d = c.diagnostics(&uri, 1);
+    let voice: Vec<Value> = d
+        .iter()
+        .filter(|d| d["code"] == "missing-patient-voice")
+        .cloned()
+        .collect();
+    assert_eq!(voice.len(), 1, "{d:?}");
+    let actions = c.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri}, "range": voice[0]["range"], "context": {"diagnostics": voice}}),
+    );
+    let actions = actions["result"].as_array().cloned().unwrap_or_default();
+    let line = actions
+        .iter()
+        .find(|a| a["title"] == "Disable missing-patient-voice for this line")
+        .unwrap_or_else(|| panic!("{actions:?}"));
+    let (fixed, _) = apply_action(text, line, &uri);
+    assert!(fixed.starts_with("<!-- tenderlint-disable-next-line missing-patient-voice"));
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": fixed}]}),
+    );
+    let after = c.diagnostics(&uri, 2);
+    let codes: Vec<&str> = after.iter().filter_map(|d| d["code"].as_str()).collect();
+    assert!(
+        !codes.contains(&"missing-patient-voice") && !codes.contains(&"unused-suppression"),
+        "{fixed}\n{after:?}"
+    );
+    // The others stay, on the line of the prose, not the comment's.
+    assert!(
+        after.iter().all(|d| d["range"]["start"]["line"] == 1),
+        "{after:?}"
+    );
+    assert_eq!(codes.len(), d.len() - 1, "{after:?}");
+
+    // `check` agrees, with the comment written by hand.
+    common_check(dir.path(), &fixed);
+}
+
+/// `check` of `text` as notes.md finds no `missing-patient-voice` and no unused suppression.
+fn common_check(dir: &Path, text: &str) {
+    std::fs::write(dir.join("notes.md"), text).unwrap_or_else(|e| panic!("{e}"));
+    let out = Command::new(env!("CARGO_BIN_EXE_tenderlint"))
+        .current_dir(dir)
+        .args(["check", "--no-config", "--format", "json", "notes.md"])
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}"));
+    let rules: Vec<&str> = v["diagnostics"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|d| d["rule"].as_str()).collect())
+        .unwrap_or_default();
+    assert!(
+        !rules.contains(&"missing-patient-voice") && !rules.contains(&"unused-suppression"),
+        "{rules:?}"
+    );
+    assert!(!rules.is_empty(), "the other findings stay");
+}
