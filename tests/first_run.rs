@@ -457,3 +457,39 @@ fn a_version_1_baseline_still_hides_its_findings() {
         "{text}"
     );
 }
+
+/// The README's sample output, under "What it looks like", is what its command prints:
+/// the first finding word for word, then `...`, then the summary line.
+#[test]
+fn the_readme_sample_is_what_its_command_prints() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap_or_default();
+    let section = readme
+        .split_once("## What it looks like")
+        .map(|(_, s)| s)
+        .unwrap_or_else(|| panic!("README has no \"What it looks like\""));
+    let block = section
+        .split_once("```text\n")
+        .and_then(|(_, s)| s.split_once("\n```"))
+        .map(|(b, _)| b)
+        .unwrap_or_else(|| panic!("no sample block"));
+    let (command, sample) = block.split_once('\n').unwrap_or_default();
+    let args: Vec<&str> = command
+        .strip_prefix("$ tenderlint ")
+        .unwrap_or_else(|| panic!("the sample starts with `$ tenderlint`: {command}"))
+        .split_whitespace()
+        .collect();
+    let r = run(tenderlint(root).env("NO_COLOR", "1").args(&args));
+    let out = r.stdout.trim_end();
+    // What the block should hold: the first finding, `...`, the summary.
+    let first_end = out
+        .find("  help:")
+        .and_then(|h| out[h..].find("\n\n").map(|e| h + e))
+        .unwrap_or(out.len());
+    let summary = out.lines().last().unwrap_or_default();
+    let want = format!("{}\n...\n{summary}", &out[..first_end]);
+    assert_eq!(
+        sample, want,
+        "the README's sample under \"What it looks like\" is out of date; it should read:\n{command}\n{want}"
+    );
+}
