@@ -1,10 +1,17 @@
 //! Baselines: record today's findings so that a check reports only new ones.
 //!
 //! A finding is keyed by its file (or, for a finding about a whole tender, the tender's
-//! id), its rule and its fingerprint (the rule id plus the normalised clause text),
-//! never by line number, so editing other paragraphs or
-//! renumbering clauses leaves the baseline valid. Keys are counted: two identical clauses
-//! in one file need two entries.
+//! id), its rule and its fingerprint (the rule id plus the normalised text of its own
+//! clause), never by line number, so editing other paragraphs or renumbering clauses
+//! leaves the baseline valid. Keys are counted: two identical clauses in one file need
+//! two entries.
+//!
+//! Version 2 fingerprints a finding by its numbered clause within the sentence (see
+//! [`crate::document::numbered_clause`]): in text extracted from a PDF a whole numbered
+//! list is one sentence, and version 1, which took the whole sentence, lost a finding
+//! whenever another clause of the list was renumbered or edited. A version 1 baseline
+//! is still read: its entries match a finding by either fingerprint, and writing the
+//! baseline again (`--write-baseline`) makes it version 2.
 
 use crate::diagnostic::Diagnostic;
 use crate::report::FileReport;
@@ -12,7 +19,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::Path;
 
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -36,6 +43,8 @@ struct File {
 #[derive(Debug, Default)]
 pub struct Baseline {
     by_path: BTreeMap<String, Vec<Entry>>,
+    /// Version 1 entries hold whole-sentence fingerprints.
+    version: u32,
 }
 
 impl Baseline {
@@ -50,9 +59,9 @@ impl Baseline {
                 e.column()
             )
         })?;
-        if file.version != VERSION {
+        if !(1..=VERSION).contains(&file.version) {
             return Err(format!(
-                "{} is a version {} baseline; this tenderlint reads version {VERSION}",
+                "{} is a version {} baseline; this tenderlint reads versions 1 to {VERSION}",
                 path.display(),
                 file.version
             ));
@@ -61,7 +70,18 @@ impl Baseline {
         for e in file.findings {
             by_path.entry(e.path.clone()).or_default().push(e);
         }
-        Ok(Baseline { by_path })
+        Ok(Baseline {
+            by_path,
+            version: file.version,
+        })
+    }
+
+    /// Whether entry `e` records finding `d`.
+    fn records(&self, e: &Entry, d: &Diagnostic) -> bool {
+        *e.rule == *d.rule
+            && (e.fingerprint == d.fingerprint
+                || (self.version == 1
+                    && d.sentence_fingerprint.as_deref() == Some(e.fingerprint.as_str())))
     }
 
     /// Removes from `diags` (the findings of the file at `path`) those the baseline
@@ -96,9 +116,7 @@ impl Baseline {
             let Some(d) = finding(item) else {
                 return true;
             };
-            let at = left
-                .iter()
-                .position(|e| *e.rule == *d.rule && e.fingerprint == d.fingerprint);
+            let at = left.iter().position(|e| self.records(e, d));
             match at {
                 Some(i) => {
                     left.swap_remove(i);
@@ -184,6 +202,7 @@ mod tests {
             help: Arc::from(""),
             span: lines.span(text, at, at + 8),
             fingerprint: print.into(),
+            sentence_fingerprint: None,
             tender: None,
             location: None,
         };
@@ -206,7 +225,10 @@ mod tests {
                 entry("payment-deduction", "b"),
             ],
         );
-        let b = Baseline { by_path };
+        let b = Baseline {
+            by_path,
+            version: VERSION,
+        };
         // Two identical clauses, one entry: only one of them is known.
         assert_eq!(b.recorded("t.md", &diags), vec![true, false, true]);
         assert_eq!(b.recorded("other.md", &diags), vec![false; 3]);

@@ -35,6 +35,8 @@ pub struct Finish<'a> {
     pub baseline: Option<&'a Baseline>,
     /// Print each document's metrics under its findings (`check --stats`).
     pub stats: bool,
+    /// The `[[overrides]]` of the configuration the files are checked under.
+    pub overrides: Option<&'a crate::config::Overrides>,
 }
 
 /// Checks every file, in parallel, returning reports in the order of `paths`.
@@ -134,6 +136,9 @@ fn checked(
 ) -> FileReport {
     let (mut diagnostics, metrics) = linter.lint_with_metrics(doc);
     Locator::new(doc).locate_all(&mut diagnostics);
+    if let Some(o) = finish.overrides {
+        crate::resolve::overridden(o, Path::new(&path), &mut diagnostics);
+    }
     let (baselined, fixed) = match finish.baseline {
         Some(b) => b.apply(&path, &mut diagnostics),
         None => (0, Vec::new()),
@@ -298,6 +303,9 @@ pub fn check_pack(
 /// findings anchored in it, and has no report when there are none.
 fn finish_member(m: Member, tender: std::sync::Arc<str>, finish: Finish) -> Option<FileReport> {
     let mut diagnostics: Vec<Diagnostic> = m.scanned.diagnostics;
+    if let Some(o) = finish.overrides {
+        crate::resolve::overridden(o, Path::new(&m.path), &mut diagnostics);
+    }
     if !m.wanted {
         diagnostics.retain(|d| d.tender.is_some());
         if diagnostics.is_empty() {

@@ -7,10 +7,10 @@
 use crate::baseline::{self, Baseline};
 use crate::builtin;
 use crate::check::{check_files, check_pack, check_source, unreadable, Finish};
-use crate::config::{Config, UNUSED_SUPPRESSION};
+use crate::config::UNUSED_SUPPRESSION;
 use crate::diagnostic::Severity;
 use crate::engine::{Linter, UNUSED_SUPPRESSION_CHECK};
-use crate::error::{LoadErrors, TomlFile};
+use crate::error::LoadErrors;
 use crate::files;
 use crate::history::{self, History};
 use crate::input;
@@ -19,18 +19,19 @@ use crate::report::html::{Html, Page, Section};
 use crate::report::{
     github, human, json, junit, sarif, FileReport, Format, Outcome, Summary, TenderReport,
 };
-use crate::rules::RuleSet;
+use crate::resolve::{Choice, Resolver, Settings};
+use crate::rules::{Rule, RuleSet};
 use crate::source::Source;
 use crate::tender;
 use crate::tender::PackPlan;
 use clap::{Args, Parser, Subcommand};
 use globset::GlobSet;
 use rayon::prelude::*;
+use std::collections::HashMap;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -104,7 +105,8 @@ enum Command {
 
 #[derive(Debug, Args)]
 struct RuleArgs {
-    /// Use this configuration file instead of searching for tenderlint.toml.
+    /// Use this configuration file for every file, instead of the nearest tenderlint.toml
+    /// above each.
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
     /// Ignore any tenderlint.toml: built-in rules at their default severities.
@@ -300,77 +302,50 @@ fn emit_with(write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> bool 
     }
 }
 
-/// Built-in rules, then rule files from the configuration, then `--rules`, configured.
-fn load_linter(args: &RuleArgs) -> Result<(Linter, Option<Config>), LoadErrors> {
-    load_linter_from(args, &std::env::current_dir().unwrap_or_default(), &[])
+/// Where the configuration of a run comes from: `--config`, `--no-config`, or the
+/// nearest one above each file.
+fn choice(args: &RuleArgs) -> Choice {
+    match (&args.config, args.no_config) {
+        (Some(path), _) => Choice::File(path.clone()),
+        (None, true) => Choice::None,
+        (None, false) => Choice::Nearest,
+    }
 }
 
-/// As [`load_linter`], searching for the configuration from `start` upwards; the rules
-/// in `selected` (`--select`) stay on whatever the configuration says.
-fn load_linter_from(
-    args: &RuleArgs,
-    start: &Path,
-    selected: &[String],
-) -> Result<(Linter, Option<Config>), LoadErrors> {
-    let config = match (&args.config, args.no_config) {
-        (Some(path), _) => Some(Config::load(path)?),
-        (None, true) => None,
-        (None, false) => {
-            let cwd = std::env::current_dir().unwrap_or_default();
-            let start = files::absolute(start);
-            // Shown relative to the current folder when it is inside it.
-            Config::discover(&start)
-                .map(|p| p.strip_prefix(&cwd).map(PathBuf::from).unwrap_or(p))
-                .map(|p| Config::load(&p))
-                .transpose()?
-        }
-    };
-    let linter = build_linter(config.as_ref(), &args.rule_files, selected)?;
-    Ok((linter, config))
+/// The rules of the current folder's configuration (for `rules`, `concepts`, `explain`).
+fn load_linter(args: &RuleArgs) -> Result<Linter, LoadErrors> {
+    let mut resolver = Resolver::new(choice(args));
+    let key = resolver.key_for_folder(Path::new("."));
+    let loaded = resolver.load(key.as_deref());
+    if !resolver.errors.is_empty() {
+        return Err(resolver.errors);
+    }
+    Ok(Settings::build(loaded.as_deref(), &args.rule_files, &[])?.linter)
 }
 
-/// Built-in rules, then the configuration's `extend` files, then `rule_files`, with the
-/// configuration applied (except that it turns none of `selected` off). Shared with the
-/// language server, which loads one per config.
-pub(crate) fn build_linter(
-    config: Option<&Config>,
-    rule_files: &[PathBuf],
-    selected: &[String],
-) -> Result<Linter, LoadErrors> {
-    let mut files = builtin::files();
-    if let Some(c) = config {
-        files.extend(c.extend_files()?);
+/// The settings of the configuration `key` (see [`Resolver`]), then `--select` and
+/// `--ignore`. Errors are reported; the exit code is returned.
+fn settings(
+    resolver: &mut Resolver,
+    key: Option<&Path>,
+    rules: &RuleArgs,
+    selection: &Selection,
+) -> Result<Settings, u8> {
+    let loaded = resolver.load(key);
+    if !resolver.errors.is_empty() {
+        return Err(report_load_errors(std::mem::take(&mut resolver.errors)));
     }
-    for path in rule_files {
-        let name = path.display().to_string();
-        let text = input::read_text(path, input::TOML)
-            .map_err(|e| input::toml_error(&name, "tenderlint::rule_file", "this rule file", &e))?;
-        files.push(TomlFile::new(name, text));
+    if key.is_some() && loaded.is_none() {
+        // Its errors were reported already; the run stops there.
+        return Err(2);
     }
-    // The linter records every rule id before the configuration turns any off.
-    let mut linter = Linter::new(RuleSet::load(&files)?);
-    if let Some(c) = config {
-        linter.unused_suppression = c.apply_selecting(&mut linter.rules, selected)?;
-    }
-    Ok(linter)
+    let mut settings = Settings::build(loaded.as_deref(), &rules.rule_files, &selection.select)
+        .map_err(report_load_errors)?;
+    select(&mut settings.linter, selection)?;
+    Ok(settings)
 }
 
 fn check(args: CheckArgs) -> u8 {
-    // Standard input takes the configuration of the file it stands for.
-    let cwd = std::env::current_dir().unwrap_or_default();
-    let start = match (&args.stdin_filename, args.stdin) {
-        (Some(name), true) => cwd.join(name.parent().unwrap_or(Path::new(""))),
-        _ => cwd,
-    };
-    let (mut linter, config) = match selected_linter(&args.rules, &args.selection, &start) {
-        Ok(v) => v,
-        Err(code) => return code,
-    };
-    let mut scope = match Scope::new(config.as_ref(), args.per_file) {
-        Ok(v) => v,
-        Err(code) => return code,
-    };
-    scope.follow = !args.no_follow;
     let baseline = match args.baseline.as_deref().map(Baseline::load).transpose() {
         Ok(b) => b,
         Err(e) => return usage_error(&e),
@@ -382,28 +357,52 @@ fn check(args: CheckArgs) -> u8 {
         stats: args.stats,
         ..Finish::default()
     };
+    let follow = !args.no_follow;
 
-    if args.format == Format::JsonLines && !args.stdin && args.write_baseline.is_none() {
-        return check_streaming_lines(&mut linter, &args, &mut scope, finish);
-    }
     let Checked {
         reports,
         unreadable,
         tenders,
+        catalogue,
     } = if args.stdin {
+        // Standard input takes the configuration of the file it stands for, found as
+        // for that file on disk.
+        let mut resolver = Resolver::new(choice(&args.rules));
+        let key = match &args.stdin_filename {
+            Some(name) => resolver.key_for_file(name),
+            None => resolver.key_for_folder(Path::new(".")),
+        };
+        let settings = match settings(&mut resolver, key.as_deref(), &args.rules, &args.selection) {
+            Ok(s) => s,
+            Err(code) => return code,
+        };
+        let mut scope = Scope::new(&settings, args.per_file, follow);
         let text = match input::read_stdin(input::DOCUMENT) {
             Ok(text) => text,
             Err(e) => return usage_error(&format!("standard input {e}")),
         };
-        check_stdin(
-            &linter,
+        let finish = Finish {
+            overrides: settings.overrides.as_ref(),
+            ..finish
+        };
+        let mut checked = check_stdin(
+            &settings.linter,
             args.stdin_filename.as_deref(),
             text,
             &mut scope,
             finish,
-        )
+        );
+        checked.catalogue = settings.linter.catalogue.clone();
+        checked
     } else {
-        check_paths(&mut linter, &args.paths, &mut scope, finish)
+        let gathered = match gather(&args.paths, &args.rules, &args.selection, follow) {
+            Ok(g) => g,
+            Err(code) => return code,
+        };
+        if args.format == Format::JsonLines && args.write_baseline.is_none() {
+            return check_streaming_lines(gathered, &args, finish);
+        }
+        check_paths(gathered, args.per_file, follow, finish)
     };
     let summary = Summary::of(&reports, &unreadable);
     let outcome = Outcome {
@@ -411,7 +410,7 @@ fn check(args: CheckArgs) -> u8 {
         unreadable: &unreadable,
         summary,
         tenders: &tenders,
-        catalogue: &linter.catalogue,
+        catalogue: &catalogue,
     };
 
     if let Some(path) = &args.write_baseline {
@@ -521,19 +520,12 @@ fn exit_code(args: &CheckArgs, summary: &Summary, fixed: &[baseline::Entry]) -> 
     }
 }
 
-/// The linter for a run: rules and configuration (found from `start`), then `--select`
-/// and `--ignore`. Errors are reported; the exit code is returned.
-fn selected_linter(
-    rules: &RuleArgs,
-    selection: &Selection,
-    start: &Path,
-) -> Result<(Linter, Option<Config>), u8> {
+/// Applies `--select` and `--ignore` to a linter, after checking that they name rules.
+fn select(linter: &mut Linter, selection: &Selection) -> Result<(), u8> {
     let Selection { select, ignore } = selection;
-    let (mut linter, config) =
-        load_linter_from(rules, start, select).map_err(report_load_errors)?;
     for id in select.iter().chain(ignore) {
         if !linter.knows(id) && id != UNUSED_SUPPRESSION {
-            return Err(no_such_rule(&linter, id));
+            return Err(no_such_rule(linter, id));
         }
     }
     if !select.is_empty() {
@@ -548,7 +540,7 @@ fn selected_linter(
             linter.unused_suppression = None;
         }
     }
-    Ok((linter, config))
+    Ok(())
 }
 
 /// What a run covers and how its files group: the configuration's `exclude` globs (with
@@ -562,22 +554,18 @@ struct Scope {
 }
 
 impl Scope {
-    /// Errors in the configuration are reported; the exit code is returned.
-    fn new(config: Option<&Config>, per_file: bool) -> Result<Scope, u8> {
-        let excludes = config
-            .map(|c| Ok((c.excludes()?, files::absolute(&c.dir))))
-            .transpose()
-            .map_err(report_load_errors)?;
-        let declared = match config {
-            Some(c) if !per_file => c.tenders().map_err(report_load_errors)?,
-            _ => Vec::new(),
+    fn new(settings: &Settings, per_file: bool, follow: bool) -> Scope {
+        let declared = if per_file {
+            Vec::new()
+        } else {
+            settings.tenders.clone()
         };
-        Ok(Scope {
-            excludes,
-            finder: tender::Finder::new(declared.into_iter().map(Arc::new).collect()),
+        Scope {
+            excludes: settings.excludes.clone(),
+            finder: tender::Finder::new(declared),
             per_file,
-            follow: true,
-        })
+            follow,
+        }
     }
 
     fn excludes(&self) -> Option<(&GlobSet, &Path)> {
@@ -598,64 +586,147 @@ impl Scope {
 }
 
 /// What checking a run's files produced: reports in path order, the files that could
-/// not be checked, and the tenders judged.
+/// not be checked, the tenders judged, and every rule the run's configurations loaded.
 struct Checked {
     reports: Vec<FileReport>,
     unreadable: Vec<files::FileError>,
     tenders: Vec<TenderReport>,
+    catalogue: Vec<Rule>,
 }
 
-/// Checks the Markdown files under `paths` (the current folder when none is given):
-/// files in parallel, the files of each tender judged together.
-fn check_paths(
-    linter: &mut Linter,
+/// The files of a run, grouped by the configuration that applies to each, with the
+/// settings built from it (once per configuration).
+struct Gathered {
+    groups: Vec<(Settings, Vec<PathBuf>)>,
+    unreadable: Vec<files::FileError>,
+}
+
+impl Gathered {
+    /// Every rule the run's configurations loaded, each id once.
+    fn catalogue(&self) -> Vec<Rule> {
+        let mut out: Vec<Rule> = Vec::new();
+        for (s, _) in &self.groups {
+            for r in &s.linter.catalogue {
+                if !out.iter().any(|o| o.id == r.id) {
+                    out.push(r.clone());
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Finds the files under `paths` (the current folder when none is given), skipping
+/// what the configuration of each folder excludes, and groups them by the nearest
+/// configuration (or the one `--config` names). Errors are reported; the exit code is
+/// returned.
+fn gather(
     paths: &[PathBuf],
-    scope: &mut Scope,
-    finish: Finish,
-) -> Checked {
-    let mut reports = Vec::new();
-    let (unreadable, tenders) =
-        check_paths_in_batches(linter, paths, scope, finish, &mut |batch| {
-            reports.extend(batch)
+    rules: &RuleArgs,
+    selection: &Selection,
+    follow: bool,
+) -> Result<Gathered, u8> {
+    let paths = if paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        paths.to_vec()
+    };
+    let mut resolver = Resolver::new(choice(rules));
+    let (found, unreadable) = files::discover(&paths, &mut |p| resolver.excluded(p), follow);
+    if !resolver.errors.is_empty() {
+        return Err(report_load_errors(std::mem::take(&mut resolver.errors)));
+    }
+    if found.is_empty() {
+        warn_nothing_found(&paths);
+    }
+    let mut keys: Vec<(Option<PathBuf>, Vec<PathBuf>)> = Vec::new();
+    let mut index: HashMap<Option<PathBuf>, usize> = HashMap::new();
+    for f in found {
+        let key = resolver.key_for_file(&f);
+        let i = *index.entry(key.clone()).or_insert_with(|| {
+            keys.push((key, Vec::new()));
+            keys.len() - 1
         });
+        keys[i].1.push(f);
+    }
+    if keys.is_empty() {
+        // Nothing to check: the current folder's configuration and the rule ids named
+        // are still checked, so that a mistake in them is not passed over.
+        keys.push((resolver.key_for_folder(Path::new(".")), Vec::new()));
+    }
+    let mut groups = Vec::new();
+    for (key, found) in keys {
+        groups.push((
+            settings(&mut resolver, key.as_deref(), rules, selection)?,
+            found,
+        ));
+    }
+    Ok(Gathered { groups, unreadable })
+}
+
+/// Checks the gathered files: files in parallel, the files of each tender judged
+/// together, each group under its own configuration.
+fn check_paths(gathered: Gathered, per_file: bool, follow: bool, finish: Finish) -> Checked {
+    let catalogue = gathered.catalogue();
+    let mut reports = Vec::new();
+    let (unreadable, tenders) = check_gathered(gathered, per_file, follow, finish, &mut |batch| {
+        reports.extend(batch)
+    });
     reports.sort_by(|a, b| a.path.cmp(&b.path));
     Checked {
         reports,
         unreadable,
         tenders,
+        catalogue,
     }
+}
+
+/// Checks each group of gathered files under its configuration (see [`check_found`]).
+fn check_gathered(
+    gathered: Gathered,
+    per_file: bool,
+    follow: bool,
+    finish: Finish,
+    sink: &mut dyn FnMut(Vec<FileReport>),
+) -> (Vec<files::FileError>, Vec<TenderReport>) {
+    let mut unreadable = gathered.unreadable;
+    let mut tenders = Vec::new();
+    for (mut settings, found) in gathered.groups {
+        let mut scope = Scope::new(&settings, per_file, follow);
+        let finish = Finish {
+            overrides: settings.overrides.as_ref(),
+            ..finish
+        };
+        let (u, t) = check_found(&mut settings.linter, found, &mut scope, finish, sink);
+        unreadable.extend(u);
+        tenders.extend(t);
+    }
+    (unreadable, tenders)
 }
 
 /// Files checked at a time when reports are handed on as they are made: enough to keep
 /// every core busy, few enough that a million files never sit in memory together.
 const BATCH_FILES: usize = 2048;
 
-/// Checks the files under `paths` as [`check_paths`] does, handing each batch of
-/// reports to `sink` as soon as it is made, in the order of their paths (a tender's
-/// files together). Returns the paths that could not be read before any file was, and
+/// Checks the files `found` under one configuration, handing each batch of reports to
+/// `sink` as soon as it is made, in the order of their paths (a tender's files
+/// together). Returns the files that could not be read while planning tenders, and
 /// the tenders judged.
-fn check_paths_in_batches(
+fn check_found(
     linter: &mut Linter,
-    paths: &[PathBuf],
+    found: Vec<PathBuf>,
     scope: &mut Scope,
     finish: Finish,
     sink: &mut dyn FnMut(Vec<FileReport>),
 ) -> (Vec<files::FileError>, Vec<TenderReport>) {
-    let paths = if paths.is_empty() {
-        vec![PathBuf::from(".")]
-    } else {
-        paths.to_vec()
-    };
-    let (found, mut unreadable) = files::discover(&paths, scope.excludes(), scope.follow);
-    if found.is_empty() {
-        warn_nothing_found(&paths);
-    }
+    let mut unreadable = Vec::new();
     // Over many files, compiling every group whole once repays its cost; a few files
     // each compile only what they need.
     linter.whole_groups = found.len() > 16;
     if linter.whole_groups {
         linter.rules.prepare();
     }
+    let linter = &*linter;
     let plan = scope.plan(found);
     unreadable.extend(plan.unreadable);
     // Single files and tenders in the order of their (first) paths, so that batches
@@ -720,12 +791,7 @@ fn warn_nothing_found(paths: &[PathBuf]) {
 /// `check --format json-lines` over paths: each batch of reports is written as soon as
 /// it is made and then dropped, so memory follows the batch, not the run (the whole
 /// run was held before: 5.4 GB for a million files). Returns the exit code.
-fn check_streaming_lines(
-    linter: &mut Linter,
-    args: &CheckArgs,
-    scope: &mut Scope,
-    finish: Finish,
-) -> u8 {
+fn check_streaming_lines(gathered: Gathered, args: &CheckArgs, finish: Finish) -> u8 {
     let mut summary = Summary::default();
     let mut fixed: Vec<baseline::Entry> = Vec::new();
     let mut open = true;
@@ -749,7 +815,8 @@ fn check_streaming_lines(
         }
         fixed.extend(batch.into_iter().flat_map(|r| r.fixed));
     };
-    let (unreadable, _) = check_paths_in_batches(linter, &args.paths, scope, finish, &mut sink);
+    let (unreadable, _) =
+        check_gathered(gathered, args.per_file, !args.no_follow, finish, &mut sink);
     summary.file_errors += unreadable.len();
     let mut err = std::io::stderr().lock();
     for e in &unreadable {
@@ -777,6 +844,7 @@ fn check_stdin(
         reports: Vec::new(),
         unreadable: Vec::new(),
         tenders: Vec::new(),
+        catalogue: Vec::new(),
     };
     if excluded {
         return checked;
@@ -843,11 +911,13 @@ fn report_broken_tenders(
 /// finding as a review comment. Exit 0 when the copy is written, 2 when the document
 /// cannot be read, the copy cannot be written, or for usage and configuration errors.
 fn review(args: ReviewArgs) -> u8 {
-    let cwd = std::env::current_dir().unwrap_or_default();
-    let (linter, _) = match selected_linter(&args.rules, &args.selection, &cwd) {
-        Ok(v) => v,
+    let mut resolver = Resolver::new(choice(&args.rules));
+    let key = resolver.key_for_file(&args.path);
+    let settings = match settings(&mut resolver, key.as_deref(), &args.rules, &args.selection) {
+        Ok(s) => s,
         Err(code) => return code,
     };
+    let linter = &settings.linter;
     let shown = files::display(&args.path);
     if !crate::source::is_word(&args.path) {
         return usage_error(&format!(
@@ -889,7 +959,11 @@ fn review(args: ReviewArgs) -> u8 {
         }
     };
     let source = Source::from_word(&word);
-    let report = check_source(&linter, shown.clone(), &source, Finish::default());
+    let finish = Finish {
+        overrides: settings.overrides.as_ref(),
+        ..Finish::default()
+    };
+    let report = check_source(linter, shown.clone(), &source, finish);
     let diagnostics = match report.result {
         Ok(d) => d,
         Err(e) => return unreadable(e),
@@ -929,22 +1003,17 @@ fn review(args: ReviewArgs) -> u8 {
 /// not be read are listed in it), 2 for usage and configuration errors or when the page
 /// cannot be written.
 fn report(args: ReportArgs) -> u8 {
-    let cwd = std::env::current_dir().unwrap_or_default();
-    let (mut linter, config) = match selected_linter(&args.rules, &args.selection, &cwd) {
-        Ok(v) => v,
+    let follow = !args.no_follow;
+    let gathered = match gather(&args.paths, &args.rules, &args.selection, follow) {
+        Ok(g) => g,
         Err(code) => return code,
     };
-    let mut scope = match Scope::new(config.as_ref(), false) {
-        Ok(v) => v,
-        Err(code) => return code,
-    };
-    scope.follow = !args.no_follow;
     let baseline = match args.baseline.as_deref().map(Baseline::load).transpose() {
         Ok(b) => b,
         Err(e) => return usage_error(&e),
     };
-    // The rules as the page names them; the linter itself is tuned to the run below.
-    let catalogue = linter.catalogue.clone();
+    // The rules as the page names them: every rule of the run's configurations.
+    let catalogue = gathered.catalogue();
     let renderer = Html::new(&catalogue, baseline.as_ref());
     let finish = Finish {
         html: Some(&renderer),
@@ -954,7 +1023,8 @@ fn report(args: ReportArgs) -> u8 {
         mut reports,
         unreadable,
         tenders,
-    } = check_paths(&mut linter, &args.paths, &mut scope, finish);
+        ..
+    } = check_paths(gathered, false, follow, finish);
     mark_outside(&mut reports, &args.paths);
 
     let history = if args.no_history {
@@ -1067,7 +1137,7 @@ fn mark_outside(reports: &mut [FileReport], paths: &[PathBuf]) {
 }
 
 fn list_rules(args: RuleArgs, patterns: bool) -> u8 {
-    let (linter, _) = match load_linter(&args) {
+    let linter = match load_linter(&args) {
         Ok(v) => v,
         Err(e) => return report_load_errors(e),
     };
@@ -1104,7 +1174,7 @@ fn list_rules(args: RuleArgs, patterns: bool) -> u8 {
 }
 
 fn list_concepts(args: RuleArgs, patterns: bool) -> u8 {
-    let (linter, _) = match load_linter(&args) {
+    let linter = match load_linter(&args) {
         Ok(v) => v,
         Err(e) => return report_load_errors(e),
     };
@@ -1127,7 +1197,7 @@ fn list_concepts(args: RuleArgs, patterns: bool) -> u8 {
 }
 
 fn explain(id: &str, args: RuleArgs) -> u8 {
-    let (linter, _) = match load_linter(&args) {
+    let linter = match load_linter(&args) {
         Ok(v) => v,
         Err(e) => return report_load_errors(e),
     };

@@ -1,5 +1,6 @@
-//! `tenderlint.toml`: found by walking up from the current directory, or given with
-//! `--config`. It sets rule severities and parameters, adds rule files and excludes paths.
+//! `tenderlint.toml`: the nearest one above each file (found by [`crate::resolve`]), or
+//! given with `--config`. It sets rule severities and parameters, adds rule files,
+//! excludes paths and overrides severities by glob.
 //!
 //! ```toml
 //! extend = ["team-rules.toml"]          # more rule files, relative to this file
@@ -8,6 +9,10 @@
 //! [rules]
 //! volume-payment = "warning"            # error, warning, info or off
 //! rigid-specification = { severity = "info", requirement-ratio = 0.5, words = 100000 }
+//!
+//! [[overrides]]                         # later entries win
+//! files = ["schedules/*.md"]            # globs, relative to this file
+//! rules = { service-credits = "off" }   # severities only
 //! ```
 
 use crate::diagnostic::Severity;
@@ -39,6 +44,94 @@ struct RawConfig {
     /// Tender packs declared by globs: see [`crate::tender`].
     #[serde(default)]
     tender: Vec<crate::tender::RawTender>,
+    /// Severities for the files some globs match, later entries winning.
+    #[serde(default)]
+    overrides: Vec<RawOverride>,
+}
+
+/// One `[[overrides]]` entry: globs relative to the configuration's folder, and rule
+/// severities for the files they match.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawOverride {
+    files: Spanned<Vec<Spanned<String>>>,
+    #[serde(default)]
+    rules: BTreeMap<Spanned<String>, Spanned<RuleSetting>>,
+}
+
+/// The `[[overrides]]` of a configuration, ready to apply to a file's findings.
+///
+/// The linter of the configuration runs every rule that the configuration or some
+/// override turns on; for each file, the severity the last matching entry gives a rule
+/// (or else the one `[rules]` gives it) is applied to its findings, and a rule that ends
+/// up `off` loses its findings in that file.
+#[derive(Debug, Default)]
+pub struct Overrides {
+    /// The absolute folder the globs are relative to (set by whoever knows the disk).
+    pub root: PathBuf,
+    /// What `[rules]` says of each rule an override names.
+    base: Vec<(String, Level)>,
+    entries: Vec<(GlobSet, Vec<(String, Level)>)>,
+    /// Rules named with `--select`: never turned off.
+    selected: Vec<String>,
+}
+
+impl Overrides {
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Rules some override turns on: the linter must run them, even where `[rules]`
+    /// turns them off.
+    pub fn turned_on(&self) -> Vec<String> {
+        let mut ids: Vec<String> = self
+            .entries
+            .iter()
+            .flat_map(|(_, rules)| rules.iter())
+            .filter(|(_, level)| matches!(level, Level::On(_)))
+            .map(|(id, _)| id.clone())
+            .collect();
+        ids.sort();
+        ids.dedup();
+        ids
+    }
+
+    /// Keeps `selected` (`--select`) on in every file.
+    pub fn select(&mut self, selected: &[String]) {
+        self.selected = selected.to_vec();
+    }
+
+    /// The severity of `rule` in the file at `relative` (a path relative to
+    /// [`Overrides::root`]): None to leave it as the linter has it.
+    fn level(&self, relative: &Path, rule: &str) -> Option<Level> {
+        let mut level = self.base.iter().find(|(id, _)| id == rule).map(|(_, l)| *l);
+        for (globs, rules) in &self.entries {
+            if let Some((_, l)) = rules.iter().find(|(id, _)| id == rule) {
+                if globs.is_match(relative) {
+                    level = Some(*l);
+                }
+            }
+        }
+        match level {
+            Some(Level::Off) if self.selected.iter().any(|s| s == rule) => None,
+            l => l,
+        }
+    }
+
+    /// Applies the overrides that match `relative` to the findings of that file.
+    pub fn apply(&self, relative: &Path, findings: &mut Vec<crate::diagnostic::Diagnostic>) {
+        if self.is_empty() {
+            return;
+        }
+        findings.retain_mut(|d| match self.level(relative, &d.rule) {
+            Some(Level::Off) => false,
+            Some(Level::On(s)) => {
+                d.severity = s;
+                true
+            }
+            None => true,
+        });
+    }
 }
 
 /// What a config may say about one rule: a bare severity (or `off`), or a table.
@@ -196,6 +289,69 @@ impl Config {
                 }
                 Ok(t) => out.push(t),
                 Err(e) => errors.0.extend(e.0),
+            }
+        }
+        errors.into_result(out)
+    }
+
+    /// The `[[overrides]]`, checked against `known` (every rule id loaded). Their globs
+    /// are relative to this file's folder; [`Overrides::root`] is left for the caller.
+    pub fn overrides(&self, known: &[&str]) -> Result<Overrides, LoadErrors> {
+        let mut errors = LoadErrors::default();
+        let mut out = Overrides::default();
+        let err = |message: String| SourceError::new(&self.file, "tenderlint::config", message);
+        for o in &self.raw.overrides {
+            if o.files.get_ref().is_empty() {
+                errors.push(
+                    err("this override lists no `files`".into())
+                        .at(o.files.span(), "no globs")
+                        .help("For example: files = [\"schedules/*.md\"], globs relative to this configuration file."),
+                );
+                continue;
+            }
+            let globs = match globs(&self.file, o.files.get_ref(), "files", "tenderlint::config") {
+                Ok(g) => g,
+                Err(e) => {
+                    errors.0.extend(e.0);
+                    continue;
+                }
+            };
+            let mut rules = Vec::new();
+            for (key, setting) in &o.rules {
+                let id = key.get_ref().as_str();
+                if id != UNUSED_SUPPRESSION && !known.contains(&id) {
+                    let hint = closest(id, known.iter().copied())
+                        .map(|c| format!("Did you mean `{c}`? "))
+                        .unwrap_or_default();
+                    errors.push(
+                        err(format!("there is no rule `{id}`"))
+                            .at(key.span(), "unknown rule")
+                            .help(format!("{hint}Run `tenderlint rules` to list the rules.")),
+                    );
+                    continue;
+                }
+                let s = setting.get_ref();
+                match s.level {
+                    Some(level) if s.min.is_none() && s.max.is_none() && s.limits.is_empty() => {
+                        rules.push((id.to_string(), level))
+                    }
+                    _ => errors.push(
+                        err(format!("an override takes only a severity for `{id}`"))
+                            .at(setting.span(), "only \"error\", \"warning\", \"info\" or \"off\" here")
+                            .help("Set parameters (min, max, measures) in [rules]; overrides change severities."),
+                    ),
+                }
+            }
+            out.entries.push((globs, rules));
+        }
+        for (key, setting) in &self.raw.rules {
+            let id = key.get_ref();
+            let named = out
+                .entries
+                .iter()
+                .any(|(_, r)| r.iter().any(|(i, _)| i == id));
+            if let (true, Some(level)) = (named, setting.get_ref().level) {
+                out.base.push((id.clone(), level));
             }
         }
         errors.into_result(out)

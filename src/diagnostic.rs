@@ -56,6 +56,10 @@ pub struct Diagnostic {
     pub span: Span,
     /// Identity of the finding that survives moved lines: see [`fingerprint`].
     pub fingerprint: String,
+    /// The fingerprint version 1 baselines knew it by (of its whole sentence), when
+    /// that differs: its clause is one of several numbered clauses run into one sentence.
+    #[serde(skip)]
+    pub sentence_fingerprint: Option<String>,
     /// For a finding about a whole tender pack (judged over all its files): the
     /// tender's id. Its `path` is where it is anchored; the baseline keys it by tender.
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -572,6 +572,80 @@ fn is_bullet(c: char) -> bool {
     )
 }
 
+/// The numbered clause of `text[sentence]` that holds `at`: the sentence cut where a
+/// clause number or a list marker begins ("1.4.1 The ...", "(b) ...", "c) ..."). Text
+/// extracted from a PDF runs a whole numbered list into one sentence; a finding's
+/// fingerprint is made of its own clause, so that renumbering it or editing another
+/// clause of the list leaves the fingerprint as it was.
+pub fn numbered_clause(text: &str, sentence: Range<usize>, at: Range<usize>) -> Range<usize> {
+    let (mut start, mut end) = (sentence.start, sentence.end);
+    let bytes = text.as_bytes();
+    let mut i = sentence.start;
+    while i < sentence.end {
+        let at_word = i == sentence.start || bytes[i - 1].is_ascii_whitespace();
+        let token = if at_word {
+            clause_number(&text[i..sentence.end])
+        } else {
+            None
+        };
+        match token {
+            Some(len) => {
+                if i <= at.start {
+                    start = i;
+                } else if i >= at.end {
+                    end = i;
+                    break;
+                }
+                i += len;
+            }
+            None => i += 1,
+        }
+    }
+    start..end
+}
+
+/// The length of the clause number or list marker that `s` begins with, when it is one:
+/// a number of two levels or more before a capital ("2.4.1 The", "3.2. Payment"), or a
+/// marker such as "(a)", "(iv)", "(3)", "a)" or "3)" before a space. A decimal such as
+/// "5.5 days" is not a clause number.
+fn clause_number(s: &str) -> Option<usize> {
+    let b = s.as_bytes();
+    let digits = |from: usize| {
+        b[from.min(b.len())..]
+            .iter()
+            .take_while(|c| c.is_ascii_digit())
+            .count()
+    };
+    let space_at = |j: usize| b.get(j).is_some_and(u8::is_ascii_whitespace);
+    let n = digits(0);
+    if n > 0 {
+        let (mut j, mut levels) = (n, 1);
+        while b.get(j) == Some(&b'.') && digits(j + 1) > 0 {
+            j += 1 + digits(j + 1);
+            levels += 1;
+        }
+        if levels == 1 && n <= 2 && b.get(j) == Some(&b')') && space_at(j + 1) {
+            return Some(j + 1);
+        }
+        if b.get(j) == Some(&b'.') {
+            j += 1;
+        }
+        let capital = s[j..].trim_start().starts_with(|c: char| c.is_uppercase());
+        return (levels >= 2 && space_at(j) && capital).then_some(j);
+    }
+    let marker = |inner: &[u8]| {
+        (inner.len() == 1 && inner[0].is_ascii_lowercase())
+            || (!inner.is_empty() && inner.len() <= 2 && inner.iter().all(u8::is_ascii_digit))
+            || (!inner.is_empty() && inner.len() <= 4 && inner.iter().all(|c| b"ivx".contains(c)))
+    };
+    if b.first() == Some(&b'(') {
+        let close = b.iter().take(6).position(|&c| c == b')')?;
+        return (marker(&b[1..close]) && space_at(close + 1)).then_some(close + 1);
+    }
+    let close = b.iter().take(3).position(|&c| c == b')')?;
+    (close == 1 && b[0].is_ascii_lowercase() && space_at(2)).then_some(2)
+}
+
 /// The sentence of `text` holding the byte range `at`, as a byte range.
 pub fn sentence_around(starts: &[usize], text_len: usize, at: Range<usize>) -> Range<usize> {
     let i = match starts.binary_search(&at.start) {
@@ -1406,6 +1480,27 @@ pub fn is_inline_end(tag: TagEnd) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_numbered_clause_is_cut_from_its_run_on_sentence() {
+        let text = "1.4 Payment 1.4.1 Service credits apply (a) to KPIs 1.4.2 The provider pays 5.5 days late b) Reports";
+        let at = |word: &str| {
+            let i = text.find(word).unwrap_or(0);
+            &text[numbered_clause(text, 0..text.len(), i..i + word.len())]
+        };
+        assert_eq!(at("Service"), "1.4.1 Service credits apply ");
+        assert_eq!(at("KPIs"), "(a) to KPIs ");
+        // A decimal is not a clause number; a lettered marker is.
+        assert_eq!(at("days"), "1.4.2 The provider pays 5.5 days late ");
+        assert_eq!(at("Reports"), "b) Reports");
+        assert_eq!(at("Payment"), "1.4 Payment ");
+        // "(2020)" and a lower-case word after a number are not markers.
+        let plain = "NICE (2020) says clause 2.4.1 applies";
+        assert_eq!(
+            numbered_clause(plain, 0..plain.len(), 20..26),
+            0..plain.len()
+        );
+    }
 
     #[test]
     fn clause_numbers_typed_at_the_start_of_a_block() {

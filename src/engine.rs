@@ -9,8 +9,8 @@ use crate::concepts::Senses;
 use crate::config::UNUSED_SUPPRESSION;
 use crate::diagnostic::{fingerprint, Diagnostic, Severity, Span};
 use crate::document::{
-    clause_starts, reads_as_prose, sentence_around, sentence_starts, Block, BlockKind, Document,
-    Scope,
+    clause_starts, numbered_clause, reads_as_prose, sentence_around, sentence_starts, Block,
+    BlockKind, Document, Scope,
 };
 use crate::line_index::LineIndex;
 use crate::matcher::{Found, LazyRegex};
@@ -320,6 +320,7 @@ impl Linter {
                 help: help.into(),
                 span: lines.span(source, e.span.start, e.span.end),
                 fingerprint: fingerprint(UNUSED_SUPPRESSION, &source[e.span.clone()]),
+                sentence_fingerprint: None,
                 tender: None,
                 location: None,
             });
@@ -332,6 +333,7 @@ impl Linter {
                 help: "Use tenderlint-disable, tenderlint-enable, tenderlint-disable-next-line or tenderlint-disable-file.".into(),
                 span: lines.span(source, m.span.start, m.span.end),
                 fingerprint: fingerprint(UNUSED_SUPPRESSION, &source[m.span.clone()]),
+                sentence_fingerprint: None,
                 tender: None,
                 location: None,
             });
@@ -801,23 +803,44 @@ impl<'d> Pass<'d> {
     }
 
     /// A finding on the matched text, quoted in the message as `{match}`; its clause
-    /// (for the fingerprint) is the sentence around the match.
+    /// (for the fingerprint) is the numbered clause around the match within its
+    /// sentence (see [`numbered_clause`]).
     fn at_hit(&self, rule: &Rule, hit: Hit, sentence: Range<usize>) -> Diagnostic {
         let block = &self.doc.blocks[hit.block];
         let found = quote(&block.text[hit.start..hit.end]);
         let span = self.span(block.source_start(hit.start), block.source_end(hit.end));
         let message = rule.message.replace("{match}", &found);
-        diagnostic(rule, message, span, &block.text[sentence])
+        let clause = numbered_clause(&block.text, sentence.clone(), hit.start..hit.end);
+        let mut d = diagnostic(rule, message, span, &block.text[clause.clone()]);
+        if clause != sentence {
+            d.sentence_fingerprint = Some(fingerprint(&rule.id, &block.text[sentence]));
+        }
+        d
     }
 
     fn span(&self, start: usize, end: usize) -> Span {
         self.doc.lines.span(self.doc.source, start, end)
     }
 
-    /// Where a finding about the whole document sits: its first heading, or line 1.
+    /// Where a finding about the whole document sits: its first heading; without one,
+    /// the line of its first prose (so that a `tenderlint-disable-next-line` comment
+    /// above it, as the editor's quick fix writes, covers it); else line 1.
     fn anchor(&self) -> Span {
+        let prose = || {
+            self.doc
+                .blocks
+                .iter()
+                .find(|b| b.text.chars().any(char::is_alphanumeric))
+        };
         match self.doc.first_heading() {
             Some(h) => self.span(h.range.start, h.range.end),
+            None if prose().is_some() => {
+                let start = prose().map_or(0, |b| b.range.start);
+                let end = self.doc.source[start..]
+                    .find(['\n', '\r'])
+                    .map_or(self.doc.source.len(), |i| start + i);
+                self.span(start, end)
+            }
             None => {
                 let start = if self.doc.source.starts_with('\u{feff}') {
                     3
@@ -841,6 +864,7 @@ fn diagnostic(rule: &Rule, message: String, span: Span, clause: &str) -> Diagnos
         help: rule.help.clone(),
         span,
         fingerprint: fingerprint(&rule.id, clause),
+        sentence_fingerprint: None,
         tender: None,
         location: None,
     }

@@ -57,14 +57,15 @@ pub fn display(path: &Path) -> String {
 }
 
 /// Files found under `paths`, sorted and without duplicates, and the paths that failed.
+/// `excluded` says which entries met while walking a folder are skipped (a file named in
+/// `paths` is always kept).
 pub fn discover(
     paths: &[PathBuf],
-    excludes: Option<(&GlobSet, &Path)>,
+    excluded: &mut dyn FnMut(&Path) -> bool,
     follow: bool,
 ) -> (Vec<PathBuf>, Vec<FileError>) {
     let mut files = Vec::new();
     let mut errors = Vec::new();
-    let excluded = |p: &Path| excludes.is_some_and(|(globs, root)| is_excluded(p, globs, root));
     for root in paths {
         match std::fs::metadata(root) {
             Err(e) => errors.push(io_error(root, e)),
@@ -126,6 +127,13 @@ pub fn discover(
     (files, errors)
 }
 
+/// Whether `path` matches the exclude globs of one configuration, when there is one.
+pub fn excluded_by<'a>(
+    excludes: Option<(&'a GlobSet, &'a Path)>,
+) -> impl FnMut(&Path) -> bool + 'a {
+    move |p| excludes.is_some_and(|(globs, root)| is_excluded(p, globs, root))
+}
+
 /// Whether `path` matches an exclude glob, taken relative to `root` (the folder of the
 /// configuration file) or as written.
 pub fn is_excluded(path: &Path, globs: &GlobSet, root: &Path) -> bool {
@@ -137,6 +145,12 @@ pub fn is_excluded(path: &Path, globs: &GlobSet, root: &Path) -> bool {
 /// `path` made absolute, with `.` and `..` resolved by reading the path, not the disk.
 pub fn absolute(path: &Path) -> PathBuf {
     use std::path::Component;
+    // The empty path (the folder of a file named without one) is the current folder.
+    let path = if path.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        path
+    };
     let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
     let mut out = PathBuf::new();
     for c in abs.components() {

@@ -42,6 +42,7 @@ pub mod matcher;
 pub mod metrics;
 pub mod output;
 pub mod report;
+pub mod resolve;
 pub mod review;
 pub mod rules;
 pub mod source;

@@ -302,8 +302,11 @@ pub fn plan(
         }
     }
     for (tender, asked) in packs {
-        let (mut members, unreadable) =
-            files::discover(std::slice::from_ref(&tender.root), excludes, follow);
+        let (mut members, unreadable) = files::discover(
+            std::slice::from_ref(&tender.root),
+            &mut files::excluded_by(excludes),
+            follow,
+        );
         plan.unreadable.extend(unreadable);
         members.retain(
             |m| matches!(finder.membership(m), Membership::In(t) if Arc::ptr_eq(&t, &tender)),

@@ -326,3 +326,170 @@ fn stdin_filename_without_stdin_is_a_usage_error() {
     assert!(r.stderr.contains("--stdin"), "{}", r.stderr);
     assert!(r.stdout.is_empty(), "nothing was checked: {}", r.stdout);
 }
+
+/// A payment clause as a PDF extraction gives it: a numbered list run into one sentence.
+fn run_on(numbers: [&str; 4], report: &str, credits: &str) -> String {
+    let [head, a, b, c] = numbers;
+    format!(
+        "{head} Payment {a} {credits} {b} The provider reports {report} {c} Invoices are paid within 30 days\n"
+    )
+}
+
+fn with_outcomes(clause: &str, before: bool) -> String {
+    let outcomes = format!("EQ-5D-5L is reported each year. {PARTNERSHIP}\n");
+    if before {
+        format!("# Spec\n\n{clause}\n{outcomes}")
+    } else {
+        format!("# Spec\n\n{outcomes}\n{clause}")
+    }
+}
+
+#[test]
+fn a_baselined_finding_is_known_by_its_own_numbered_clause() {
+    let credits = "Service credits apply to every missed KPI";
+    let first = with_outcomes(
+        &run_on(["1.4", "1.4.1", "1.4.2", "1.4.3"], "monthly", credits),
+        false,
+    );
+    let dir = tree(&[("spec.md", &first)]);
+    let r = run(tenderlint(dir.path()).args(["check", "--write-baseline", "base.json", "spec.md"]));
+    assert!(r.stderr.contains("Wrote 1 finding"), "{}", r.stderr);
+    let base = std::fs::read_to_string(dir.path().join("base.json")).unwrap_or_default();
+    assert!(base.contains("\"version\": 2"), "{base}");
+
+    let check = |text: &str, ratchet: bool| {
+        common::write(dir.path(), "spec.md", text.as_bytes());
+        let mut cmd = tenderlint(dir.path());
+        cmd.args([
+            "check",
+            "--format",
+            "json",
+            "--baseline",
+            "base.json",
+            "spec.md",
+        ]);
+        if ratchet {
+            cmd.arg("--ratchet");
+        }
+        let r = run(&mut cmd);
+        let found: Vec<String> = findings(&r.stdout).into_iter().map(|(_, id)| id).collect();
+        (found, r.code, r.stderr)
+    };
+    let unchanged = [
+        // Renumbered: the clause and the list around it.
+        with_outcomes(
+            &run_on(["2.4", "2.4.1", "2.4.2", "2.4.3"], "monthly", credits),
+            false,
+        ),
+        // Another clause of the same run-on sentence edited.
+        with_outcomes(
+            &run_on(["1.4", "1.4.1", "1.4.2", "1.4.3"], "each quarter", credits),
+            false,
+        ),
+        // The paragraph moved above another.
+        with_outcomes(
+            &run_on(["1.4", "1.4.1", "1.4.2", "1.4.3"], "monthly", credits),
+            true,
+        ),
+        // All three at once, with lettered items instead of numbers.
+        with_outcomes(
+            &run_on(["3.1", "(a)", "(b)", "(c)"], "each month", credits),
+            true,
+        ),
+    ];
+    for text in &unchanged {
+        let (found, code, stderr) = check(text, true);
+        assert_eq!(found, Vec::<String>::new(), "came back as new:\n{text}");
+        assert_eq!(code, 0, "--ratchet called it fixed:\n{text}\n{stderr}");
+    }
+    // A real change to the flagged clause is a new finding, and the old one is fixed.
+    let changed = with_outcomes(
+        &run_on(
+            ["1.4", "1.4.1", "1.4.2", "1.4.3"],
+            "monthly",
+            "Service credits apply to every missed KPI and late report",
+        ),
+        false,
+    );
+    let (found, code, stderr) = check(&changed, true);
+    assert_eq!(found, ["service-credits"], "{stderr}");
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("have been fixed"), "{stderr}");
+}
+
+#[test]
+fn a_version_1_baseline_still_hides_its_findings() {
+    let clause = run_on(
+        ["1.4", "1.4.1", "1.4.2", "1.4.3"],
+        "monthly",
+        "Service credits apply to every missed KPI",
+    );
+    // Version 1 fingerprinted the whole run-on sentence.
+    let old = tenderlint::diagnostic::fingerprint("service-credits", clause.trim());
+    let base = format!(
+        "{{\"version\": 1, \"findings\": [{{\"path\": \"spec.md\", \"rule\": \"service-credits\", \"fingerprint\": \"{old}\"}}]}}\n"
+    );
+    let dir = tree(&[
+        ("spec.md", &with_outcomes(&clause, false)),
+        ("v1.json", &base),
+    ]);
+    let r = run(tenderlint(dir.path()).args([
+        "check",
+        "--format",
+        "json",
+        "--baseline",
+        "v1.json",
+        "--ratchet",
+        "spec.md",
+    ]));
+    assert_eq!(
+        findings(&r.stdout),
+        Vec::<(u64, String)>::new(),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = run(tenderlint(dir.path()).args(["check", "--write-baseline", "v1.json", "spec.md"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let text = std::fs::read_to_string(dir.path().join("v1.json")).unwrap_or_default();
+    assert!(
+        text.contains("\"version\": 2") && !text.contains(&old),
+        "{text}"
+    );
+}
+
+/// The README's sample output, under "What it looks like", is what its command prints:
+/// the first finding word for word, then `...`, then the summary line.
+#[test]
+fn the_readme_sample_is_what_its_command_prints() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap_or_default();
+    let section = readme
+        .split_once("## What it looks like")
+        .map(|(_, s)| s)
+        .unwrap_or_else(|| panic!("README has no \"What it looks like\""));
+    let block = section
+        .split_once("```text\n")
+        .and_then(|(_, s)| s.split_once("\n```"))
+        .map(|(b, _)| b)
+        .unwrap_or_else(|| panic!("no sample block"));
+    let (command, sample) = block.split_once('\n').unwrap_or_default();
+    let args: Vec<&str> = command
+        .strip_prefix("$ tenderlint ")
+        .unwrap_or_else(|| panic!("the sample starts with `$ tenderlint`: {command}"))
+        .split_whitespace()
+        .collect();
+    let r = run(tenderlint(root).env("NO_COLOR", "1").args(&args));
+    let out = r.stdout.trim_end();
+    // What the block should hold: the first finding, `...`, the summary.
+    let first_end = out
+        .find("  help:")
+        .and_then(|h| out[h..].find("\n\n").map(|e| h + e))
+        .unwrap_or(out.len());
+    let summary = out.lines().last().unwrap_or_default();
+    let want = format!("{}\n...\n{summary}", &out[..first_end]);
+    assert_eq!(
+        sample, want,
+        "the README's sample under \"What it looks like\" is out of date; it should read:\n{command}\n{want}"
+    );
+}

@@ -169,8 +169,10 @@ fn service_credit_lines(json: &Value, path: &str) -> Vec<u64> {
 fn a_configuration_extending_an_endless_device_or_a_named_pipe_is_refused() {
     let dir = scratch();
     let p = dir.path();
+    // Each file takes the configuration nearest above it: here, the folder's own.
     write(p, "zero/tenderlint.toml", b"extend = [\"/dev/zero\"]\n");
-    let out = run(tenderlint(&p.join("zero"), &["check", "../good.md"]));
+    write(p, "zero/good.md", GOOD.as_bytes());
+    let out = run(tenderlint(p, &["check", "zero/good.md"]));
     refused(
         &out,
         &["/dev/zero", "is a character device, not a regular file"],
@@ -178,7 +180,8 @@ fn a_configuration_extending_an_endless_device_or_a_named_pipe_is_refused() {
 
     write(p, "pipe/tenderlint.toml", b"extend = [\"rules.toml\"]\n");
     mkfifo(&p.join("pipe/rules.toml"));
-    let out = run(tenderlint(&p.join("pipe"), &["check", "../good.md"]));
+    write(p, "pipe/good.md", GOOD.as_bytes());
+    let out = run(tenderlint(p, &["check", "pipe/good.md"]));
     refused(
         &out,
         &["rules.toml", "is a named pipe (FIFO), not a regular file"],
@@ -190,9 +193,9 @@ fn a_configuration_extending_an_endless_device_or_a_named_pipe_is_refused() {
         &["check", "--config", "pipe/rules.toml", "good.md"],
     ));
     refused(&out, &["pipe/rules.toml", "named pipe"]);
-    std::fs::create_dir(p.join("found")).unwrap_or_else(|e| panic!("{e}"));
+    write(p, "found/good.md", GOOD.as_bytes());
     mkfifo(&p.join("found/tenderlint.toml"));
-    let out = run(tenderlint(&p.join("found"), &["check", "../good.md"]));
+    let out = run(tenderlint(p, &["check", "found/good.md"]));
     refused(&out, &["tenderlint.toml", "named pipe"]);
 }
 

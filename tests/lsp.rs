@@ -1171,3 +1171,161 @@ fn frames_as_clients_write_them_are_understood() {
     c.notify("exit", Value::Null);
     assert_eq!(c.wait_exit(), 0, "stderr:\n{}", c.stderr());
 }
+
+#[test]
+fn a_buffer_takes_the_configuration_check_gives_its_file() {
+    // The nearest configuration above each file, and its overrides, as `check` finds
+    // them (tests/config.rs): the server, started above the project, agrees.
+    let text = tender();
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let files = [
+        ("tenderlint.toml", "[rules]\nservice-credits = \"info\"\n"),
+        (
+            "proj/tenderlint.toml",
+            "[rules]\nservice-credits = \"warning\"\n\n[[overrides]]\nfiles = [\"schedules/*.md\"]\nrules = { service-credits = \"off\" }\n",
+        ),
+        ("proj/spec.md", &text),
+        ("proj/schedules/kpi.md", &text),
+        ("proj/sub/tenderlint.toml", "[rules]\nservice-credits = \"error\"\n"),
+        ("proj/sub/x.md", &text),
+    ];
+    for (name, body) in files {
+        let path = dir.path().join(name);
+        std::fs::create_dir_all(path.parent().unwrap_or(dir.path()))
+            .unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(&path, body).unwrap_or_else(|e| panic!("{e}"));
+    }
+    let mut c = Client::start(dir.path(), &[]);
+    initialize(
+        &mut c,
+        dir.path(),
+        json!({"textDocument": {"publishDiagnostics": {"versionSupport": true}}}),
+    );
+    let cases = [
+        ("proj/spec.md", Some(2)),
+        ("proj/schedules/kpi.md", None),
+        ("proj/sub/x.md", Some(1)),
+    ];
+    for (name, want) in cases {
+        let uri = file_uri(&dir.path().join(name));
+        c.notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": uri, "languageId": "markdown", "version": 1, "text": text}}),
+        );
+        let d = c.diagnostics(&uri, 1);
+        let credits: Vec<Option<u64>> = d
+            .iter()
+            .filter(|d| d["code"] == "service-credits")
+            .map(|d| d["severity"].as_u64())
+            .collect();
+        let want: Vec<Option<u64>> = want.into_iter().map(Some).collect();
+        assert_eq!(credits, want, "{name}: {d:?}");
+
+        // `check` of the same file, from the same folder, finds the same rules.
+        let out = Command::new(env!("CARGO_BIN_EXE_tenderlint"))
+            .current_dir(dir.path())
+            .args(["check", "--format", "json", name])
+            .output()
+            .unwrap_or_else(|e| panic!("{e}"));
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}"));
+        let mut from_check: Vec<String> = v["diagnostics"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+            .iter()
+            .map(|d| format!("{} {}", d["rule"], d["severity"]))
+            .collect();
+        let names = ["", "error", "warning", "info"];
+        let mut from_lsp: Vec<String> = d
+            .iter()
+            .map(|d| {
+                let s = names[d["severity"].as_u64().unwrap_or(0) as usize];
+                format!("{} \"{s}\"", d["code"])
+            })
+            .collect();
+        from_check.sort();
+        from_lsp.sort();
+        assert_eq!(
+            from_lsp, from_check,
+            "{name}: the server and check disagree"
+        );
+    }
+}
+
+#[test]
+fn disable_for_this_line_works_on_a_document_level_finding_without_a_heading() {
+    // A file without a heading: findings about the whole document sit on its first
+    // prose, so the comment "for this line" writes above it covers them.
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let path = dir.path().join("notes.md");
+    let text = "EQ-5D-5L is reported each year. The joint board owns our shared goals and the data sharing agreement. Service credits apply.\n";
+    std::fs::write(&path, text).unwrap_or_else(|e| panic!("{e}"));
+    let uri = file_uri(&path);
+    let mut c = Client::start(dir.path(), &["--no-config"]);
+    initialize(
+        &mut c,
+        dir.path(),
+        json!({"textDocument": {"publishDiagnostics": {"versionSupport": true}}}),
+    );
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "markdown", "version": 1, "text": text}}),
+    );
+    let d = c.diagnostics(&uri, 1);
+    let voice: Vec<Value> = d
+        .iter()
+        .filter(|d| d["code"] == "missing-patient-voice")
+        .cloned()
+        .collect();
+    assert_eq!(voice.len(), 1, "{d:?}");
+    let actions = c.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri}, "range": voice[0]["range"], "context": {"diagnostics": voice}}),
+    );
+    let actions = actions["result"].as_array().cloned().unwrap_or_default();
+    let line = actions
+        .iter()
+        .find(|a| a["title"] == "Disable missing-patient-voice for this line")
+        .unwrap_or_else(|| panic!("{actions:?}"));
+    let (fixed, _) = apply_action(text, line, &uri);
+    assert!(fixed.starts_with("<!-- tenderlint-disable-next-line missing-patient-voice"));
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": fixed}]}),
+    );
+    let after = c.diagnostics(&uri, 2);
+    let codes: Vec<&str> = after.iter().filter_map(|d| d["code"].as_str()).collect();
+    assert!(
+        !codes.contains(&"missing-patient-voice") && !codes.contains(&"unused-suppression"),
+        "{fixed}\n{after:?}"
+    );
+    // The others stay, on the line of the prose, not the comment's.
+    assert!(
+        after.iter().all(|d| d["range"]["start"]["line"] == 1),
+        "{after:?}"
+    );
+    assert_eq!(codes.len(), d.len() - 1, "{after:?}");
+
+    // `check` agrees, with the comment written by hand.
+    common_check(dir.path(), &fixed);
+}
+
+/// `check` of `text` as notes.md finds no `missing-patient-voice` and no unused suppression.
+fn common_check(dir: &Path, text: &str) {
+    std::fs::write(dir.join("notes.md"), text).unwrap_or_else(|e| panic!("{e}"));
+    let out = Command::new(env!("CARGO_BIN_EXE_tenderlint"))
+        .current_dir(dir)
+        .args(["check", "--no-config", "--format", "json", "notes.md"])
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}"));
+    let rules: Vec<&str> = v["diagnostics"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|d| d["rule"].as_str()).collect())
+        .unwrap_or_default();
+    assert!(
+        !rules.contains(&"missing-patient-voice") && !rules.contains(&"unused-suppression"),
+        "{rules:?}"
+    );
+    assert!(!rules.is_empty(), "the other findings stay");
+}

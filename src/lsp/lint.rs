@@ -4,13 +4,14 @@
 
 use super::text::{self, Encoding};
 use crate::check::{check_pack, Finish};
-use crate::config::Config;
+use crate::config::{Config, Overrides};
 use crate::diagnostic::{Diagnostic as Finding, Severity};
 use crate::document::Document;
 use crate::engine::Linter;
 use crate::error::SourceError;
 use crate::files;
 use crate::line_index::LineIndex;
+use crate::resolve::{self, Settings};
 use crate::source::Source;
 use crate::tender::{self, Tender};
 use globset::GlobSet;
@@ -39,6 +40,8 @@ pub struct Ready {
     excludes: Option<(GlobSet, PathBuf)>,
     /// The tenders the configuration declares with `[[tender]]`.
     tenders: Vec<Arc<Tender>>,
+    /// The configuration's `[[overrides]]`.
+    overrides: Option<Overrides>,
 }
 
 impl Ready {
@@ -47,6 +50,7 @@ impl Ready {
             linter,
             excludes: None,
             tenders: Vec::new(),
+            overrides: None,
         }
     }
 }
@@ -170,21 +174,18 @@ impl Stamp {
     }
 }
 
+/// The same settings `check` builds for a file under this configuration.
 fn build(config: Option<&Path>, rule_files: &[PathBuf]) -> Result<Ready, Vec<SourceError>> {
-    let config = config.map(Config::load).transpose().map_err(|e| e.0)?;
-    let linter = crate::cli::build_linter(config.as_ref(), rule_files, &[]).map_err(|e| e.0)?;
-    let excludes = match &config {
-        Some(c) => Some((c.excludes().map_err(|e| e.0)?, files::absolute(&c.dir))),
-        None => None,
-    };
-    let tenders = match &config {
-        Some(c) => c.tenders().map_err(|e| e.0)?,
-        None => Vec::new(),
-    };
+    let loaded = config
+        .map(resolve::Loaded::load)
+        .transpose()
+        .map_err(|e| e.0)?;
+    let s = Settings::build(loaded.as_ref(), rule_files, &[]).map_err(|e| e.0)?;
     Ok(Ready {
-        linter,
-        excludes,
-        tenders: tenders.into_iter().map(Arc::new).collect(),
+        linter: s.linter,
+        excludes: s.excludes,
+        tenders: s.tenders,
+        overrides: s.overrides,
     })
 }
 
@@ -263,7 +264,15 @@ pub fn lint(
     // buffer gets one finding that says so.
     let found = crate::isolate::run(|| match path.and_then(|p| in_tender(&ready, p, text)) {
         Some(findings) => place(findings, text, &LineIndex::new(text), enc),
-        None => locate(&ready.linter, text, enc),
+        None => {
+            crate::check::injected_fault(text);
+            let doc = Document::parse(text);
+            let mut findings = ready.linter.lint(&doc);
+            if let (Some(o), Some(p)) = (&ready.overrides, path) {
+                resolve::overridden(o, p, &mut findings);
+            }
+            place(findings, text, &doc.lines, enc)
+        }
     });
     let found = found.unwrap_or_else(|p| crashed(p, text, enc));
     Outcome::Findings {
@@ -282,7 +291,11 @@ fn in_tender(ready: &Ready, path: &Path, text: &str) -> Option<Vec<Finding>> {
     let pack = plan.packs.first()?;
     let source = Source::markdown(text.to_string());
     let buffer = Some((path, &source));
-    let (reports, _) = check_pack(&ready.linter, pack, buffer, Finish::default());
+    let finish = Finish {
+        overrides: ready.overrides.as_ref(),
+        ..Finish::default()
+    };
+    let (reports, _) = check_pack(&ready.linter, pack, buffer, finish);
     let own = files::absolute(path);
     let report = reports
         .into_iter()
@@ -308,6 +321,7 @@ fn crashed(p: crate::isolate::Panicked, text: &str, enc: Encoding) -> Vec<Locate
         help: p.help().into(),
         span: lines.span(text, 0, end),
         fingerprint: String::new(),
+        sentence_fingerprint: None,
         tender: None,
         location: None,
     };

@@ -1449,6 +1449,7 @@ mod tests {
             help: Arc::from("Some help."),
             span: lines.span(src, start, start + needle.len()),
             fingerprint: "0".into(),
+            sentence_fingerprint: None,
             tender: None,
             location: None,
         }
