@@ -1002,7 +1002,22 @@ fn review(args: ReviewArgs) -> u8 {
 /// text is in memory, then write one page. Exit 0 when it is written (files that could
 /// not be read are listed in it), 2 for usage and configuration errors or when the page
 /// cannot be written.
-fn report(args: ReportArgs) -> u8 {
+/// `path` relative to the current folder when it lies beneath it; otherwise as given.
+fn relative_to_cwd(path: &Path) -> PathBuf {
+    let Ok(cwd) = std::env::current_dir() else {
+        return path.to_path_buf();
+    };
+    match path.strip_prefix(&cwd) {
+        Ok(rest) if rest.as_os_str().is_empty() => PathBuf::from("."),
+        Ok(rest) if path.is_absolute() => rest.to_path_buf(),
+        _ => path.to_path_buf(),
+    }
+}
+
+fn report(mut args: ReportArgs) -> u8 {
+    // The page names files as the officer knows them: relative to where the run
+    // started, not by absolute paths.
+    args.paths = args.paths.iter().map(|p| relative_to_cwd(p)).collect();
     let follow = !args.no_follow;
     let gathered = match gather(&args.paths, &args.rules, &args.selection, follow) {
         Ok(g) => g,

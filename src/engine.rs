@@ -109,7 +109,8 @@ impl Linter {
         } = self.scan(doc);
         diagnostics.extend(self.judge(&[&facts], None).into_iter().map(|(_, d)| d));
         self.finish(doc.source, &doc.lines, &mut suppressions, &mut diagnostics);
-        let metrics = self.metrics(&[&facts], &diagnostics);
+        let mut metrics = self.metrics(&[&facts], &diagnostics);
+        metrics.title = doc_title(doc);
         (diagnostics, metrics)
     }
 
@@ -895,6 +896,18 @@ fn number(v: f64) -> String {
     } else {
         format!("{v:.2}")
     }
+}
+
+/// A document's title: its first real heading, else its first title written as a
+/// paragraph, without surrounding spaces.
+fn doc_title(doc: &Document) -> Option<String> {
+    let h = doc
+        .headings
+        .iter()
+        .find(|h| !h.written)
+        .or(doc.headings.first())?;
+    let title = h.title.trim();
+    (!title.is_empty()).then(|| title.to_string())
 }
 
 #[cfg(test)]

@@ -37,6 +37,9 @@ pub struct Metrics {
     pub ingredients: Vec<Ingredient>,
     /// Between 0 and 1, rounded to two decimals; see the module documentation.
     pub outcome_focus: f64,
+    /// The document's title: its first heading (a report names the tender by it).
+    #[serde(skip)]
+    pub title: Option<String>,
 }
 
 impl Metrics {
@@ -61,6 +64,7 @@ impl Metrics {
             outcome_measures,
             ingredients,
             outcome_focus: (score * 100.0).round() / 100.0,
+            title: None,
         }
     }
 

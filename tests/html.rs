@@ -210,12 +210,11 @@ fn the_fixtures_report_marks_and_explains_every_finding_check_reports() {
         "<main id=\"main\">",
         "<nav aria-labelledby=\"contents-title\">",
         "<h1>Tender report</h1>",
-        "<h2 id=\"summary-title\">Summary</h2>",
+        "<h2 id=\"summary-title\">All documents</h2>",
         "role=\"img\" aria-label=\"Outcome focus 1.00 out of 1\"",
         "<title>Outcome focus 0.00 out of 1</title>",
         "\u{2713}</span> present",
         "\u{2717}</span> missing",
-        "<h3>Longest-standing issues</h3>",
         "@media print",
     ] {
         assert!(html.contains(needle), "the page lacks {needle}");
@@ -486,11 +485,15 @@ fn the_longest_standing_findings_come_first() {
         "{rows:?}"
     );
 
-    // Without the history: document order.
+    // The table is an appendix, after the documents, and listed in the contents.
+    let appendix = html.find("<section id=\"history\"").unwrap_or(0);
+    assert!(appendix > html.find("<article class=\"doc\"").unwrap_or(usize::MAX));
+    assert!(html.contains("<a href=\"#history\">Appendix: longest-standing findings</a>"));
+
+    // Without the history the table would say nothing: there is none.
     let html = report(d, &["--no-config", "--no-history", "."]);
-    let rows = oldest_rows(&html);
-    assert!(rows[0].ends_with("a-new.md, paragraph 1"), "{rows:?}");
-    assert!(html.contains("the git history was not consulted"));
+    assert!(oldest_rows(&html).is_empty());
+    assert!(!html.contains("id=\"history\""));
 
     // A finding the baseline records counts as older than any other, and stays shown.
     let r = run(tenderlint(d).args([
@@ -510,6 +513,126 @@ fn the_longest_standing_findings_come_first() {
     );
     assert!(rows[1].ends_with("z-old.md, paragraph 1"), "{rows:?}");
     assert!(html.contains("known: recorded in the baseline"));
+
+    // Every finding from the same day: the table would say nothing, and is left out.
+    let dir = tree(&[]);
+    let d = dir.path();
+    assert!(git(d, &["init", "-q"], "2020-01-01T12:00:00Z"));
+    for (name, clause) in [
+        ("a.md", "Service credits apply."),
+        ("b.md", "Liquidated damages apply."),
+    ] {
+        write(
+            d,
+            name,
+            format!("{clause}\n\n{PARTNERSHIP}\n\n{COMPLETE}\n").as_bytes(),
+        );
+    }
+    assert!(git(d, &["add", "."], "2020-01-01T12:00:00Z"));
+    assert!(git(
+        d,
+        &["commit", "-qm", "one day"],
+        "2020-01-01T12:00:00Z"
+    ));
+    let html = report(d, &["--no-config", "."]);
+    assert!(!html.contains("id=\"history\""), "a table of equal dates");
+}
+
+#[test]
+fn the_verdict_comes_first_with_the_changes_that_matter_most() {
+    let html = report(
+        Path::new(ROOT),
+        &[
+            "--no-config",
+            "--no-history",
+            "fixtures/performance-centric.md",
+        ],
+    );
+    assert_well_nested(&html);
+    let verdict = html.find("<section id=\"verdict\"").expect("a verdict");
+    let documents = html.find("<article class=\"doc\"").expect("the document");
+    assert!(verdict < documents, "the verdict comes before the text");
+    let card = &html[verdict..documents];
+    // The tender's title (its first heading), one sentence, the score and its band.
+    assert!(card.contains(">Community Musculoskeletal Service: Service Specification</a></h3>"));
+    assert!(card.contains("<p class=\"verdict-line\">Not ready to publish: "));
+    assert!(card.contains("<span class=\"band\">performance-centric</span>"));
+    assert!(card.contains("Missing: patient outcomes, patient voice"));
+    // Three changes, the most serious first, each naming its places by clause and
+    // linking to notes that exist.
+    let changes = card
+        .split("<ol class=\"changes\">")
+        .nth(1)
+        .and_then(|c| c.split("</ol>").next())
+        .expect("changes");
+    assert_eq!(changes.matches("<li>").count(), 3, "{changes}");
+    assert!(changes.contains("Service credits: money taken off payment"));
+    assert!(changes.contains("3 places ("), "{changes}");
+    let first = changes.find("sev-error").unwrap_or(usize::MAX);
+    let warning = changes.find("sev-warning").unwrap_or(usize::MAX);
+    assert!(first < warning, "errors before warnings: {changes}");
+    for link in changes.split("href=\"#").skip(1) {
+        let id = link.split('"').next().unwrap_or_default();
+        assert!(
+            html.contains(&format!("id=\"{id}\"")),
+            "a link to nowhere: #{id}"
+        );
+    }
+    assert!(changes.contains(">3.1</a>"), "places by clause: {changes}");
+    // The scale is explained once.
+    for needle in [
+        "change before publishing",
+        "review before publishing",
+        "0.40 to 0.69: mixed",
+        "The tick on the bar marks 0.5",
+    ] {
+        assert!(card.contains(needle), "the legend lacks {needle}");
+    }
+    // The document's own list groups its findings by rule.
+    let doc = article(&html, "fixtures/performance-centric.md");
+    assert!(doc.contains("<p class=\"panel-title\">Findings by rule</p>"));
+    // No absolute path anywhere, nor the old history table.
+    assert!(!html.contains(ROOT), "an absolute path");
+    assert!(!html.contains("Longest-standing"));
+    // Named by its absolute path, a file beneath the current folder is shown relative.
+    let absolute = format!("{ROOT}/fixtures/performance-centric.md");
+    let html = report(Path::new(ROOT), &["--no-config", "--no-history", &absolute]);
+    assert!(!html.contains(ROOT), "an absolute path");
+    assert!(html.contains(">fixtures/performance-centric.md</h3>"));
+}
+
+#[test]
+fn a_folder_of_documents_that_lack_the_same_things_is_told_of_tender_toml() {
+    let dir = tree(&[
+        (
+            "tender/spec.md",
+            "# Specification\n\nThe Provider shall deliver the service.\n",
+        ),
+        (
+            "tender/pricing.md",
+            "# Pricing\n\nThe price is fixed for the term.\n",
+        ),
+    ]);
+    let html = report(dir.path(), &["--no-config", "--no-history", "."]);
+    assert_well_nested(&html);
+    let hint = html
+        .split("<div class=\"hint\">")
+        .nth(1)
+        .and_then(|h| h.split("</div>").next())
+        .expect("a hint");
+    assert!(
+        hint.contains("The 2 documents in tender each lack the same things"),
+        "{hint}"
+    );
+    assert!(hint.contains("# tender/tender.toml"), "{hint}");
+    // Each document's "missing" box has a name of its own.
+    let names: Vec<&str> = html
+        .split("What this document is missing<span class=\"vh\"> (")
+        .skip(1)
+        .map(|s| s.split(')').next().unwrap_or_default())
+        .collect();
+    assert_eq!(names.len(), 2, "{names:?}");
+    assert_ne!(names[0], names[1]);
 }
 
 #[test]
@@ -529,7 +652,7 @@ fn a_tender_is_one_section_with_its_findings_about_the_whole_tender_shown_once()
     assert!(html.contains(&format!(">Tender: {name}</h2>")));
     let spec = article(&html, "fixtures/packs/community-msk/specification.md");
     let pricing = article(&html, "fixtures/packs/community-msk/pricing-schedule.md");
-    assert!(spec.contains("About the whole tender, judged over all its files"));
+    assert!(spec.contains("What this tender is missing, judged over all its files"));
     for rule in [
         "missing-patient-outcomes",
         "missing-joint-governance",
@@ -539,7 +662,7 @@ fn a_tender_is_one_section_with_its_findings_about_the_whole_tender_shown_once()
         assert_eq!(html.matches(&note).count(), 1, "{rule} once in the page");
         assert!(spec.contains(&note), "{rule} in the specification");
     }
-    assert!(!pricing.contains("About the whole"), "{pricing}");
+    assert!(!pricing.contains("What this"), "{pricing}");
     // The tender's files in its order: the main file first.
     let at = |path: &str| html.find(&format!("<article class=\"doc\" id=\"{}\"", doc_id(path)));
     assert!(

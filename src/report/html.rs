@@ -14,7 +14,7 @@
 //! text is in memory (through [`crate::check::Finish`]); [`Html::page`] assembles the
 //! page from [`Section`]s of [`FileReport`]s afterwards.
 
-use super::{FileReport, Summary};
+use super::{verdict, FileReport, Summary};
 use crate::baseline::Baseline;
 use crate::config::UNUSED_SUPPRESSION;
 use crate::diagnostic::{Diagnostic, Severity};
@@ -43,6 +43,9 @@ const SCRIPT_HASH: &str = "sha256-JB11iKbYP1AY4wte/UPgTrRgc5i2x1xwjXFATgRqSxE=";
 
 /// How many findings the "longest-standing" list shows; the rest are with their documents.
 const OLDEST_SHOWN: usize = 15;
+/// The changes a verdict lists first, and the places a group of findings links to.
+const TOP_CHANGES: usize = 3;
+const PLACES_LISTED: usize = 12;
 
 /// Escapes text for HTML content and for attribute values in double or single quotes.
 pub fn escape(text: &str) -> String {
@@ -285,13 +288,15 @@ impl<'a> Html<'a> {
         if !whole.is_empty() {
             // A tender's findings were judged over all its files and are shown in one.
             let about = if whole.iter().any(|&i| diagnostics[i].tender.is_some()) {
-                "About the whole tender, judged over all its files"
+                "What this tender is missing, judged over all its files"
             } else {
-                "About the whole document"
+                "What this document is missing"
             };
+            // Each section's name is unique on the page: a folder report has many.
             let _ = write!(
                 out,
-                "<section class=\"doc-level\" aria-labelledby=\"{id}-whole\"><h4 id=\"{id}-whole\">{about}</h4><ol class=\"notes\">"
+                "<section class=\"doc-level\" aria-labelledby=\"{id}-whole\"><h4 id=\"{id}-whole\">{about}<span class=\"vh\"> ({})</span></h4><ol class=\"notes\">",
+                escape(path)
             );
             for &i in &whole {
                 let note = Note {
@@ -378,8 +383,10 @@ impl<'a> Html<'a> {
             line = escape(super::human::summary_line(&summary).trim()),
             date = escape(&p.date),
         );
-        self.nav(&mut out, p);
+        let history = self.history_worth_showing(p);
+        self.nav(&mut out, p, files.len() > 1, history);
         out.push_str("<main id=\"main\">\n");
+        self.verdict(&mut out, p, &files);
         self.run_summary(&mut out, p, &files, &summary);
         for (n, s) in p.sections.iter().enumerate() {
             let _ = writeln!(
@@ -400,15 +407,23 @@ impl<'a> Html<'a> {
             }
             out.push_str("</section>\n");
         }
+        if history {
+            out.push_str("<section id=\"history\" class=\"appendix\" aria-labelledby=\"history-title\"><h2 id=\"history-title\">Appendix: longest-standing findings</h2>\n");
+            self.oldest(&mut out, p);
+            out.push_str("</section>\n");
+        }
         out.push_str("</main>\n");
         let _ = write!(out, "<script>{SCRIPT}</script>\n</body>\n</html>\n");
         out
     }
 
-    fn nav(&self, out: &mut String, p: &Page) {
+    fn nav(&self, out: &mut String, p: &Page, summary: bool, history: bool) {
         out.push_str(
-            "<nav aria-labelledby=\"contents-title\"><h2 id=\"contents-title\">Contents</h2>\n<ol>\n<li><a href=\"#summary\">Summary</a></li>\n",
+            "<nav aria-labelledby=\"contents-title\"><h2 id=\"contents-title\">Contents</h2>\n<ol>\n<li><a href=\"#verdict\">Verdict</a></li>\n",
         );
+        if summary {
+            out.push_str("<li><a href=\"#summary\">All documents</a></li>\n");
+        }
         for (n, s) in p.sections.iter().enumerate() {
             let _ = write!(
                 out,
@@ -431,6 +446,9 @@ impl<'a> Html<'a> {
             }
             out.push_str("</ol></li>\n");
         }
+        if history {
+            out.push_str("<li><a href=\"#history\">Appendix: longest-standing findings</a></li>\n");
+        }
         out.push_str(
             "</ol>\n<form id=\"filters\" class=\"filters\" hidden><fieldset><legend>Show findings</legend>\
              <label><input type=\"checkbox\" value=\"error\" checked> Errors</label> \
@@ -440,7 +458,12 @@ impl<'a> Html<'a> {
     }
 
     fn run_summary(&self, out: &mut String, p: &Page, files: &[&FileReport], summary: &Summary) {
-        out.push_str("<section id=\"summary\" class=\"run-summary\" aria-labelledby=\"summary-title\"><h2 id=\"summary-title\">Summary</h2>\n");
+        // One document: the verdict above and its own summary below say it all.
+        if files.len() <= 1 {
+            self.failed(out, p, files);
+            return;
+        }
+        out.push_str("<section id=\"summary\" class=\"run-summary\" aria-labelledby=\"summary-title\"><h2 id=\"summary-title\">All documents</h2>\n");
 
         // Outcome focus and ingredients, one row per tender and per document that stands
         // alone: (where it is on the page, its name, its figures).
@@ -461,13 +484,6 @@ impl<'a> Html<'a> {
                     ingredient_names.push(&i.name);
                 }
             }
-        }
-        // One document: its own summary below says the same.
-        if files.len() == 1 {
-            self.oldest(out, p);
-            self.failed(out, p, files);
-            out.push_str("</section>\n");
-            return;
         }
         out.push_str("<h3>Outcome focus and partnership ingredients</h3>\n");
         out.push_str(
@@ -539,10 +555,284 @@ impl<'a> Html<'a> {
             .flat_map(|r| r.result.as_deref().unwrap_or(&[]))
             .collect();
         self.counts_table(out, &diags, summary);
-
-        self.oldest(out, p);
+        self.one_tender_hint(out, files);
         self.failed(out, p, files);
         out.push_str("</section>\n");
+    }
+
+    /// The verdict: for each tender and each document that stands alone, its title, one
+    /// sentence, its outcome focus and the changes that matter most; then how to read
+    /// the scale.
+    fn verdict(&self, out: &mut String, p: &Page, files: &[&FileReport]) {
+        out.push_str("<section id=\"verdict\" class=\"verdict\" aria-labelledby=\"verdict-title\"><h2 id=\"verdict-title\">Verdict</h2>\n");
+        let mut cards = 0;
+        for (n, s) in p.sections.iter().enumerate() {
+            if let Some(m) = s.metrics {
+                let href = format!("section-{}", n + 1);
+                self.verdict_card(out, &href, &s.title, None, m, &s.files);
+                cards += 1;
+            }
+        }
+        for r in files {
+            if let Some(m) = &r.metrics {
+                let title = m.title.as_deref().unwrap_or(&r.path);
+                let path = (title != r.path).then_some(r.path.as_str());
+                self.verdict_card(out, &doc_id(&r.path), title, path, m, &[r]);
+                cards += 1;
+            }
+        }
+        if cards == 0 {
+            out.push_str("<p>No document could be checked.</p>\n");
+        }
+        out.push_str(
+            "<div class=\"legend\"><h3>How to read this report</h3><ul class=\"severities\">",
+        );
+        for (s, meaning) in verdict::SEVERITY_MEANINGS {
+            let _ = write!(
+                out,
+                "<li><span class=\"badge {}\"><span class=\"icon\" aria-hidden=\"true\">{}</span> {}</span> {meaning}</li>",
+                severity_class(s),
+                severity_icon(s),
+                severity_word(s)
+            );
+        }
+        out.push_str("</ul><ul class=\"bands\">");
+        for (i, b) in verdict::BANDS.iter().enumerate() {
+            let to = verdict::BANDS
+                .get(i + 1)
+                .map_or("1".to_string(), |next| format!("{:.2}", next.from - 0.01));
+            let _ = write!(
+                out,
+                "<li><strong>{:.2} to {to}: {}</strong>: {}</li>",
+                b.from,
+                escape(b.name),
+                escape(b.meaning)
+            );
+        }
+        let _ = write!(
+            out,
+            "</ul><p class=\"explain\">{}</p></div>\n</section>\n",
+            escape(verdict::SCORE_METHOD)
+        );
+    }
+
+    /// One tender's or document's verdict. `href` is the id of its part of the page.
+    fn verdict_card(
+        &self,
+        out: &mut String,
+        href: &str,
+        title: &str,
+        path: Option<&str>,
+        m: &Metrics,
+        files: &[&FileReport],
+    ) {
+        let diags: Vec<&[Diagnostic]> = files
+            .iter()
+            .map(|r| r.result.as_deref().unwrap_or(&[]))
+            .collect();
+        let count = |s: Severity| {
+            diags
+                .iter()
+                .flat_map(|d| d.iter())
+                .filter(|d| d.severity == s)
+                .count()
+        };
+        let (errors, warnings, infos) = (
+            count(Severity::Error),
+            count(Severity::Warning),
+            count(Severity::Info),
+        );
+        let worst = if errors > 0 {
+            "sev-error"
+        } else if warnings > 0 {
+            "sev-warning"
+        } else {
+            "sev-info"
+        };
+        let _ = write!(
+            out,
+            "<article class=\"verdict-card {worst}\" aria-labelledby=\"v-{href}\"><h3 id=\"v-{href}\"><a href=\"#{href}\">{}</a></h3>",
+            escape(title)
+        );
+        if let Some(path) = path {
+            let _ = write!(out, "<p class=\"path\">{}</p>", escape(path));
+        }
+        let _ = write!(
+            out,
+            "<p class=\"verdict-line\">{}</p><div class=\"verdict-figures\">",
+            escape(&verdict::sentence(errors, warnings, infos, Some(m)))
+        );
+        score_bar(out, m.outcome_focus);
+        let _ = write!(
+            out,
+            " <span class=\"band\">{}</span>",
+            escape(verdict::band(m.outcome_focus).name)
+        );
+        let missing: Vec<String> = m
+            .ingredients
+            .iter()
+            .filter(|i| !i.present)
+            .map(|i| category_words(&i.name).to_lowercase())
+            .collect();
+        if !m.ingredients.is_empty() {
+            if missing.is_empty() {
+                out.push_str(
+                    " <span class=\"small\">Every partnership ingredient is present.</span>",
+                );
+            } else {
+                let _ = write!(
+                    out,
+                    " <span class=\"small\">Missing: {}.</span>",
+                    escape(&missing.join(", "))
+                );
+            }
+        }
+        out.push_str("</div>");
+        let groups = verdict::groups(&diags, |d| !self.is_document_level(d));
+        if !groups.is_empty() {
+            out.push_str("<h4>Change these first</h4><ol class=\"changes\">");
+            for g in groups.iter().take(TOP_CHANGES) {
+                out.push_str("<li>");
+                self.group_line(out, g, files, true);
+                out.push_str("</li>");
+            }
+            out.push_str("</ol>");
+            if groups.len() > TOP_CHANGES {
+                let _ = write!(
+                    out,
+                    "<p class=\"small\">{} more listed with the text below.</p>",
+                    plural(
+                        groups.len() - TOP_CHANGES,
+                        "kind of finding",
+                        "kinds of finding"
+                    )
+                );
+            }
+        }
+        out.push_str("</article>\n");
+    }
+
+    /// A rule's findings in one line: its badge and title, how many places with a link to
+    /// each, and (when `help`) the first sentence of what to write instead.
+    fn group_line(&self, out: &mut String, g: &verdict::Group, files: &[&FileReport], help: bool) {
+        let sev = severity_class(g.severity);
+        let first = g.places[0];
+        let _ = write!(
+            out,
+            "<span class=\"badge {sev}\"><span class=\"icon\" aria-hidden=\"true\">{}</span> {}</span> <a href=\"#{}-f{}\">{}</a>: {} (",
+            severity_icon(g.severity),
+            severity_word(g.severity),
+            doc_id(&files[first.0].path),
+            first.1 + 1,
+            escape(&self.title(g.first)),
+            plural(g.places.len(), "place", "places"),
+        );
+        for (n, &(f, i)) in g.places.iter().enumerate() {
+            if n == PLACES_LISTED {
+                out.push_str(", \u{2026}");
+                break;
+            }
+            let r = files[f];
+            let Ok(diags) = &r.result else { continue };
+            let _ = write!(
+                out,
+                "{}<a href=\"#{}-f{}\" title=\"{}\">{}</a>",
+                if n > 0 { ", " } else { "" },
+                doc_id(&r.path),
+                i + 1,
+                escape(&r.path),
+                escape(&verdict::place(&diags[i]))
+            );
+        }
+        out.push(')');
+        if help {
+            let _ = write!(
+                out,
+                ". <span class=\"help\">{}</span>",
+                escape(verdict::first_sentence(&g.first.help))
+            );
+        }
+    }
+
+    /// Whether the appendix of longest-standing findings says anything: git was asked,
+    /// and the findings do not all date from the same day.
+    fn history_worth_showing(&self, p: &Page) -> bool {
+        if !p.history_asked {
+            return false;
+        }
+        let mut days = std::collections::BTreeSet::new();
+        let mut known = 0;
+        let mut total = 0;
+        for r in p.sections.iter().flat_map(|s| s.files.iter()) {
+            let Ok(diags) = &r.result else { continue };
+            let times = p.history.get(&r.path);
+            known += self.known(&r.path, diags).iter().filter(|k| **k).count();
+            total += diags.len();
+            for d in diags {
+                if let Some(t) = times.and_then(|t| t.at(d.span.start.line)) {
+                    days.insert(history::date(t));
+                }
+            }
+        }
+        days.len() > 1 || (known > 0 && known < total)
+    }
+
+    /// Documents that stand alone in one folder and all lack the same ingredients may be
+    /// parts of one tender: say so once, with the `tender.toml` that would join them.
+    fn one_tender_hint(&self, out: &mut String, files: &[&FileReport]) {
+        let mut folders: BTreeMap<&str, Vec<&FileReport>> = BTreeMap::new();
+        for r in files {
+            if r.tender.is_none() && r.result.is_ok() {
+                let folder = r.path.rsplit_once('/').map_or(".", |(f, _)| f);
+                folders.entry(folder).or_default().push(r);
+            }
+        }
+        for (folder, members) in folders {
+            if members.len() < 2 {
+                continue;
+            }
+            let lacks = |r: &FileReport| -> Vec<String> {
+                let mut v: Vec<String> = r
+                    .result
+                    .as_deref()
+                    .unwrap_or(&[])
+                    .iter()
+                    .filter(|d| self.is_document_level(d) && d.rule.starts_with("missing-"))
+                    .map(|d| d.rule.to_string())
+                    .collect();
+                v.sort();
+                v.dedup();
+                v
+            };
+            let mut shared = lacks(members[0]);
+            for r in &members[1..] {
+                let theirs = lacks(r);
+                shared.retain(|x| theirs.contains(x));
+            }
+            if shared.is_empty() {
+                continue;
+            }
+            let names: Vec<String> = shared
+                .iter()
+                .map(|r| crate::metrics::Metrics::ingredient_name(r))
+                .collect();
+            let first = members[0]
+                .path
+                .rsplit_once('/')
+                .map_or(members[0].path.as_str(), |(_, f)| f);
+            let _ = write!(
+                out,
+                "<div class=\"hint\"><p><strong>The {} documents in {} each lack the same things</strong> ({}). \
+                 If they are parts of one tender, what one lacks may be in another: put a <code>tender.toml</code> \
+                 in the folder and tenderlint judges them together.</p>\
+                 <pre><code># {}/tender.toml\nname = \"The tender's name\"\nmain = \"{}\"   # where findings about the whole tender go</code></pre></div>\n",
+                members.len(),
+                escape(folder),
+                escape(&names.join(", ")),
+                escape(folder),
+                escape(first)
+            );
+        }
     }
 
     /// The files that could not be checked, if any.
@@ -769,7 +1059,18 @@ impl<'a> Html<'a> {
                         plural(r.baselined, "finding", "findings")
                     );
                 }
-                out.push_str("</div></div>\n");
+                out.push_str("</div>");
+                let groups = verdict::groups(&[diags], |d| !self.is_document_level(d));
+                if !groups.is_empty() {
+                    out.push_str("<div class=\"panel groups\"><p class=\"panel-title\">Findings by rule</p><ul class=\"changes\">");
+                    for g in &groups {
+                        out.push_str("<li>");
+                        self.group_line(out, g, &[r], false);
+                        out.push_str("</li>");
+                    }
+                    out.push_str("</ul></div>");
+                }
+                out.push_str("</div>\n");
                 out.push_str(&r.rendered);
             }
         }
@@ -802,12 +1103,13 @@ fn ingredient_cell(out: &mut String, present: bool) {
 /// The outcome-focus score as a bar from 0 to 1, with the number beside it.
 fn score_bar(out: &mut String, score: f64) {
     let score = score.clamp(0.0, 1.0);
-    let band = if score >= 0.7 {
-        "high"
-    } else if score >= 0.4 {
-        "mid"
-    } else {
-        "low"
+    let band = match verdict::BANDS
+        .iter()
+        .position(|b| b == verdict::band(score))
+    {
+        Some(2) => "high",
+        Some(1) => "mid",
+        _ => "low",
     };
     let _ = write!(
         out,

@@ -6,6 +6,7 @@ pub mod human;
 pub mod json;
 pub mod junit;
 pub mod sarif;
+pub mod verdict;
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::files::FileError;
