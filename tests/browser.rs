@@ -264,3 +264,92 @@ fn no_script_from_a_tender_runs_even_without_the_content_security_policy() {
         assert!(!dom.contains(live), "{live} is live in the browser");
     }
 }
+
+/// Node.js and the audit's packages (`npm ci` in tests/browser), or None when the test
+/// is to be skipped (a failure if CI requires the browser tests).
+fn audit_tools() -> Option<PathBuf> {
+    let dir = Path::new(ROOT).join("tests/browser");
+    let node = Command::new("node")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    let packages = ["axe-core", "playwright-core"]
+        .iter()
+        .all(|p| dir.join("node_modules").join(p).is_dir());
+    if node && packages {
+        return Some(dir);
+    }
+    if std::env::var("TENDERLINT_REQUIRE_BROWSER").is_ok_and(|v| v == "1") {
+        panic!(
+            "TENDERLINT_REQUIRE_BROWSER=1 but the audit cannot run: it needs Node.js and \
+             `npm ci --prefix tests/browser` (axe-core and playwright-core)"
+        );
+    }
+    eprintln!("\n*** skipped: Node.js or tests/browser/node_modules missing (npm ci --prefix tests/browser) ***\n");
+    None
+}
+
+#[test]
+fn reports_pass_axe_at_desktop_and_phone_widths_and_print_on_a4() {
+    let Some(chrome) = chromium() else { return };
+    let Some(tools) = audit_tools() else { return };
+    let shots = artifacts();
+    let root = Path::new(ROOT);
+    for (name, path) in [
+        ("single", "fixtures/performance-centric.md"),
+        ("folder", "fixtures"),
+        ("pack", "fixtures/packs/community-msk"),
+    ] {
+        let page = shots.join(format!("report-{name}.html"));
+        write_report(root, &["--no-config", "--no-history", path], &page);
+        let out = Command::new("node")
+            .arg(tools.join("audit.mjs"))
+            .arg(&page)
+            .arg(&shots)
+            .arg(format!("report-{name}"))
+            .env("CHROMIUM", &chrome)
+            .output()
+            .unwrap_or_else(|e| panic!("node: {e}"));
+        assert!(
+            out.status.success(),
+            "{name}: the audit failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let audit: serde_json::Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{name}: audit output: {e}"));
+        for width in ["desktop", "phone"] {
+            let w = &audit["widths"][width];
+            let violations = w["violations"].as_array().cloned().unwrap_or_default();
+            assert!(
+                violations.is_empty(),
+                "{name} at {width}: axe-core reports {}",
+                serde_json::to_string_pretty(&violations).unwrap_or_default()
+            );
+            assert!(
+                w["sideways"].as_i64().is_some_and(|s| s <= 0),
+                "{name} at {width}: the page scrolls sideways by {} px",
+                w["sideways"]
+            );
+            assert_eq!(
+                w["requests"].as_array().map(Vec::len),
+                Some(0),
+                "{name}: the page asked the network for {}",
+                w["requests"]
+            );
+            let shot = std::fs::read(w["screenshot"].as_str().unwrap_or_default())
+                .unwrap_or_else(|e| panic!("{name}: screenshot: {e}"));
+            assert!(shot.starts_with(b"\x89PNG"), "{name}: not a PNG");
+        }
+        let pdf = std::fs::read(audit["pdf"]["path"].as_str().unwrap_or_default())
+            .unwrap_or_else(|e| panic!("{name}: PDF: {e}"));
+        assert!(
+            pdf.starts_with(b"%PDF") && pdf.len() > 10_000,
+            "{name}: PDF"
+        );
+        assert!(
+            audit["pdf"]["sideways"].as_i64().is_some_and(|s| s <= 0),
+            "{name}: printed, the page is wider than A4"
+        );
+    }
+    eprintln!("screenshots and PDFs: {}", shots.display());
+}

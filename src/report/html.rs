@@ -495,7 +495,7 @@ impl<'a> Html<'a> {
         if checked.is_empty() {
             out.push_str("<p>No document could be checked.</p>\n");
         } else {
-            out.push_str("<div class=\"table-wrap\"><table class=\"focus\"><thead><tr><th scope=\"col\">Document</th><th scope=\"col\">Outcome focus</th>");
+            out.push_str("<div class=\"table-wrap\" tabindex=\"0\"><table class=\"focus\"><thead><tr><th scope=\"col\">Document</th><th scope=\"col\">Outcome focus</th>");
             for name in &ingredient_names {
                 let _ = write!(
                     out,
@@ -865,7 +865,7 @@ impl<'a> Html<'a> {
                 .position(|s| *s == d.severity)
                 .unwrap_or(0)] += 1;
         }
-        out.push_str("<table class=\"counts\"><thead><tr><th scope=\"col\">Category</th>");
+        out.push_str("<div class=\"table-wrap\" tabindex=\"0\"><table class=\"counts\"><thead><tr><th scope=\"col\">Category</th>");
         for s in SEVERITIES {
             let _ = write!(
                 out,
@@ -885,7 +885,7 @@ impl<'a> Html<'a> {
         }
         let _ = writeln!(
             out,
-            "</tbody><tfoot><tr><th scope=\"row\">Total</th><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr></tfoot></table>",
+            "</tbody><tfoot><tr><th scope=\"row\">Total</th><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr></tfoot></table></div>",
             summary.errors,
             summary.warnings,
             summary.infos,
@@ -946,7 +946,7 @@ impl<'a> Html<'a> {
         };
         let _ = writeln!(out, "<p class=\"explain\">{how}</p>");
         out.push_str(
-            "<div class=\"table-wrap\"><table class=\"oldest\"><thead><tr><th scope=\"col\">Since</th>\
+            "<div class=\"table-wrap\" tabindex=\"0\"><table class=\"oldest\"><thead><tr><th scope=\"col\">Since</th>\
              <th scope=\"col\">Finding</th><th scope=\"col\">Where</th></tr></thead><tbody>\n",
         );
         for a in all.iter().take(OLDEST_SHOWN) {
@@ -1404,7 +1404,8 @@ impl<'s> Writer<'s> {
             Tag::DefinitionListDefinition => self.out.push_str("<dd>"),
             Tag::Table(aligns) => {
                 self.aligns = aligns;
-                self.out.push_str("<div class=\"table-wrap\"><table>\n");
+                self.out
+                    .push_str("<div class=\"table-wrap\" tabindex=\"0\"><table>\n");
             }
             Tag::TableHead => {
                 self.in_head = true;
