@@ -561,7 +561,14 @@ fn exclusions(rule: &Rule, raw: &toml::Table, data: &Data, cancels: &[String]) -
             data.description("definitions-heading").unwrap_or_default()
         ));
     }
-    if !rule.is_document_level() {
+    if rule.kind == Kind::Table {
+        items.push(
+            "A table's body rows (only its header row is read), and a table inside a code \
+             block, which is not a table"
+                .to_string(),
+        );
+    }
+    if rule.kind == Kind::Pattern {
         items.push(
             "Headings, blockquotes (quoted guidance), footnotes, code blocks and code spans, \
              and titles written as paragraphs (\"4. KPI CREDITS\")"
@@ -586,8 +593,8 @@ fn exclusions(rule: &Rule, raw: &toml::Table, data: &Data, cancels: &[String]) -
         Kind::Require => Some(format!(
             "A negated mention does not count as one: a cue such as \"no\", \"not\", \
              \"without\" or \"instead of\"{window}, or \"will not apply\" after it, in the \
-             same clause, cancels it, so \"there is no data sharing agreement\" satisfies \
-             nothing."
+             same clause, cancels it: a sentence that says the thing is missing (\"there is \
+             no ...\") satisfies nothing."
         )),
         _ => Some(format!(
             "A negated match: a cue such as \"no\", \"not\", \"without\", \"instead of\" or \
