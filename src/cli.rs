@@ -94,6 +94,13 @@ enum Command {
         #[command(flatten)]
         rules: RuleArgs,
     },
+    /// Write the documentation pages of the built-in rules (one Markdown page per rule
+    /// and an index), generated from the rule data with the real output on each example.
+    Docs {
+        /// The folder to write them in.
+        #[arg(long, value_name = "DIR", default_value = "docs/rules")]
+        out: PathBuf,
+    },
     /// Explain one rule: why it matters, an example it flags, and a better wording.
     Explain {
         /// The rule id, for example `service-credits`.
@@ -227,6 +234,7 @@ pub fn run() -> ExitCode {
         Command::Concepts { patterns, rules } => list_concepts(rules, patterns),
         Command::Explain { id, rules } => explain(&id, rules),
         Command::Init { path, force } => init(&path, force),
+        Command::Docs { out } => write_docs(&out),
         Command::Lsp { stdio: _, rules } => crate::lsp::run(crate::lsp::Options {
             config: rules.config.as_deref().map(files::absolute),
             no_config: rules.no_config,
@@ -1230,7 +1238,6 @@ fn explain(id: &str, args: RuleArgs) -> u8 {
             ],
             Some(c.example),
             Some(c.better),
-            "tenderlint itself (a check of suppression comments; configure it by its id)",
         ));
         return 0;
     }
@@ -1249,18 +1256,16 @@ fn explain(id: &str, args: RuleArgs) -> u8 {
         ],
         r.example.as_deref(),
         r.better.as_deref(),
-        &r.origin,
     ));
     0
 }
 
 /// What `explain` prints: id, title, severity, category, rationale and help, then the
-/// examples and where the rule is defined.
+/// examples and, for a rule tenderlint ships, where its documentation page is.
 fn explanation(
     [id, title, severity, category, rationale, help]: [&str; 6],
     example: Option<&str>,
     better: Option<&str>,
-    origin: &str,
 ) -> String {
     let mut out = format!(
         "{id}: {title}\n{severity}, {category}\n\nWhy it matters\n  {rationale}\n\nWhat to write instead\n  {help}\n"
@@ -1271,8 +1276,37 @@ fn explanation(
     if let Some(b) = better {
         out.push_str(&format!("\nBetter\n  {b}\n"));
     }
-    out.push_str(&format!("\nDefined in {origin}\n"));
+    if let Some(url) = crate::docs::url_for(id) {
+        out.push_str(&format!(
+            "\nMore, with a worked example and how to configure it\n  {url}\n  ({} in tenderlint's repository)\n",
+            crate::docs::page_path(id)
+        ));
+    }
     out
+}
+
+/// `tenderlint docs`: the rule pages, written into `out`.
+fn write_docs(out: &Path) -> u8 {
+    let pages = match crate::docs::pages() {
+        Ok(p) => p,
+        Err(e) => return report_load_errors(e),
+    };
+    if let Err(e) = std::fs::create_dir_all(out) {
+        return usage_error(&format!("cannot create {}: {e}", out.display()));
+    }
+    for (name, text) in &pages {
+        let path = out.join(name);
+        if let Err(e) = output::write(&path, text.as_bytes()) {
+            return usage_error(&format!("cannot write {}: {e}", path.display()));
+        }
+    }
+    let _ = writeln!(
+        std::io::stderr(),
+        "Wrote {} pages to {}.",
+        pages.len(),
+        out.display()
+    );
+    0
 }
 
 fn init(path: &Path, force: bool) -> u8 {

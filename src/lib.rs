@@ -27,6 +27,7 @@ pub mod cli;
 pub mod concepts;
 pub mod config;
 pub mod diagnostic;
+pub mod docs;
 pub mod document;
 pub mod docx;
 pub mod engine;

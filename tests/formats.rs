@@ -64,6 +64,26 @@ fn sarif_is_valid_against_the_official_schema_and_describes_every_rule() {
             "{id} missing from tool.driver.rules: {ids:?}"
         );
     }
+    // Each built-in rule (and the engine's check) links its page in docs/rules, which
+    // exists; a user's own rule has no page, so no link.
+    for rule in run0["tool"]["driver"]["rules"]
+        .as_array()
+        .into_iter()
+        .flatten()
+    {
+        let id = rule["id"].as_str().unwrap_or_default();
+        if id == "team-jargon" {
+            assert_eq!(rule.get("helpUri"), None, "{rule}");
+            continue;
+        }
+        let uri = rule["helpUri"].as_str().unwrap_or_default();
+        let page = format!("docs/rules/{id}.md");
+        assert!(
+            uri.starts_with("https://") && uri.ends_with(&format!("/blob/main/{page}")),
+            "{id}: {uri}"
+        );
+        assert!(Path::new(ROOT).join(&page).is_file(), "{page} is missing");
+    }
     let results = run0["results"].as_array().cloned().unwrap_or_default();
     assert!(!results.is_empty());
     for res in &results {

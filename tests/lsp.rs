@@ -1329,3 +1329,179 @@ fn common_check(dir: &Path, text: &str) {
     );
     assert!(!rules.is_empty(), "the other findings stay");
 }
+
+/// Item 7 of issue 19: a diagnostic's message is the first sentence of the finding; the
+/// help and rationale are in the hover; findings at one position come most severe first;
+/// each links its rule's page.
+#[test]
+fn editor_messages_are_one_sentence_most_severe_first_and_link_their_page() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    // In the engine's order missing-patient-outcomes (here info) comes before
+    // missing-patient-voice (here error), both on the first heading.
+    std::fs::write(
+        dir.path().join("tenderlint.toml"),
+        "[rules]\nmissing-patient-outcomes = \"info\"\nmissing-patient-voice = \"error\"\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let path = dir.path().join("spec.md");
+    let text = "# Community nursing\n\nThe Provider shall deliver the service in accordance with this specification.\n";
+    std::fs::write(&path, text).unwrap_or_else(|e| panic!("{e}"));
+    let uri = file_uri(&path);
+    let mut c = Client::start(dir.path(), &[]);
+    initialize(
+        &mut c,
+        dir.path(),
+        json!({"textDocument": {"publishDiagnostics": {"versionSupport": true}}}),
+    );
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "markdown", "version": 1, "text": text}}),
+    );
+    let d = c.diagnostics(&uri, 1);
+    let codes: Vec<&str> = d.iter().filter_map(|d| d["code"].as_str()).collect();
+    assert!(codes.len() >= 4, "{d:?}");
+    let at_heading: Vec<&Value> = d
+        .iter()
+        .filter(|x| x["range"]["start"] == d[0]["range"]["start"])
+        .collect();
+    let severities: Vec<i64> = at_heading
+        .iter()
+        .filter_map(|x| x["severity"].as_i64())
+        .collect();
+    let mut sorted = severities.clone();
+    sorted.sort();
+    assert_eq!(severities, sorted, "most severe first: {d:?}");
+    assert_eq!(at_heading[0]["code"], "missing-patient-voice", "{d:?}");
+    assert!(
+        codes.iter().position(|c| *c == "missing-patient-voice")
+            < codes.iter().position(|c| *c == "missing-patient-outcomes"),
+        "{codes:?}"
+    );
+    for x in &d {
+        let code = x["code"].as_str().unwrap_or_default();
+        let message = x["message"].as_str().unwrap_or_default();
+        assert!(
+            !message.contains('\n') && message.ends_with('.'),
+            "{code}: {message:?}"
+        );
+        assert_eq!(
+            message.matches(". ").count(),
+            0,
+            "{code}: one sentence: {message:?}"
+        );
+        let href = x["codeDescription"]["href"].as_str().unwrap_or_default();
+        assert!(
+            href.starts_with("https://") && href.ends_with(&format!("/docs/rules/{code}.md")),
+            "{code}: {x}"
+        );
+    }
+    let voice = &at_heading[0];
+    assert_eq!(
+        voice["message"],
+        "This tender never says how patients, carers or service users will be involved: nobody who uses the service has a voice in it."
+    );
+
+    // The hover over the heading: every finding there, most severe first, each with its
+    // help, its rationale (citing the publication) and its page.
+    let hover = c.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": uri}, "position": voice["range"]["start"]}),
+    );
+    let value = hover["result"]["contents"]["value"]
+        .as_str()
+        .unwrap_or_default();
+    let voice_at = value.find("**missing-patient-voice**");
+    let outcomes_at = value.find("**missing-patient-outcomes**");
+    assert!(
+        voice_at.is_some() && voice_at < outcomes_at,
+        "most severe first: {value}"
+    );
+    for part in [
+        "What to write instead",
+        "Say how people who use the service will shape and test it",
+        "Why it matters",
+        "Tim Coney",
+        "docs/rules/missing-patient-voice.md",
+    ] {
+        assert!(value.contains(part), "{part:?} not in the hover: {value}");
+    }
+    assert!(!value.contains("domain brief"), "{value}");
+}
+
+/// Item 7 of issue 19: a finding about a whole tender names the tender's other files as
+/// related information; the diagnostic keeps the first sentence, the hover the rest.
+#[test]
+fn a_tender_finding_relates_the_tenders_other_files() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let pack = dir.path().join("pack");
+    std::fs::create_dir_all(&pack).unwrap_or_else(|e| panic!("{e}"));
+    let write = |name: &str, text: &str| {
+        std::fs::write(pack.join(name), text).unwrap_or_else(|e| panic!("{e}"))
+    };
+    write(
+        "tender.toml",
+        "name = \"MSK\"\nmain = \"specification.md\"\n",
+    );
+    write(
+        "kpi-schedule.md",
+        "# Schedule 3\n\nThe schedule lists the clinics.\n",
+    );
+    write(
+        "pricing.md",
+        "# Schedule 4\n\nThe price is fixed for the year.\n",
+    );
+    let spec = "# Specification\n\nThe joint board, with patient representatives, owns our shared goals and the data sharing agreement.\n";
+    write("specification.md", spec);
+    let uri = file_uri(&pack.join("specification.md"));
+
+    let mut c = Client::start(dir.path(), &["--no-config"]);
+    initialize(
+        &mut c,
+        dir.path(),
+        json!({"textDocument": {"publishDiagnostics": {"versionSupport": true}}}),
+    );
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "markdown", "version": 1, "text": spec}}),
+    );
+    let d = c.diagnostics(&uri, 1);
+    let outcomes = d
+        .iter()
+        .find(|x| x["code"] == "missing-patient-outcomes")
+        .unwrap_or_else(|| panic!("{d:?}"));
+    assert_eq!(
+        outcomes["message"],
+        "This tender names no patient-outcome measure: nothing in it says how anyone will know whether patients are better off.",
+        "the files searched are in the hover and the related information, not the message"
+    );
+    let related: Vec<&str> = outcomes["relatedInformation"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|r| r["location"]["uri"].as_str())
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut want = vec![
+        file_uri(&pack.join("kpi-schedule.md")),
+        file_uri(&pack.join("pricing.md")),
+    ];
+    want.sort();
+    let mut got: Vec<String> = related.iter().map(|s| s.to_string()).collect();
+    got.sort();
+    assert_eq!(got, want, "{outcomes}");
+    assert!(
+        outcomes["relatedInformation"][0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("\"MSK\"")),
+        "{outcomes}"
+    );
+    let hover = c.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": uri}, "position": outcomes["range"]["start"]}),
+    );
+    let value = hover["result"]["contents"]["value"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(value.contains("Searched all 3 files"), "{value}");
+}

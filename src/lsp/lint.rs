@@ -15,7 +15,10 @@ use crate::resolve::{self, Settings};
 use crate::source::Source;
 use crate::tender::{self, Tender};
 use globset::GlobSet;
-use lsp_types::{Diagnostic, DiagnosticSeverity, NumberOrString, Position, Range, Uri};
+use lsp_types::{
+    CodeDescription, Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, Location,
+    NumberOrString, Position, Range, Uri,
+};
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -194,6 +197,15 @@ fn build(config: Option<&Path>, rule_files: &[PathBuf]) -> Result<Ready, Vec<Sou
 pub struct Located {
     pub finding: Finding,
     pub range: Range,
+    /// For a finding about a whole tender: the tender's other files, searched for it.
+    pub related: Arc<Related>,
+}
+
+/// The tender a finding was judged over: its name and its files other than the buffer's.
+#[derive(Debug, Default)]
+pub struct Related {
+    pub tender: String,
+    pub files: Vec<PathBuf>,
 }
 
 /// The result of linting one buffer.
@@ -263,7 +275,14 @@ pub fn lint(
     // A panic costs this buffer's findings, not the server (see `isolate`): the
     // buffer gets one finding that says so.
     let found = crate::isolate::run(|| match path.and_then(|p| in_tender(&ready, p, text)) {
-        Some(findings) => place(findings, text, &LineIndex::new(text), enc),
+        Some((findings, related)) => {
+            let mut found = place(findings, text, &LineIndex::new(text), enc);
+            let related = Arc::new(related);
+            for l in found.iter_mut().filter(|l| l.finding.tender.is_some()) {
+                l.related = related.clone();
+            }
+            found
+        }
         None => {
             crate::check::injected_fault(text);
             let doc = Document::parse(text);
@@ -282,9 +301,10 @@ pub fn lint(
 }
 
 /// The findings of a buffer that belongs to a tender, judged with its sibling files as
-/// they are on disk (the buffer standing in for its own file). None when the file
-/// belongs to no tender, or its tender file has errors (`check` reports those).
-fn in_tender(ready: &Ready, path: &Path, text: &str) -> Option<Vec<Finding>> {
+/// they are on disk (the buffer standing in for its own file), and the tender's other
+/// files. None when the file belongs to no tender, or its tender file has errors
+/// (`check` reports those).
+fn in_tender(ready: &Ready, path: &Path, text: &str) -> Option<(Vec<Finding>, Related)> {
     let mut finder = tender::Finder::new(ready.tenders.clone());
     let excludes = ready.excludes.as_ref().map(|(g, root)| (g, root.as_path()));
     let plan = tender::plan(vec![path.to_path_buf()], &mut finder, excludes, true);
@@ -295,12 +315,21 @@ fn in_tender(ready: &Ready, path: &Path, text: &str) -> Option<Vec<Finding>> {
         overrides: ready.overrides.as_ref(),
         ..Finish::default()
     };
-    let (reports, _) = check_pack(&ready.linter, pack, buffer, finish);
+    let (reports, tender) = check_pack(&ready.linter, pack, buffer, finish);
     let own = files::absolute(path);
     let report = reports
         .into_iter()
         .find(|r| files::absolute(Path::new(&r.path)) == own)?;
-    report.result.ok()
+    let related = Related {
+        tender: tender.name,
+        files: tender
+            .files
+            .iter()
+            .map(|f| files::absolute(Path::new(f)))
+            .filter(|f| *f != own)
+            .collect(),
+    };
+    Some((report.result.ok()?, related))
 }
 
 /// Parses and lints `text`, and gives every finding its range in `enc` units.
@@ -328,21 +357,60 @@ fn crashed(p: crate::isolate::Panicked, text: &str, enc: Encoding) -> Vec<Locate
     place(vec![finding], text, &lines, enc)
 }
 
-/// Gives every finding in `text` its range in `enc` units.
+/// Gives every finding in `text` its range in `enc` units. Findings that start at the
+/// same position come most severe first (the engine's order otherwise).
 fn place(findings: Vec<Finding>, text: &str, lines: &LineIndex, enc: Encoding) -> Vec<Located> {
     let offsets: Vec<usize> = findings
         .iter()
         .flat_map(|d| [d.span.offset, d.span.offset + d.span.length])
         .collect();
     let positions = text::positions(text, lines, &offsets, enc);
-    findings
+    let mut found: Vec<Located> = findings
         .into_iter()
         .zip(positions.chunks_exact(2))
         .map(|(finding, p)| Located {
             finding,
             range: Range::new(p[0], p[1]),
+            related: Arc::default(),
         })
-        .collect()
+        .collect();
+    found.sort_by_key(|l| (l.range.start, rank(l.finding.severity)));
+    found
+}
+
+/// Most severe first.
+fn rank(s: Severity) -> u8 {
+    match s {
+        Severity::Error => 0,
+        Severity::Warning => 1,
+        Severity::Info => 2,
+    }
+}
+
+/// The first sentence of a message, for the editor's list of problems: it ends at a full
+/// stop, question or exclamation mark followed by a space or the end, outside brackets
+/// and quotation marks (a quoted match may hold "4.1" or "e.g.").
+pub fn first_sentence(message: &str) -> &str {
+    let mut depth = 0i32;
+    let mut quoted = false;
+    let mut chars = message.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '"' => quoted = !quoted,
+            '\u{201c}' => quoted = true,
+            '\u{201d}' => quoted = false,
+            '(' | '[' if !quoted => depth += 1,
+            ')' | ']' if !quoted => depth -= 1,
+            '\n' if depth <= 0 => return message[..i].trim(),
+            '.' | '!' | '?'
+                if depth <= 0 && !quoted && chars.peek().is_none_or(|(_, n)| n.is_whitespace()) =>
+            {
+                return message[..i + c.len_utf8()].trim();
+            }
+            _ => {}
+        }
+    }
+    message.trim()
 }
 
 /// Everything the language server does to re-lint a buffer and send the result, short
@@ -371,19 +439,36 @@ pub fn severity(s: Severity) -> DiagnosticSeverity {
     }
 }
 
+/// A finding as the editor lists it: the first sentence of its message (the rest, the
+/// help and the rationale are in the hover), a link to the rule's page, and for a finding
+/// about a whole tender the tender's other files.
 pub fn to_lsp(l: &Located) -> Diagnostic {
     let d = &l.finding;
-    let message = if d.help.is_empty() {
-        d.message.clone()
-    } else {
-        format!("{}\n{}", d.message, d.help)
-    };
+    let code_description = crate::docs::url_for(&d.rule)
+        .and_then(|u| Uri::from_str(&u).ok())
+        .map(|href| CodeDescription { href });
+    let related: Vec<DiagnosticRelatedInformation> = l
+        .related
+        .files
+        .iter()
+        .filter_map(|f| {
+            Some(DiagnosticRelatedInformation {
+                location: Location::new(path_to_uri(f)?, Range::default()),
+                message: format!(
+                    "another file of the tender \"{}\", searched for this finding",
+                    l.related.tender
+                ),
+            })
+        })
+        .collect();
     Diagnostic {
         range: l.range,
         severity: Some(severity(d.severity)),
         code: Some(NumberOrString::String(d.rule.to_string())),
+        code_description,
         source: Some("tenderlint".into()),
-        message,
+        message: first_sentence(&d.message).to_string(),
+        related_information: (!related.is_empty()).then_some(related),
         ..Diagnostic::default()
     }
 }
@@ -528,6 +613,27 @@ mod tests {
         let u = path_to_uri(p).unwrap_or_else(|| panic!("no uri"));
         assert_eq!(u.as_str(), "file:///tmp/a%20b/Caf%C3%A9%20%231.md");
         assert_eq!(uri_to_path(&u).as_deref(), Some(p));
+    }
+
+    #[test]
+    fn the_first_sentence_ends_outside_quotes_and_brackets() {
+        assert_eq!(
+            first_sentence("This clause sets up service credits (\"4.1 Credits. See\"): money is taken. Then more."),
+            "This clause sets up service credits (\"4.1 Credits. See\"): money is taken."
+        );
+        assert_eq!(
+            first_sentence("No measure. (Searched all 2 files of the tender \"A. B\".)"),
+            "No measure."
+        );
+        assert_eq!(
+            first_sentence("Costs £1.50 each, e.g.x"),
+            "Costs £1.50 each, e.g.x"
+        );
+        assert_eq!(first_sentence("First line\nsecond line"), "First line");
+        assert_eq!(
+            first_sentence("Quoted “a. b” ends here."),
+            "Quoted “a. b” ends here."
+        );
     }
 
     #[test]

@@ -652,8 +652,9 @@ impl Server {
     }
 }
 
-/// Hover text for one finding: the rule's title, the finding, why it matters and what to
-/// write instead (what `tenderlint explain` prints).
+/// Hover text for one finding: the rule's title, the whole finding (the diagnostic carries
+/// its first sentence only), why it matters and what to write instead (what `tenderlint
+/// explain` prints), and the rule's page.
 fn explain(ready: Option<&Ready>, l: &Located) -> String {
     let d = &l.finding;
     let rule = ready.and_then(|r| {
@@ -682,6 +683,12 @@ fn explain(ready: Option<&Ready>, l: &Located) -> String {
         out.push_str(&format!(
             "\n\n`tenderlint explain {}` prints this, with an example it flags.",
             d.rule
+        ));
+    }
+    if let Some(url) = crate::docs::url_for(&d.rule) {
+        out.push_str(&format!(
+            " The rule's page, with a worked example and how to configure it: [{}]({url}).",
+            crate::docs::page_path(&d.rule)
         ));
     }
     out

@@ -24,7 +24,7 @@ pub fn render(o: &Outcome) -> String {
         .catalogue
         .iter()
         .map(|r| {
-            json!({
+            let mut rule = json!({
                 "id": &*r.id,
                 "name": r.id.replace('-', "_"),
                 "shortDescription": { "text": r.title },
@@ -32,7 +32,12 @@ pub fn render(o: &Outcome) -> String {
                 "help": { "text": r.help },
                 "defaultConfiguration": { "level": level(r.severity) },
                 "properties": { "category": r.category, "kind": r.kind.as_str(), "origin": r.origin },
-            })
+            });
+            // A built-in rule's page (docs/rules); a user's own rule has none.
+            if let Some(url) = crate::docs::url_for(&r.id) {
+                rule["helpUri"] = json!(url);
+            }
+            rule
         })
         .collect();
     // The engine's own check, described where `rules` and `explain` take it from.
@@ -43,6 +48,7 @@ pub fn render(o: &Outcome) -> String {
         "shortDescription": { "text": c.title },
         "fullDescription": { "text": c.rationale },
         "help": { "text": c.help },
+        "helpUri": crate::docs::page_url(c.id),
         "defaultConfiguration": { "level": level(c.severity) },
         "properties": { "category": c.category },
     }));
