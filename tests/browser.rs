@@ -353,3 +353,70 @@ fn reports_pass_axe_at_desktop_and_phone_widths_and_print_on_a4() {
     }
     eprintln!("screenshots and PDFs: {}", shots.display());
 }
+
+#[test]
+fn the_filters_show_what_they_say_and_keep_the_counts() {
+    let Some(chrome) = chromium() else { return };
+    let Some(tools) = audit_tools() else { return };
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+    let page = dir.path().join("report.html");
+    write_report(
+        Path::new(ROOT),
+        &["--no-config", "--no-history", "fixtures/"],
+        &page,
+    );
+    let out = Command::new("node")
+        .arg(tools.join("filters.mjs"))
+        .arg(&page)
+        .env("CHROMIUM", &chrome)
+        .output()
+        .unwrap_or_else(|e| panic!("node: {e}"));
+    assert!(
+        out.status.success(),
+        "the filters script failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value =
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("filters output: {e}"));
+    let notes = |k: &str| v[k]["notes"].as_array().cloned().unwrap_or_default();
+    let all = notes("start").len();
+    assert!(all > 50, "{all} notes at the start");
+    assert_eq!(
+        v["start"]["status"],
+        format!("Showing {all} of {all} findings.")
+    );
+
+    // One rule: only its notes, its marks, and counts that say so.
+    let rule = notes("rule");
+    assert!(!rule.is_empty() && rule.len() < all);
+    assert!(
+        rule.iter().all(|n| n["rule"] == "service-credits"),
+        "{rule:?}"
+    );
+    assert_eq!(
+        v["rule"]["status"],
+        format!("Showing {} of {all} findings.", rule.len())
+    );
+    assert!(v["rule"]["lit"].as_u64() < v["start"]["lit"].as_u64());
+    let counts = v["rule"]["counts"].as_array().cloned().unwrap_or_default();
+    assert!(
+        counts
+            .iter()
+            .any(|c| c[1].as_str().is_some_and(|t| t.ends_with(" shown)"))),
+        "{counts:?}"
+    );
+
+    // Errors only.
+    let errors = notes("errors");
+    assert!(!errors.is_empty() && errors.len() < all);
+
+    // One file: the other documents are hidden, and every note shown is that file's.
+    let id = v["file"]["id"].as_str().unwrap_or_default();
+    assert_eq!(v["file"]["docs"], serde_json::json!([id]));
+    assert!(notes("file").iter().all(|n| n["doc"] == id));
+
+    // Only the paragraphs with findings: every body block still shown has a lit mark.
+    assert_eq!(v["only"]["blocksWithoutMarks"], 0, "{}", v["only"]);
+    assert!(v["only"]["blocksShown"].as_u64() < v["start"]["blocksShown"].as_u64());
+    assert_eq!(notes("only").len(), all);
+}

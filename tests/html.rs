@@ -591,6 +591,14 @@ fn the_verdict_comes_first_with_the_changes_that_matter_most() {
     // The document's own list groups its findings by rule.
     let doc = article(&html, "fixtures/performance-centric.md");
     assert!(doc.contains("<p class=\"panel-title\">Findings by rule</p>"));
+    // Each note links its rule's page.
+    assert!(
+        doc.contains("<a class=\"rule-id\" href=\"https://"),
+        "no rule page link"
+    );
+    assert!(doc.contains(
+        "/docs/rules/service-credits.md\" title=\"About this rule\">(service-credits)</a>"
+    ));
     // No absolute path anywhere, nor the old history table.
     assert!(!html.contains(ROOT), "an absolute path");
     assert!(!html.contains("Longest-standing"));

@@ -30,16 +30,14 @@ use std::ops::Range;
 
 const CSS: &str = include_str!("html.css");
 
-/// The page's only script: the severity filter. It is optional (the page reads the same
-/// without it), and the Content-Security-Policy allows it by its hash alone.
-const SCRIPT: &str = "var f=document.getElementById('filters');f.hidden=false;\
-f.addEventListener('change',function(e){var b=e.target;\
-document.body.classList.toggle('hide-'+b.value,!b.checked);});\
-document.documentElement.setAttribute('data-filters','ready');";
+/// The page's only script: the filters (severity, rule, file, only the paragraphs with
+/// findings), which keep the counts in the contents up to date. It is optional (the page
+/// reads the same without it), and the Content-Security-Policy allows it by its hash alone.
+const SCRIPT: &str = include_str!("filter.js");
 
 /// `sha256-` and the base64 SHA-256 of [`SCRIPT`], as the policy names it. A unit test
 /// recomputes it.
-const SCRIPT_HASH: &str = "sha256-JB11iKbYP1AY4wte/UPgTrRgc5i2x1xwjXFATgRqSxE=";
+const SCRIPT_HASH: &str = "sha256-O/v5Rhnqme5M6pu+zOSXfh0+h8KWPlLWoFwMBIghqwk=";
 
 /// How many findings the "longest-standing" list shows; the rest are with their documents.
 const OLDEST_SHOWN: usize = 15;
@@ -235,10 +233,23 @@ impl<'a> Html<'a> {
         }
         let _ = write!(
             out,
-            " <strong class=\"rule-title\">{}</strong> <span class=\"rule-id\">({})</span>",
-            escape(&self.title(d)),
-            escape(&d.rule)
+            " <strong class=\"rule-title\">{}</strong> ",
+            escape(&self.title(d))
         );
+        // The rule's page (method, worked example, why it matters), when it has one.
+        match crate::docs::url_for(&d.rule) {
+            Some(url) => {
+                let _ = write!(
+                    out,
+                    "<a class=\"rule-id\" href=\"{}\" title=\"About this rule\">({})</a>",
+                    escape(&url),
+                    escape(&d.rule)
+                );
+            }
+            None => {
+                let _ = write!(out, "<span class=\"rule-id\">({})</span>", escape(&d.rule));
+            }
+        }
         if n.known {
             out.push_str(" <span class=\"known\">known: recorded in the baseline</span>");
         }
@@ -432,15 +443,22 @@ impl<'a> Html<'a> {
                 escape(&s.title)
             );
             for r in &s.files {
+                let id = doc_id(&r.path);
+                // The filter script rewrites a count to what it shows.
                 let counts = match &r.result {
-                    Ok(d) if d.is_empty() => "no findings".to_string(),
-                    Ok(d) => plural(d.len(), "finding", "findings"),
-                    Err(_) => "could not be checked".to_string(),
+                    Ok(d) if d.is_empty() => {
+                        "<span class=\"count\">(no findings)</span>".to_string()
+                    }
+                    Ok(d) => format!(
+                        "<span class=\"count\" data-doc=\"{id}\" data-total=\"{}\">({})</span>",
+                        d.len(),
+                        plural(d.len(), "finding", "findings")
+                    ),
+                    Err(_) => "<span class=\"count\">(could not be checked)</span>".to_string(),
                 };
                 let _ = writeln!(
                     out,
-                    "<li><a href=\"#{}\">{}</a> <span class=\"count\">({counts})</span></li>",
-                    doc_id(&r.path),
+                    "<li><a href=\"#{id}\">{}</a> {counts}</li>",
                     escape(&r.path)
                 );
             }
@@ -453,7 +471,38 @@ impl<'a> Html<'a> {
             "</ol>\n<form id=\"filters\" class=\"filters\" hidden><fieldset><legend>Show findings</legend>\
              <label><input type=\"checkbox\" value=\"error\" checked> Errors</label> \
              <label><input type=\"checkbox\" value=\"warning\" checked> Warnings</label> \
-             <label><input type=\"checkbox\" value=\"info\" checked> Info</label></fieldset></form>\n</nav>\n",
+             <label><input type=\"checkbox\" value=\"info\" checked> Info</label>\
+             <label for=\"f-rule\">Rule</label><select id=\"f-rule\"><option value=\"\">All rules</option>",
+        );
+        // The rules and files of the run, as the filters offer them.
+        let mut rules: BTreeMap<&str, String> = BTreeMap::new();
+        for r in p.sections.iter().flat_map(|s| s.files.iter()) {
+            for d in r.result.as_deref().unwrap_or(&[]) {
+                rules.entry(&d.rule).or_insert_with(|| self.title(d));
+            }
+        }
+        let mut rules: Vec<(&str, String)> = rules.into_iter().collect();
+        rules.sort_by(|a, b| a.1.cmp(&b.1));
+        for (id, title) in rules {
+            let _ = write!(
+                out,
+                "<option value=\"{}\">{}</option>",
+                escape(id),
+                escape(&title)
+            );
+        }
+        out.push_str("</select><label for=\"f-file\">File</label><select id=\"f-file\"><option value=\"\">All files</option>");
+        for r in p.sections.iter().flat_map(|s| s.files.iter()) {
+            let _ = write!(
+                out,
+                "<option value=\"{}\">{}</option>",
+                doc_id(&r.path),
+                escape(&r.path)
+            );
+        }
+        out.push_str(
+            "</select><label><input type=\"checkbox\" id=\"f-only\"> Only paragraphs with findings</label>\
+             <p id=\"f-status\" class=\"small\" role=\"status\" aria-live=\"polite\"></p></fieldset></form>\n</nav>\n",
         );
     }
 
