@@ -591,6 +591,25 @@ fn the_verdict_comes_first_with_the_changes_that_matter_most() {
     // The document's own list groups its findings by rule.
     let doc = article(&html, "fixtures/performance-centric.md");
     assert!(doc.contains("<p class=\"panel-title\">Findings by rule</p>"));
+    // A rule's first note in the text says it all; its later notes fold their message
+    // away, so that they open no gap beside the text.
+    let folded = doc
+        .matches("<details><summary>Why, and what to write instead</summary>")
+        .count();
+    let notes = doc.matches("<li class=\"note ").count();
+    assert!(
+        folded > 0 && folded < notes,
+        "{folded} of {notes} notes folded"
+    );
+    let first = doc
+        .split("data-rule=\"service-credits\"")
+        .nth(1)
+        .and_then(|n| n.split("</li>").next())
+        .unwrap_or_default();
+    assert!(
+        !first.contains("<details>"),
+        "the first note is folded: {first}"
+    );
     // Each note links its rule's page.
     assert!(
         doc.contains("<a class=\"rule-id\" href=\"https://"),

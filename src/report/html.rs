@@ -253,9 +253,16 @@ impl<'a> Html<'a> {
         if n.known {
             out.push_str(" <span class=\"known\">known: recorded in the baseline</span>");
         }
+        out.push_str("</p>");
+        // A further note of a rule already explained in this text folds its message away,
+        // so that it opens no gap in the text beside it; the first says it all.
+        let folded = n.in_text && n.help_in.is_some();
+        if folded {
+            out.push_str("<details><summary>Why, and what to write instead</summary>");
+        }
         let _ = write!(
             out,
-            "</p><p class=\"message\">{}</p><p class=\"help\"><span class=\"help-label\">What to write instead:</span> ",
+            "<p class=\"message\">{}</p><p class=\"help\"><span class=\"help-label\">What to write instead:</span> ",
             escape(&d.message)
         );
         match n.help_in {
@@ -264,7 +271,11 @@ impl<'a> Html<'a> {
             }
             None => escape_into(out, &d.help),
         }
-        out.push_str("</p></li>");
+        out.push_str("</p>");
+        if folded {
+            out.push_str("</details>");
+        }
+        out.push_str("</li>");
     }
 
     /// The document as a reader sees it, findings marked, with a box at the top for
