@@ -68,7 +68,8 @@
     if (result.found < 0) {
       fail(name + " could not be checked: " + result.error);
     } else {
-      status.textContent = `${name}: ${s.errors} errors, ${s.warnings} warnings, ${s.infos} notes.`;
+      const n = (k, one, many) => `${k} ${k === 1 ? one : many}`;
+      status.textContent = `${name}: ${n(s.errors, "error", "errors")}, ${n(s.warnings, "warning", "warnings")}, ${n(s.infos, "info", "infos")}.`;
     }
     window.tenderlintLast = result.json;
   }
