@@ -13,6 +13,9 @@
 //! is still read: its entries match a finding by either fingerprint, and writing the
 //! baseline again (`--write-baseline`) makes it version 2.
 
+// Without the `cli` feature (the browser build), writing a baseline is the command line's alone.
+#![cfg_attr(not(feature = "cli"), allow(dead_code, unused_imports))]
+
 use crate::diagnostic::Diagnostic;
 use crate::report::FileReport;
 use serde::{Deserialize, Serialize};
@@ -158,7 +161,8 @@ impl Baseline {
     }
 }
 
-/// Writes every finding of `reports` as a baseline, atomically.
+/// Writes every finding of `reports` as a baseline, atomically (the command line only).
+#[cfg(feature = "cli")]
 pub fn write(path: &Path, reports: &[FileReport]) -> Result<usize, String> {
     let mut findings: Vec<Entry> = reports
         .iter()

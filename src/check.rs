@@ -17,11 +17,11 @@ use crate::engine::{Linter, Pack, Scanned};
 use crate::files::{self, FileError};
 use crate::isolate::{self, Panicked};
 use crate::line_index::LineIndex;
+use crate::par::prelude::*;
 use crate::report::human::Human;
 use crate::report::{FileReport, TenderReport};
 use crate::source::{Format, Source};
 use crate::tender::PackPlan;
-use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 

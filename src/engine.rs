@@ -15,9 +15,9 @@ use crate::document::{
 use crate::line_index::LineIndex;
 use crate::matcher::{Found, LazyRegex};
 use crate::metrics::{self, Ingredient, Metrics};
+use crate::par::prelude::*;
 use crate::rules::{Check, Context, Filter, Group, Measure, Rule, RuleSet, With};
 use crate::suppress::{self, Suppressions};
-use rayon::prelude::*;
 use regex_automata::meta::Regex;
 use std::collections::HashSet;
 use std::ops::Range;

@@ -8,11 +8,15 @@
 //! `CHANGELOG.md` and the like: [`is_repository_file`]), which are not tenders; a file
 //! named on the command line is always checked.
 
+// Without the `cli` feature (the browser build), walking folders (discover) is the command line's alone.
+#![cfg_attr(not(feature = "cli"), allow(dead_code, unused_imports))]
+
 use crate::input::{self, ReadError};
 use crate::source::Source;
 use globset::GlobSet;
 use std::fmt;
 use std::path::{Path, PathBuf};
+#[cfg(feature = "cli")]
 use walkdir::WalkDir;
 
 /// What a folder is searched for: Markdown and Word documents.
@@ -58,7 +62,8 @@ pub fn display(path: &Path) -> String {
 
 /// Files found under `paths`, sorted and without duplicates, and the paths that failed.
 /// `excluded` says which entries met while walking a folder are skipped (a file named in
-/// `paths` is always kept).
+/// `paths` is always kept). The command line only: the browser build has no folders.
+#[cfg(feature = "cli")]
 pub fn discover(
     paths: &[PathBuf],
     excluded: &mut dyn FnMut(&Path) -> bool,

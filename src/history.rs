@@ -5,7 +5,7 @@
 //! that goes wrong (git missing, the file outside a repository, not yet committed) gives
 //! no dates, quietly: the report then falls back to document order.
 
-use rayon::prelude::*;
+use crate::par::prelude::*;
 use std::collections::HashMap;
 use std::path::Path;
 use std::process::{Command, Stdio};

@@ -23,6 +23,7 @@
 pub mod baseline;
 pub mod builtin;
 pub mod check;
+#[cfg(feature = "cli")]
 pub mod cli;
 pub mod concepts;
 pub mod config;
@@ -38,10 +39,13 @@ pub mod history;
 pub mod input;
 pub mod isolate;
 pub mod line_index;
+#[cfg(feature = "cli")]
 pub mod lsp;
 pub mod matcher;
 pub mod metrics;
+#[cfg(feature = "cli")]
 pub mod output;
+pub mod par;
 pub mod report;
 pub mod resolve;
 pub mod review;

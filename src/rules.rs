@@ -11,7 +11,7 @@ use crate::diagnostic::Severity;
 use crate::document::Scope;
 use crate::error::{LoadErrors, SourceError, TomlFile};
 use crate::matcher::{matches_empty, LazyRegex, Matcher, Words};
-use rayon::prelude::*;
+use crate::par::prelude::*;
 use regex_automata::meta::BuildError;
 use regex_syntax::hir::Hir;
 use serde::Deserialize;
@@ -461,7 +461,7 @@ impl RuleSet {
     /// Compiles every group whole, on all cores, and indexes their words: for runs
     /// over many documents, which would otherwise each compile the parts they need.
     pub fn prepare(&self) {
-        rayon::join(
+        crate::par::join(
             || {
                 self.matchers.par_iter().for_each(|m| {
                     m.whole().get();

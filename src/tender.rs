@@ -19,6 +19,9 @@
 //! exclude = ["drafts/"]
 //! ```
 
+// Without the `cli` feature (the browser build), finding tenders on disk (plan) is the command line's alone.
+#![cfg_attr(not(feature = "cli"), allow(dead_code, unused_imports))]
+
 use crate::config::globs;
 use crate::error::{LoadErrors, SourceError, TomlFile};
 use crate::files::{self, FileError};
@@ -282,6 +285,8 @@ pub struct Plan {
 
 /// Sorts `found` (the files asked for) into tenders and lists each tender's files. A
 /// file asked for that is not on disk yet (an editor's unsaved buffer) joins its tender.
+/// The command line and language server only (they walk folders).
+#[cfg(feature = "cli")]
 pub fn plan(
     found: Vec<PathBuf>,
     finder: &mut Finder,

@@ -215,8 +215,10 @@ impl<'a> Html<'a> {
         let sev = severity_class(d.severity);
         let _ = write!(
             out,
-            "<li class=\"note {sev}\" id=\"{id}-f{k}\" data-rule=\"{rule}\"><p class=\"note-head\">",
-            rule = escape(&d.rule)
+            "<li class=\"note {sev}\" id=\"{id}-f{k}\" data-rule=\"{rule}\" data-line=\"{line}\"><p class=\"note-head\">",
+            rule = escape(&d.rule),
+            // The line as `--format json` gives it, for scripts and the browser tests.
+            line = d.span.start.line
         );
         let badge = format!(
             "<span class=\"icon\" aria-hidden=\"true\">{}</span> {} {k}",

@@ -12,7 +12,8 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::files::FileError;
 use crate::rules::Rule;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum Format {
     /// Annotated source excerpts for people, with a summary line.
     Human,
