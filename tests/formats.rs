@@ -558,3 +558,98 @@ fn findings_carry_paragraph_section_and_clause_in_every_format() {
         "{names:?}"
     );
 }
+
+/// Microsoft's SARIF validator (`@microsoft/sarif-multitool`, installed by `npm ci` in
+/// tests/browser), or None when the test is to be skipped (a failure when CI requires the
+/// browser tests, whose packages it shares).
+fn sarif_multitool() -> Option<std::path::PathBuf> {
+    let tool = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/browser/node_modules/.bin/sarif-multitool");
+    if tool.exists() {
+        return Some(tool);
+    }
+    if std::env::var("TENDERLINT_REQUIRE_BROWSER").is_ok_and(|v| v == "1") {
+        panic!("TENDERLINT_REQUIRE_BROWSER=1 but the SARIF validator is missing: npm ci --prefix tests/browser");
+    }
+    eprintln!(
+        "\n*** skipped: the SARIF validator is not installed (npm ci --prefix tests/browser) ***\n"
+    );
+    None
+}
+
+/// The results of validating `sarif` with the multitool, as (rule id, level).
+fn validate_sarif(
+    tool: &std::path::Path,
+    dir: &std::path::Path,
+    sarif: &str,
+) -> Vec<(String, String)> {
+    let input = dir.join("in.sarif");
+    let output = dir.join("validation.sarif");
+    std::fs::write(&input, sarif).unwrap_or_else(|e| panic!("write: {e}"));
+    let _ = std::fs::remove_file(&output);
+    // Invariant globalisation: the validator runs on a machine without ICU too.
+    let out = std::process::Command::new(tool)
+        .env("DOTNET_SYSTEM_GLOBALIZATION_INVARIANT", "1")
+        .arg("validate")
+        .arg(&input)
+        .arg("-o")
+        .arg(&output)
+        .output()
+        .unwrap_or_else(|e| panic!("sarif-multitool: {e}"));
+    assert!(
+        output.exists(),
+        "the validator wrote nothing: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let log: Value = serde_json::from_str(&std::fs::read_to_string(&output).unwrap_or_default())
+        .unwrap_or_else(|e| panic!("validation log: {e}"));
+    log["runs"][0]["results"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .iter()
+        .map(|r| {
+            (
+                r["ruleId"].as_str().unwrap_or_default().to_string(),
+                r["level"].as_str().unwrap_or("warning").to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn microsoft_s_sarif_validator_finds_nothing_for_relative_and_absolute_paths() {
+    let Some(tool) = sarif_multitool() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+    // A control the validator must reject: an absolute path under a uriBaseId (SARIF1004).
+    let bad = r#"{"version":"2.1.0","runs":[{"tool":{"driver":{"name":"x"}},"originalUriBaseIds":{"SRC":{"uri":"file:///a/"}},"results":[{"message":{"text":"m"},"ruleId":"r","locations":[{"physicalLocation":{"artifactLocation":{"uri":"/abs/x.md","uriBaseId":"SRC"}}}]}]}]}"#;
+    let found = validate_sarif(&tool, dir.path(), bad);
+    assert!(
+        found
+            .iter()
+            .any(|(id, level)| id == "SARIF1004" && level == "error"),
+        "the validator missed the control: {found:?}"
+    );
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let absolute = root.join("fixtures/performance-centric.md");
+    for target in [
+        "fixtures/performance-centric.md".to_string(),
+        absolute.display().to_string(),
+    ] {
+        let out = assert_cmd::Command::new(env!("CARGO_BIN_EXE_tenderlint"))
+            .current_dir(root)
+            .args(["check", "--no-config", "--format", "sarif", &target])
+            .output()
+            .unwrap_or_else(|e| panic!("tenderlint: {e}"));
+        let sarif = String::from_utf8_lossy(&out.stdout);
+        assert!(sarif.contains("\"results\""), "{target}: {sarif}");
+        let found = validate_sarif(&tool, dir.path(), &sarif);
+        assert!(
+            found.is_empty(),
+            "{target}: the validator reports {found:?}"
+        );
+    }
+}
