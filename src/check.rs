@@ -12,7 +12,7 @@
 
 use crate::baseline::Baseline;
 use crate::diagnostic::Diagnostic;
-use crate::document::{Document, Locator};
+use crate::document::{Document, Locator, Pieces, LONG_DOCUMENT, PIECE_BYTES};
 use crate::engine::{Linter, Pack, Scanned};
 use crate::files::{self, FileError};
 use crate::isolate::{self, Panicked};
@@ -112,39 +112,82 @@ pub fn check_source(linter: &Linter, path: String, source: &Source, finish: Fini
     let shown = path.clone();
     isolate::run(|| {
         injected_fault(&source.text);
-        let doc = source.document();
-        checked(linter, path, &source.text, &doc, source.format, finish)
+        match source.format {
+            Format::Markdown => checked_markdown(linter, path, &source.text, finish),
+            Format::Word => {
+                let doc = source.document();
+                let (mut diagnostics, metrics) = linter.lint_with_metrics(&doc);
+                Locator::new(&doc).locate_all(&mut diagnostics);
+                let linted = Linted {
+                    diagnostics,
+                    metrics,
+                    lines: &doc.lines,
+                    doc: Some(&doc),
+                };
+                checked(path, &source.text, linted, finish)
+            }
+        }
     })
     .unwrap_or_else(|p| crashed(shown, p, finish))
 }
 
 fn checked_text(linter: &Linter, path: String, text: &str, finish: Finish) -> FileReport {
     injected_fault(text);
-    let doc = Document::parse(text);
-    checked(linter, path, text, &doc, Format::Markdown, finish)
+    checked_markdown(linter, path, text, finish)
 }
 
-fn checked(
-    linter: &Linter,
-    path: String,
-    text: &str,
-    doc: &Document,
-    format: Format,
-    finish: Finish,
-) -> FileReport {
-    let (mut diagnostics, metrics) = linter.lint_with_metrics(doc);
-    Locator::new(doc).locate_all(&mut diagnostics);
+/// A Markdown document: parsed whole, or in pieces when it is long
+/// ([`crate::document::Pieces`]), so that memory stays near the size of its text.
+fn checked_markdown(linter: &Linter, path: String, text: &str, finish: Finish) -> FileReport {
+    if text.len() <= LONG_DOCUMENT {
+        let doc = Document::parse(text);
+        let (mut diagnostics, metrics) = linter.lint_with_metrics(&doc);
+        Locator::new(&doc).locate_all(&mut diagnostics);
+        let linted = Linted {
+            diagnostics,
+            metrics,
+            lines: &doc.lines,
+            doc: None,
+        };
+        return checked(path, text, linted, finish);
+    }
+    let lines = LineIndex::new(text);
+    let pieces = Pieces::new(text, &lines, PIECE_BYTES);
+    let (diagnostics, metrics) = linter.lint_pieces(text, &lines, pieces);
+    let linted = Linted {
+        diagnostics,
+        metrics,
+        lines: &lines,
+        doc: None,
+    };
+    checked(path, text, linted, finish)
+}
+
+/// A document's findings, located, with what rendering them needs: the line index of
+/// its text and, for a Word document, its model.
+struct Linted<'a> {
+    diagnostics: Vec<Diagnostic>,
+    metrics: crate::metrics::Metrics,
+    lines: &'a LineIndex,
+    doc: Option<&'a Document<'a>>,
+}
+
+fn checked(path: String, text: &str, linted: Linted, finish: Finish) -> FileReport {
+    let Linted {
+        mut diagnostics,
+        metrics,
+        lines,
+        doc,
+    } = linted;
     let (baselined, fixed) = match finish.baseline {
         Some(b) => b.apply(&path, &mut diagnostics),
         None => (0, Vec::new()),
     };
-    let mut rendered = match (finish.human, finish.html) {
-        (Some(h), _) => h.render_file(&path, text, &doc.lines, &diagnostics),
-        (None, Some(h)) if format == Format::Markdown => {
-            h.render_document(&path, text, &diagnostics)
-        }
-        (None, Some(h)) => h.render_blocks(&path, doc, &diagnostics),
-        (None, None) => String::new(),
+    let mut rendered = match (finish.human, finish.html, doc) {
+        (Some(h), _, _) => h.render_file(&path, text, lines, &diagnostics),
+        (None, Some(h), Some(doc)) => h.render_blocks(&path, doc, &diagnostics),
+        (None, Some(h), None) => h.render_document(&path, text, &diagnostics),
+        (None, None, _) => String::new(),
     };
     if finish.stats && finish.human.is_some() {
         let shown = crate::excerpt::escape(&path);
@@ -199,7 +242,7 @@ pub fn check_pack(
                 let doc = source.document();
                 let scanned = linter.scan(&doc);
                 let locator = Locator::new(&doc);
-                let lines = doc.lines;
+                let lines = doc.lines.into_owned();
                 Ok(Member {
                     path: files::display(path),
                     text: source.text,

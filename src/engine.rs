@@ -7,9 +7,9 @@
 
 use crate::concepts::Senses;
 use crate::config::UNUSED_SUPPRESSION;
-use crate::diagnostic::{fingerprint, Diagnostic, Severity, Span};
+use crate::diagnostic::{fingerprint, Diagnostic, Location, Severity, Span};
 use crate::document::{
-    clause_starts, sentence_around, sentence_starts, Block, BlockKind, Document, Scope,
+    clause_starts, sentence_around, sentence_starts, Block, BlockKind, Document, Locator, Scope,
 };
 use crate::line_index::LineIndex;
 use crate::matcher::{Found, LazyRegex};
@@ -18,7 +18,7 @@ use crate::rules::{Check, Context, Filter, Group, Measure, Rule, RuleSet, With};
 use crate::suppress::{self, Suppressions};
 use rayon::prelude::*;
 use regex_automata::meta::Regex;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -115,7 +115,18 @@ impl Linter {
     /// The one pass over a document: clause-level findings, and the [`Facts`] that the
     /// document-level rules are judged on.
     pub fn scan(&self, doc: &Document) -> Scanned {
-        let mut pass = Pass::new(doc, &self.rules, self.whole_groups);
+        let (diagnostics, facts) = self.scan_rules(doc, self.whole_groups);
+        Scanned {
+            diagnostics,
+            facts,
+            suppressions: suppress::parse(doc),
+        }
+    }
+
+    /// Every rule applied to a document (or a piece of one): the clause-level findings,
+    /// and the facts of the document-level rules.
+    fn scan_rules(&self, doc: &Document, whole_groups: bool) -> (Vec<Diagnostic>, Facts) {
+        let mut pass = Pass::new(doc, &self.rules, whole_groups);
         let mut diagnostics = Vec::new();
         let mut rules = Vec::new();
         // Counting words reads the whole document: only metric rules need it.
@@ -128,17 +139,82 @@ impl Linter {
                 pass.apply(rule, &mut diagnostics);
             }
         }
+        let (anchor, headed) = pass.anchor();
         let facts = Facts {
             has_prose: doc.has_prose(),
             words: if needs_words { doc.word_count() } else { 0 },
-            anchor: pass.anchor(),
+            anchor,
+            headed,
             rules,
         };
-        Scanned {
-            diagnostics,
-            facts,
-            suppressions: suppress::parse(doc),
+        (diagnostics, facts)
+    }
+
+    /// Lints a long document piece by piece ([`Pieces`]), each piece dropped before the
+    /// next is parsed: the findings, each with its location, and the document's
+    /// [`Metrics`], as [`Linter::lint_with_metrics`] and [`Locator`] give them for the
+    /// whole document. `lines` is the line index of the whole `source`.
+    ///
+    /// The pieces' facts are merged into the document's, as a tender merges its files';
+    /// suppression comments are read from the raw HTML of every piece together, since a
+    /// `disable` in one piece may end in another. A finding is located while its piece
+    /// is in memory; the places that findings made at the end can point at (suppression
+    /// comments, the document's anchor) are located then too.
+    pub fn lint_pieces<'a>(
+        &self,
+        source: &'a str,
+        lines: &LineIndex,
+        pieces: impl IntoIterator<Item = Document<'a>>,
+    ) -> (Vec<Diagnostic>, Metrics) {
+        let mut diagnostics = Vec::new();
+        let mut facts: Option<Facts> = None;
+        let mut html = Vec::new();
+        let mut places: HashMap<usize, Option<Location>> = HashMap::new();
+        // The location of the document's first block: where a finding before it belongs.
+        let mut first: Option<Location> = None;
+        for doc in pieces {
+            let locator = Locator::new(&doc);
+            if first.is_none() {
+                first = doc
+                    .blocks
+                    .first()
+                    .and_then(|b| locator.locate(b.range.start));
+            }
+            let (mut found, mut f) = self.scan_rules(&doc, true);
+            locator.locate_all(&mut found);
+            diagnostics.append(&mut found);
+            for r in &mut f.rules {
+                if let RuleFacts::Conditional { when, .. } = r {
+                    for d in when.iter_mut().flatten() {
+                        d.location = locator.locate(d.span.offset).map(Box::new);
+                    }
+                }
+            }
+            // The anchor lies in this piece if it is a heading of it, or line 1.
+            if f.headed || facts.is_none() {
+                let at = f.anchor.offset;
+                places.entry(at).or_insert_with(|| locator.locate(at));
+            }
+            for at in suppress::places(doc.source, &doc.html) {
+                places.entry(at).or_insert_with(|| locator.locate(at));
+            }
+            html.extend(doc.html.iter().cloned());
+            facts = Some(match facts {
+                None => f,
+                Some(all) => all.merge(f),
+            });
         }
+        let facts = facts.unwrap_or_default();
+        let mut suppressions = suppress::parse_html(source, lines, &html);
+        drop(html);
+        diagnostics.extend(self.judge(&[&facts], None).into_iter().map(|(_, d)| d));
+        self.finish(source, lines, &mut suppressions, &mut diagnostics);
+        for d in diagnostics.iter_mut().filter(|d| d.location.is_none()) {
+            let place = places.get(&d.span.offset).cloned().flatten();
+            d.location = place.or_else(|| first.clone()).map(Box::new);
+        }
+        let metrics = self.metrics(&[&facts], &diagnostics);
+        (diagnostics, metrics)
     }
 
     /// Judges every document-level rule over `files` taken together: one document, or
@@ -357,8 +433,67 @@ pub struct Facts {
     words: usize,
     /// Where a finding about the whole document sits: its first heading, or line 1.
     anchor: Span,
+    /// Whether `anchor` is a heading (rather than line 1).
+    headed: bool,
     /// One entry per document-level rule, in rule order.
     rules: Vec<RuleFacts>,
+}
+
+impl Facts {
+    /// The facts of a document made of this one's text followed by `next`'s: the pieces
+    /// of a long document, in order.
+    fn merge(self, next: Facts) -> Facts {
+        let rules = (self.rules.into_iter().zip(next.rules))
+            .map(|pair| match pair {
+                (RuleFacts::Require(a), RuleFacts::Require(b)) => RuleFacts::Require(a + b),
+                (
+                    RuleFacts::Conditional { when, require },
+                    RuleFacts::Conditional {
+                        when: when_next,
+                        require: require_next,
+                    },
+                ) => RuleFacts::Conditional {
+                    when: when
+                        .into_iter()
+                        .zip(when_next)
+                        .map(|(a, b)| a.or(b))
+                        .collect(),
+                    require: require
+                        .iter()
+                        .zip(require_next)
+                        .map(|(a, b)| *a || b)
+                        .collect(),
+                },
+                (
+                    RuleFacts::Metric {
+                        sentences,
+                        requirements,
+                    },
+                    RuleFacts::Metric {
+                        sentences: s,
+                        requirements: r,
+                    },
+                ) => RuleFacts::Metric {
+                    sentences: sentences + s,
+                    requirements: requirements + r,
+                },
+                // Every piece is scanned by the same rules, in the same order.
+                (a, _) => a,
+            })
+            .collect();
+        let (anchor, headed) = if self.headed || !next.headed {
+            (self.anchor, self.headed)
+        } else {
+            (next.anchor, true)
+        };
+        Facts {
+            has_prose: self.has_prose || next.has_prose,
+            words: self.words + next.words,
+            anchor,
+            headed,
+            rules,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -609,9 +744,13 @@ impl<'d> Pass<'d> {
         with.within.iter().any(|c| match c {
             Context::Sentence => re.is_match(&b.text[sentence.clone()]),
             Context::Block => re.is_match(&b.text),
-            Context::PreviousSentence => previous
-                .as_ref()
-                .is_some_and(|(i, r)| re.is_match(&doc.blocks[*i].text[r.clone()])),
+            Context::PreviousSentence => previous.as_ref().is_some_and(|(i, r)| {
+                let text = match i {
+                    Some(i) => &doc.blocks[*i].text,
+                    None => doc.before.as_ref().map_or("", |b| b.text.as_str()),
+                };
+                re.is_match(&text[r.clone()])
+            }),
             Context::Heading => doc.section_path(b).iter().any(|t| re.is_match(t)),
             Context::Column => match b.kind {
                 BlockKind::TableCell { table, column, .. } => doc.tables[table]
@@ -640,8 +779,13 @@ impl<'d> Pass<'d> {
     }
 
     /// The clause before the one starting at `start` in `block`: in the same block, or the
-    /// last of the block before. As (block, byte range).
-    fn previous_clause(&mut self, block: usize, start: usize) -> Option<(usize, Range<usize>)> {
+    /// last of the block before (`None`: the block before this piece of the document,
+    /// [`Document::before`]). As (block, byte range).
+    fn previous_clause(
+        &mut self,
+        block: usize,
+        start: usize,
+    ) -> Option<(Option<usize>, Range<usize>)> {
         if start > 0 {
             let prev = self
                 .clause_starts(block)
@@ -650,11 +794,15 @@ impl<'d> Pass<'d> {
                 .find(|&&s| s < start)
                 .copied()
                 .unwrap_or(0);
-            return Some((block, prev..start));
+            return Some((Some(block), prev..start));
         }
-        let before = block.checked_sub(1)?;
+        let Some(before) = block.checked_sub(1) else {
+            let text = &self.doc.before.as_ref()?.text;
+            let last = clause_starts(text).last().copied().unwrap_or(0);
+            return Some((None, last..text.len()));
+        };
         let last = self.clause_starts(before).last().copied().unwrap_or(0);
-        Some((before, last..self.doc.blocks[before].text.len()))
+        Some((Some(before), last..self.doc.blocks[before].text.len()))
     }
 
     /// The hits of any of `groups`, one per clause, in order. A clause's hit is the one
@@ -802,10 +950,11 @@ impl<'d> Pass<'d> {
         self.doc.lines.span(self.doc.source, start, end)
     }
 
-    /// Where a finding about the whole document sits: its first heading, or line 1.
-    fn anchor(&self) -> Span {
+    /// Where a finding about the whole document sits: its first heading, or line 1 (and
+    /// whether it is a heading).
+    fn anchor(&self) -> (Span, bool) {
         match self.doc.first_heading() {
-            Some(h) => self.span(h.range.start, h.range.end),
+            Some(h) => (self.span(h.range.start, h.range.end), true),
             None => {
                 let start = if self.doc.source.starts_with('\u{feff}') {
                     3
@@ -815,7 +964,7 @@ impl<'d> Pass<'d> {
                 let end = self.doc.source[start..]
                     .find(['\n', '\r'])
                     .map_or(self.doc.source.len(), |i| start + i);
-                self.span(start, end)
+                (self.span(start, end), false)
             }
         }
     }
