@@ -4,7 +4,8 @@
 //! pulldown-cmark builds a tree of the whole text before it hands out an event, and the
 //! document's blocks copy its text: together about six times the file. [`Pieces`] cuts
 //! the text where a new top-level block starts and nothing before it can go on: at an
-//! ATX heading (`# ...` in the first column) after a blank line, outside front matter,
+//! ATX heading (`# ...` in the first column), or a paragraph starting with a letter in
+//! the first column, after a blank line, outside front matter,
 //! fenced code and the raw HTML blocks that a blank line does not end (`<!--`, `<script>`,
 //! `<pre>`, `<style>`, `<textarea>`, `<?`, `<!X`, `<![CDATA[`). Each piece is parsed on
 //! its own, and yields a [`Document`] with the same blocks, positions, paragraph numbers
@@ -245,8 +246,8 @@ impl Pieces<'_> {
     }
 }
 
-/// Where the text may be cut: at the start of an ATX heading in the first column after a
-/// blank line, outside front matter, fenced code and the HTML blocks that a blank line
+/// Where the text may be cut: at the start of an ATX heading or a paragraph starting
+/// with a letter, in the first column after a blank line, outside front matter, fenced code and the HTML blocks that a blank line
 /// does not end; at most one cut per `piece` bytes.
 pub(crate) fn cut_points(text: &str, piece: usize) -> Vec<usize> {
     let b = text.as_bytes();
@@ -297,7 +298,7 @@ pub(crate) fn cut_points(text: &str, piece: usize) -> Vec<usize> {
                 prev_blank = false;
             }
             State::Text => {
-                if prev_blank && i - last >= piece && i > 0 && is_atx_heading(line) {
+                if prev_blank && i - last >= piece && i > 0 && starts_block(line) {
                     cuts.push(i);
                     last = i;
                 }
@@ -321,10 +322,17 @@ enum State {
     Meta(&'static str),
 }
 
-/// `#` to `######` in the first column, then a space, a tab or the end of the line.
-fn is_atx_heading(line: &str) -> bool {
+/// A line that, after a blank line, starts a top-level block whatever came before:
+/// an ATX heading (`#` to `######` in the first column, then a space, a tab or the end
+/// of the line), or a paragraph that starts with a letter in the first column (a list,
+/// a quotation, a footnote or an indented block goes on after a blank line only with a
+/// line indented, or marked `>`; a letter starts no list, quotation, fence, HTML block,
+/// table of its own, thematic break or definition).
+fn starts_block(line: &str) -> bool {
     let hashes = line.bytes().take_while(|&c| c == b'#').count();
-    (1..=6).contains(&hashes) && matches!(line.as_bytes().get(hashes), None | Some(b' ' | b'\t'))
+    let heading = (1..=6).contains(&hashes)
+        && matches!(line.as_bytes().get(hashes), None | Some(b' ' | b'\t'));
+    heading || line.chars().next().is_some_and(char::is_alphabetic)
 }
 
 /// A line without its indentation of up to three spaces (more is indented code).
@@ -404,20 +412,20 @@ mod tests {
     }
 
     #[test]
-    fn cuts_at_headings_after_blank_lines_outside_fences_html_and_front_matter() {
-        let text = "---\ntitle: x\n\n# yaml comment\n---\n\n# One\n\ntext\n# no blank before\n\n```\n\n# code\n```\n\n# Two\n\n<!--\n\n# comment\n-->\n\n## Three\n\n<pre>\n\n# pre\n</pre>\n\n#hashtag\n\n    # indented\n\n#\n";
+    fn cuts_at_headings_and_paragraphs_after_blank_lines_outside_fences_html_and_front_matter() {
+        let text = "---\ntitle: x\n\n# yaml comment\n---\n\n# One\n\ntext\n# no blank before\n\n```\n\n# code\nword\n```\n\n# Two\n\n<!--\n\n# comment\nword\n-->\n\n## Three\n\n<pre>\n\n# pre\n</pre>\n\n#hashtag\n\n    # indented\n\n- item\n\n> quote\n\n1. one\n\n[a]: b\n\n| a |\n\n<div>\n\n#\n\nÉtat\n";
         let at: Vec<&str> = cuts(text)
             .iter()
             .map(|&c| text[c..].lines().next().unwrap())
             .collect();
-        assert_eq!(at, ["# One", "# Two", "## Three", "#"]);
+        assert_eq!(at, ["# One", "text", "# Two", "## Three", "#", "État"]);
     }
 
     #[test]
     fn pieces_are_at_least_the_size_asked_for() {
         let text = "# A\n\nx\n\n# B\n\ny\n\n# C\n\nz\n";
         assert_eq!(cut_points(text, 8), [8, 16]);
-        assert_eq!(cut_points(text, 9), [16]);
+        assert_eq!(cut_points(text, 9), [13]);
         assert_eq!(cut_points(text, 1000), Vec::<usize>::new());
     }
 
@@ -425,6 +433,6 @@ mod tests {
     fn line_endings_of_every_kind_end_lines() {
         let text = "a\r\n\r\n# B\r\rc\r\r# D\n";
         let at: Vec<usize> = cuts(text);
-        assert_eq!(at, [5, 13]);
+        assert_eq!(at, [5, 10, 13]);
     }
 }
