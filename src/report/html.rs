@@ -426,7 +426,7 @@ impl<'a> Html<'a> {
                     out,
                     "<li><a href=\"#{}\">{}</a> <span class=\"count\">({counts})</span></li>",
                     doc_id(&r.path),
-                    escape(&r.path)
+                    escape(&crate::excerpt::escape(&r.path))
                 );
             }
             out.push_str("</ol></li>\n");
@@ -449,9 +449,13 @@ impl<'a> Html<'a> {
                 .map(|m| (format!("section-{}", n + 1), s.title.clone(), m))
         });
         let documents = files.iter().filter_map(|r| {
-            r.metrics
-                .as_ref()
-                .map(|m| (doc_id(&r.path), r.path.clone(), m))
+            r.metrics.as_ref().map(|m| {
+                (
+                    doc_id(&r.path),
+                    crate::excerpt::escape(&r.path).into_owned(),
+                    m,
+                )
+            })
         });
         let checked: Vec<(String, String, &Metrics)> = sections.chain(documents).collect();
         let mut ingredient_names: Vec<&str> = Vec::new();
@@ -678,7 +682,7 @@ impl<'a> Html<'a> {
                 doc_id(a.path),
                 a.k,
                 escape(&self.title(a.d)),
-                escape(a.path),
+                escape(&crate::excerpt::escape(a.path)),
                 escape(&match &a.d.location {
                     Some(at) => at.describe(),
                     None => format!("line {}", a.d.span.start.line),
@@ -744,7 +748,7 @@ impl<'a> Html<'a> {
         let _ = writeln!(
             out,
             "<article class=\"doc\" id=\"{id}\" aria-labelledby=\"{id}-title\"><h3 id=\"{id}-title\" class=\"doc-title\">{}</h3>",
-            escape(&r.path)
+            escape(&crate::excerpt::escape(&r.path))
         );
         match &r.result {
             Err(e) => {
@@ -782,7 +786,7 @@ fn file_error(out: &mut String, e: &FileError) {
         out,
         "<li class=\"sev-error\"><span class=\"badge sev-error\"><span class=\"icon\" aria-hidden=\"true\">{}</span> Not checked</span> <strong>{}</strong>: {}",
         severity_icon(Severity::Error),
-        escape(&e.path),
+        escape(&crate::excerpt::escape(&e.path)),
         escape(&e.message)
     );
     if let Some(h) = &e.help {
