@@ -12,7 +12,7 @@
 
 use crate::baseline::Baseline;
 use crate::diagnostic::Diagnostic;
-use crate::document::{Document, Locator, Pieces, LONG_DOCUMENT, PIECE_BYTES};
+use crate::document::{Document, Located, Locator, Pieces, LONG_DOCUMENT, PIECE_BYTES};
 use crate::engine::{Linter, Pack, Scanned};
 use crate::files::{self, FileError};
 use crate::isolate::{self, Panicked};
@@ -139,7 +139,7 @@ fn checked_text(linter: &Linter, path: String, text: &str, finish: Finish) -> Fi
 /// A Markdown document: parsed whole, or in pieces when it is long
 /// ([`crate::document::Pieces`]), so that memory stays near the size of its text.
 fn checked_markdown(linter: &Linter, path: String, text: &str, finish: Finish) -> FileReport {
-    if text.len() <= LONG_DOCUMENT {
+    let Some(piece_bytes) = in_pieces(text) else {
         let doc = Document::parse(text);
         let (mut diagnostics, metrics) = linter.lint_with_metrics(&doc);
         Locator::new(&doc).locate_all(&mut diagnostics);
@@ -150,9 +150,9 @@ fn checked_markdown(linter: &Linter, path: String, text: &str, finish: Finish) -
             doc: None,
         };
         return checked(path, text, linted, finish);
-    }
+    };
     let lines = LineIndex::new(text);
-    let pieces = Pieces::new(text, &lines, PIECE_BYTES);
+    let pieces = Pieces::new(text, &lines, piece_bytes);
     let (diagnostics, metrics) = linter.lint_pieces(text, &lines, pieces);
     let linted = Linted {
         diagnostics,
@@ -161,6 +161,23 @@ fn checked_markdown(linter: &Linter, path: String, text: &str, finish: Finish) -
         doc: None,
     };
     checked(path, text, linted, finish)
+}
+
+/// Whether a Markdown text is long enough to be parsed in pieces, and of what size.
+/// For tests, `TENDERLINT_PIECE_BYTES=N` parses every text over N bytes in pieces of at
+/// least N bytes (0: every text, cut wherever it can be), so that the whole test suite
+/// can run through the pieces.
+fn in_pieces(text: &str) -> Option<usize> {
+    static SET: OnceLock<Option<usize>> = OnceLock::new();
+    let set = SET.get_or_init(|| {
+        std::env::var("TENDERLINT_PIECE_BYTES")
+            .ok()
+            .and_then(|n| n.parse().ok())
+    });
+    match *set {
+        Some(n) => (text.len() > n || n == 0).then_some(n),
+        None => (text.len() > LONG_DOCUMENT).then_some(PIECE_BYTES),
+    }
 }
 
 /// A document's findings, located, with what rendering them needs: the line index of
@@ -210,7 +227,7 @@ struct Member {
     path: String,
     text: String,
     lines: LineIndex,
-    locator: Locator,
+    located: Located,
     scanned: Scanned,
     wanted: bool,
 }
@@ -239,15 +256,30 @@ pub fn check_pack(
                     _ => files::read_source(path)?,
                 };
                 injected_fault(&source.text);
-                let doc = source.document();
-                let scanned = linter.scan(&doc);
-                let locator = Locator::new(&doc);
-                let lines = doc.lines.into_owned();
+                let pieces = match source.format {
+                    Format::Markdown => in_pieces(&source.text),
+                    Format::Word => None,
+                };
+                // A long document is scanned in pieces, as when it is checked alone.
+                let (lines, scanned, located) = match pieces {
+                    Some(bytes) => {
+                        let lines = LineIndex::new(&source.text);
+                        let pieces = Pieces::new(&source.text, &lines, bytes);
+                        let (scanned, places) = linter.scan_pieces(&source.text, &lines, pieces);
+                        (lines, scanned, Located::Pieces(places))
+                    }
+                    None => {
+                        let doc = source.document();
+                        let scanned = linter.scan(&doc);
+                        let located = Located::Whole(Locator::new(&doc));
+                        (doc.lines.into_owned(), scanned, located)
+                    }
+                };
                 Ok(Member {
                     path: files::display(path),
                     text: source.text,
                     lines,
-                    locator,
+                    located,
                     scanned,
                     wanted,
                 })
@@ -299,7 +331,7 @@ pub fn check_pack(
             let s = &mut m.scanned;
             let done = isolate::run(|| {
                 linter.finish(&m.text, &m.lines, &mut s.suppressions, &mut s.diagnostics);
-                m.locator.locate_all(&mut s.diagnostics);
+                m.located.locate_all(&mut s.diagnostics);
             });
             done.err().map(|p| crashed(m.path.clone(), p, finish))
         })

@@ -402,6 +402,43 @@ impl Locator {
     }
 }
 
+/// Where the findings of a document linted in pieces belong, when they are made after its
+/// pieces are gone (see [`crate::engine::Linter::scan_pieces`]): the location of each
+/// place such a finding can start at (a suppression comment, the document's anchor), and
+/// of the document's first block (where a finding before every block belongs).
+#[derive(Debug, Default)]
+pub struct Places {
+    pub(crate) at: std::collections::HashMap<usize, Option<Location>>,
+    pub(crate) first: Option<Location>,
+}
+
+impl Places {
+    /// Gives each finding that has no location yet the location of its first byte.
+    pub fn locate_all(&self, diagnostics: &mut [Diagnostic]) {
+        for d in diagnostics.iter_mut().filter(|d| d.location.is_none()) {
+            let place = self.at.get(&d.span.offset).cloned().flatten();
+            d.location = place.or_else(|| self.first.clone()).map(Box::new);
+        }
+    }
+}
+
+/// How the findings of a document are located once the document is gone: by its blocks,
+/// or, for a document linted in pieces, by the places kept for it.
+#[derive(Debug)]
+pub enum Located {
+    Whole(Locator),
+    Pieces(Places),
+}
+
+impl Located {
+    pub fn locate_all(&self, diagnostics: &mut [Diagnostic]) {
+        match self {
+            Located::Whole(l) => l.locate_all(diagnostics),
+            Located::Pieces(p) => p.locate_all(diagnostics),
+        }
+    }
+}
+
 /// The number of an ordered list item ("3" for `3. Payment`), read from its marker: the
 /// text between the start of the item's first line and its text, less any blockquote `>`.
 fn list_marker(source: &str, text_start: usize) -> Option<String> {

@@ -7,9 +7,10 @@
 
 use crate::concepts::Senses;
 use crate::config::UNUSED_SUPPRESSION;
-use crate::diagnostic::{fingerprint, Diagnostic, Location, Severity, Span};
+use crate::diagnostic::{fingerprint, Diagnostic, Severity, Span};
 use crate::document::{
-    clause_starts, sentence_around, sentence_starts, Block, BlockKind, Document, Locator, Scope,
+    clause_starts, sentence_around, sentence_starts, Block, BlockKind, Document, Locator, Places,
+    Scope,
 };
 use crate::line_index::LineIndex;
 use crate::matcher::{Found, LazyRegex};
@@ -18,7 +19,7 @@ use crate::rules::{Check, Context, Filter, Group, Measure, Rule, RuleSet, With};
 use crate::suppress::{self, Suppressions};
 use rayon::prelude::*;
 use regex_automata::meta::Regex;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -154,28 +155,49 @@ impl Linter {
     /// next is parsed: the findings, each with its location, and the document's
     /// [`Metrics`], as [`Linter::lint_with_metrics`] and [`Locator`] give them for the
     /// whole document. `lines` is the line index of the whole `source`.
-    ///
-    /// The pieces' facts are merged into the document's, as a tender merges its files';
-    /// suppression comments are read from the raw HTML of every piece together, since a
-    /// `disable` in one piece may end in another. A finding is located while its piece
-    /// is in memory; the places that findings made at the end can point at (suppression
-    /// comments, the document's anchor) are located then too.
     pub fn lint_pieces<'a>(
         &self,
         source: &'a str,
         lines: &LineIndex,
         pieces: impl IntoIterator<Item = Document<'a>>,
     ) -> (Vec<Diagnostic>, Metrics) {
+        let (scanned, places) = self.scan_pieces(source, lines, pieces);
+        let Scanned {
+            mut diagnostics,
+            facts,
+            mut suppressions,
+        } = scanned;
+        diagnostics.extend(self.judge(&[&facts], None).into_iter().map(|(_, d)| d));
+        self.finish(source, lines, &mut suppressions, &mut diagnostics);
+        places.locate_all(&mut diagnostics);
+        let metrics = self.metrics(&[&facts], &diagnostics);
+        (diagnostics, metrics)
+    }
+
+    /// [`Linter::scan`] of a long document, piece by piece: its clause-level findings
+    /// (located while their piece is in memory), facts and suppression comments, and the
+    /// [`Places`] that locate the findings made later. `lines` is the line index of the
+    /// whole `source`.
+    ///
+    /// The pieces' facts are merged into the document's, as a tender merges its files';
+    /// suppression comments are read from the raw HTML of every piece together, since a
+    /// `disable` in one piece may end in another. The places that later findings can
+    /// point at (suppression comments, the document's anchor) are located with the piece
+    /// that holds them.
+    pub fn scan_pieces<'a>(
+        &self,
+        source: &'a str,
+        lines: &LineIndex,
+        pieces: impl IntoIterator<Item = Document<'a>>,
+    ) -> (Scanned, Places) {
         let mut diagnostics = Vec::new();
         let mut facts: Option<Facts> = None;
         let mut html = Vec::new();
-        let mut places: HashMap<usize, Option<Location>> = HashMap::new();
-        // The location of the document's first block: where a finding before it belongs.
-        let mut first: Option<Location> = None;
+        let mut places = Places::default();
         for doc in pieces {
             let locator = Locator::new(&doc);
-            if first.is_none() {
-                first = doc
+            if places.first.is_none() {
+                places.first = doc
                     .blocks
                     .first()
                     .and_then(|b| locator.locate(b.range.start));
@@ -193,10 +215,10 @@ impl Linter {
             // The anchor lies in this piece if it is a heading of it, or line 1.
             if f.headed || facts.is_none() {
                 let at = f.anchor.offset;
-                places.entry(at).or_insert_with(|| locator.locate(at));
+                places.at.entry(at).or_insert_with(|| locator.locate(at));
             }
             for at in suppress::places(doc.source, &doc.html) {
-                places.entry(at).or_insert_with(|| locator.locate(at));
+                places.at.entry(at).or_insert_with(|| locator.locate(at));
             }
             html.extend(doc.html.iter().cloned());
             facts = Some(match facts {
@@ -204,17 +226,13 @@ impl Linter {
                 Some(all) => all.merge(f),
             });
         }
-        let facts = facts.unwrap_or_default();
-        let mut suppressions = suppress::parse_html(source, lines, &html);
-        drop(html);
-        diagnostics.extend(self.judge(&[&facts], None).into_iter().map(|(_, d)| d));
-        self.finish(source, lines, &mut suppressions, &mut diagnostics);
-        for d in diagnostics.iter_mut().filter(|d| d.location.is_none()) {
-            let place = places.get(&d.span.offset).cloned().flatten();
-            d.location = place.or_else(|| first.clone()).map(Box::new);
-        }
-        let metrics = self.metrics(&[&facts], &diagnostics);
-        (diagnostics, metrics)
+        let suppressions = suppress::parse_html(source, lines, &html);
+        let scanned = Scanned {
+            diagnostics,
+            facts: facts.unwrap_or_default(),
+            suppressions,
+        };
+        (scanned, places)
     }
 
     /// Judges every document-level rule over `files` taken together: one document, or

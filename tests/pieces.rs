@@ -222,3 +222,46 @@ proptest! {
         prop_assert_eq!(pieces, whole(&text));
     }
 }
+
+#[test]
+fn the_binary_cutting_every_document_into_pieces_reports_the_same() {
+    // `TENDERLINT_PIECE_BYTES=0` parses every Markdown document in pieces, cut wherever
+    // it can be: documents checked alone, the files of tender packs, standard input.
+    let run = |args: &[&str], pieces: bool, stdin: Option<&str>| {
+        let mut cmd = assert_cmd::Command::new(env!("CARGO_BIN_EXE_tenderlint"));
+        cmd.args(args).env("NO_COLOR", "1");
+        if pieces {
+            cmd.env("TENDERLINT_PIECE_BYTES", "0");
+        } else {
+            cmd.env_remove("TENDERLINT_PIECE_BYTES");
+        }
+        if let Some(text) = stdin {
+            cmd.write_stdin(text);
+        }
+        let out = cmd.output().unwrap_or_else(|e| panic!("{e}"));
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        )
+    };
+    let all: String = std::fs::read_dir("fixtures")
+        .unwrap()
+        .flatten()
+        .filter(|e| e.path().extension().is_some_and(|x| x == "md"))
+        .map(|e| std::fs::read_to_string(e.path()).unwrap() + "\n\n")
+        .collect();
+    for (args, stdin) in [
+        (&["check", "--format", "json", "fixtures"][..], None),
+        (&["check", "--format", "json", "fixtures/packs"][..], None),
+        (&["check", "fixtures"][..], None),
+        (&["check", "--format", "sarif", "fixtures"][..], None),
+        (
+            &["check", "--format", "json", "--stdin"][..],
+            Some(all.as_str()),
+        ),
+    ] {
+        let whole = run(args, false, stdin);
+        assert!(whole.1.len() > 1000, "{args:?}: {}", whole.1);
+        assert_eq!(run(args, true, stdin), whole, "{args:?}");
+    }
+}
