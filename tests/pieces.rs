@@ -161,6 +161,15 @@ Liquidated damages of £500 apply.
 }
 
 #[test]
+fn footnotes_defined_in_another_piece_before_front_matter_and_an_unclosed_fence() {
+    // The first piece refers to a note defined in the last, which ends in a fence that
+    // never closes (so nothing can follow its text); the last refers to one defined in
+    // the first, whose front matter must stay first.
+    let text = "---\ntitle: x\n---\n\nService credits apply[^late] to each KPI failure.\n\n[^early]: Deductions of 5% apply.\n\n# Payment\n\nLiquidated damages[^early] apply. Service credits[^none] apply.\n\n[^late]: A service credit of 2% applies.\n\n```\nnever closed\n";
+    assert!(same("footnotes", text) > 2);
+}
+
+#[test]
 fn a_document_whose_first_piece_has_no_block() {
     let text = "<div>\n\n</div>\n\n```\ncode\n```\n\n# Service credits\n\nA service credit of 2% applies for each KPI failure.\n\n<!-- tenderlint-disablex -->\n";
     assert!(same("blockless first piece", text) > 1);

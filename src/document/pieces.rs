@@ -160,13 +160,17 @@ impl<'a> Iterator for Pieces<'a> {
             let (base, text) = self.text(start, end);
             // A footnote reference is one only where its definition is known to the
             // parser (GFM footnotes), and the parser asks nothing for them: the
-            // definitions from other pieces that this piece refers to are written after
-            // its text (which ends in a blank line), and the events they give dropped.
+            // definitions from other pieces that this piece refers to are written before
+            // its text (which starts a top-level block after a blank line), and the
+            // events they give dropped. Before the first piece they would hide its front
+            // matter, so there they follow its text (which ends in a blank line).
             let notes = self.notes_wanted(text);
-            let input: Cow<'_, str> = if notes.is_empty() {
-                Cow::Borrowed(text)
+            let (input, skip): (Cow<'_, str>, usize) = if notes.is_empty() {
+                (Cow::Borrowed(text), 0)
+            } else if start == 0 {
+                (Cow::Owned(format!("{text}\n\n{notes}")), 0)
             } else {
-                Cow::Owned(format!("{text}\n\n{notes}"))
+                (Cow::Owned(format!("{notes}{text}")), notes.len())
             };
             let mut builder = Builder::new();
             builder.first_paragraph = self.carry.blocks;
@@ -183,8 +187,8 @@ impl<'a> Iterator for Pieces<'a> {
             let len = text.len();
             let events = parser
                 .into_offset_iter()
-                .take_while(|(_, range)| range.start < len)
-                .map(|(event, range)| (event, range.start..range.end.min(len)));
+                .filter(|(_, range)| range.start >= skip && range.start - skip < len)
+                .map(|(event, range)| (event, range.start - skip..(range.end - skip).min(len)));
             let (builder, last) = builder.read(self.source, base, events);
             if self.ran_over(last, end) {
                 continue;
