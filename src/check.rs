@@ -2,7 +2,9 @@
 //! path -> text ([`files`]) -> [`Document`] -> [`Linter::lint`] -> [`FileReport`].
 //!
 //! Each document is dropped as soon as its report is made, so memory follows the
-//! largest file rather than the whole tree.
+//! largest file rather than the whole tree. A long Markdown document is parsed and
+//! linted in pieces ([`Pieces`], [`Linter::lint_pieces`]), so that memory follows its
+//! text rather than its parsed model.
 //!
 //! The files of a tender ([`crate::tender`]) take one step more: each is parsed and
 //! scanned once, in parallel, into its findings and [`Facts`](crate::engine::Facts);
