@@ -99,9 +99,13 @@ fn every_fuzzing_input_in_pieces_is_the_whole() {
         let Ok(text) = String::from_utf8(std::fs::read(entry.path()).unwrap()) else {
             continue;
         };
-        if same(&entry.path().display().to_string(), &text) > 1 {
-            n += 1;
+        // An input that is not cut is its whole document: nothing to compare.
+        let lines = LineIndex::new(&text);
+        if Pieces::new(&text, &lines, 0).nth(1).is_none() {
+            continue;
         }
+        same(&entry.path().display().to_string(), &text);
+        n += 1;
     }
     assert!(n > 50, "only {n} inputs were cut");
 }
