@@ -174,6 +174,14 @@ fn footnotes_defined_in_another_piece_before_front_matter_and_an_unclosed_fence(
 }
 
 #[test]
+fn metadata_blocks_further_down_are_never_cut() {
+    // pulldown-cmark reads `---` then a line of text as a metadata block wherever a
+    // block starts, up to the next `---` or `...`, across blank lines.
+    let text = "# Payment\n\nService credits apply.\n\n---\nService credits apply.\n\nA service credit of 2% applies.\n\n# Hidden\n\n---\n\nLiquidated damages apply.\n\nTitle\n---\nService credits apply.\n\nDeductions apply.\n\n...\n\nService credits apply.\n\n+++\nkey = 1\n\nService credits apply.\n+++\n\nService credits apply.\n";
+    assert!(same("metadata", text) > 2);
+}
+
+#[test]
 fn a_document_whose_first_piece_has_no_block() {
     let text = "<div>\n\n</div>\n\n```\ncode\n```\n\n# Service credits\n\nA service credit of 2% applies for each KPI failure.\n\n<!-- tenderlint-disablex -->\n";
     assert!(same("blockless first piece", text) > 1);
@@ -222,7 +230,13 @@ fn block() -> impl Strategy<Value = String> {
         1 => Just("<!-- tenderlint-disable-next-line service-credits -->".to_string()),
         1 => Just("<!--\n\n# comment\n\n-->".to_string()),
         1 => Just("[a]: https://example.org\n[B]: https://example.org".to_string()),
-        1 => words.prop_map(|w| format!("[^n]: {w}")),
+        1 => words.clone().prop_map(|w| format!("[^n]: {w}")),
+        // What pulldown-cmark may read as a metadata block, anywhere.
+        1 => words.clone().prop_map(|w| format!("---\n{w}")),
+        1 => words.prop_map(|w| format!("Heading\n---\n{w}")),
+        1 => Just("---".to_string()),
+        1 => Just("+++\nkey = 1".to_string()),
+        1 => Just("...".to_string()),
     ]
 }
 

@@ -5,7 +5,8 @@
 //! document's blocks copy its text: together about six times the file. [`Pieces`] cuts
 //! the text where a new top-level block starts and nothing before it can go on: at an
 //! ATX heading (`# ...` in the first column), or a paragraph starting with a letter in
-//! the first column, after a blank line, outside front matter,
+//! the first column, after a blank line, outside metadata blocks (front matter, and
+//! what pulldown-cmark reads as one further down),
 //! fenced code and the raw HTML blocks that a blank line does not end (`<!--`, `<script>`,
 //! `<pre>`, `<style>`, `<textarea>`, `<?`, `<!X`, `<![CDATA[`). Each piece is parsed on
 //! its own, and yields a [`Document`] with the same blocks, positions, paragraph numbers
@@ -255,13 +256,8 @@ impl Pieces<'_> {
 /// does not end; at most one cut per `piece` bytes.
 pub(crate) fn cut_points(text: &str, piece: usize) -> Vec<usize> {
     let b = text.as_bytes();
-    let mut cuts = Vec::new();
-    let mut i = if text.starts_with('\u{feff}') { 3 } else { 0 };
-    let mut last = 0;
-    let mut state = State::Text;
-    let mut prev_blank = false;
-    let mut first = true;
-    while i < b.len() {
+    // The line at `i`, and where the next one starts.
+    let line_at = |i: usize| -> (&str, usize) {
         let e = b[i..]
             .iter()
             .position(|&c| c == b'\n' || c == b'\r')
@@ -271,16 +267,27 @@ pub(crate) fn cut_points(text: &str, piece: usize) -> Vec<usize> {
             Some(_) => e + 1,
             None => e,
         };
-        let line = &text[i..e];
-        if std::mem::take(&mut first) {
-            // Front matter, which only the first line can open.
-            let t = line.trim_end_matches([' ', '\t']);
-            if t == "---" || t == "+++" {
-                state = State::Meta(if t == "---" { "---" } else { "+++" });
-                i = next;
-                continue;
-            }
-        }
+        (&text[i..e], next)
+    };
+    let mut cuts = Vec::new();
+    let mut i = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let mut last = 0;
+    let mut state = State::Text;
+    // Inside what pulldown-cmark may read as a metadata block, of either kind. It reads
+    // one wherever a block starts with `---` or `+++` followed by a line of text, up to
+    // the next closing line, wherever that is (blank lines, fences and all). Every such
+    // line is taken for an opening one here, even one that closes a block or underlines
+    // a heading, so that no cut falls inside a block however the lines pair up.
+    let (mut yaml, mut pluses) = (false, false);
+    let mut prev_blank = false;
+    while i < b.len() {
+        let (line, next) = line_at(i);
+        let t = line.trim_end_matches([' ', '\t']);
+        let opens_meta = (t == "---" || t == "+++") && next < b.len() && {
+            let following = line_at(next).0.trim_end_matches([' ', '\t']);
+            let closes = following == t || (t == "---" && following == "...");
+            !following.is_empty() && !closes
+        };
         match state {
             State::Fence(c, n) => {
                 if closes_fence(line, c, n) {
@@ -294,11 +301,14 @@ pub(crate) fn cut_points(text: &str, piece: usize) -> Vec<usize> {
                 }
                 prev_blank = false;
             }
-            State::Meta(close) => {
-                let t = line.trim_end_matches([' ', '\t']);
-                if t == close || (close == "---" && t == "...") {
-                    state = State::Text;
-                }
+            State::Text if opens_meta => {
+                yaml |= t == "---";
+                pluses |= t == "+++";
+                prev_blank = false;
+            }
+            State::Text if yaml || pluses => {
+                yaml &= !(t == "---" || t == "...");
+                pluses &= t != "+++";
                 prev_blank = false;
             }
             State::Text => {
@@ -322,8 +332,6 @@ enum State {
     Fence(u8, usize),
     /// Inside a raw HTML block that ends at a line holding this (lower case).
     Html(&'static str),
-    /// Inside front matter that ends at this line.
-    Meta(&'static str),
 }
 
 /// A line that, after a blank line, starts a top-level block whatever came before:
@@ -423,6 +431,16 @@ mod tests {
             .map(|&c| text[c..].lines().next().unwrap())
             .collect();
         assert_eq!(at, ["# One", "text", "# Two", "## Three", "#", "État"]);
+    }
+
+    #[test]
+    fn no_cut_inside_what_may_be_a_metadata_block() {
+        let text = "A\n\n---\nkey: x\n\nB\n\n---\n\nC\n\n+++\nk\n\nD\n+++\n\nE\n";
+        let at: Vec<&str> = cuts(text)
+            .iter()
+            .map(|&c| text[c..].lines().next().unwrap())
+            .collect();
+        assert_eq!(at, ["C", "E"]);
     }
 
     #[test]
