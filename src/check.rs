@@ -2,7 +2,9 @@
 //! path -> text ([`files`]) -> [`Document`] -> [`Linter::lint`] -> [`FileReport`].
 //!
 //! Each document is dropped as soon as its report is made, so memory follows the
-//! largest file rather than the whole tree.
+//! largest file rather than the whole tree. A long Markdown document is parsed and
+//! linted in pieces ([`Pieces`], [`Linter::lint_pieces`]), so that memory follows its
+//! text rather than its parsed model.
 //!
 //! The files of a tender ([`crate::tender`]) take one step more: each is parsed and
 //! scanned once, in parallel, into its findings and [`Facts`](crate::engine::Facts);
@@ -12,7 +14,7 @@
 
 use crate::baseline::Baseline;
 use crate::diagnostic::Diagnostic;
-use crate::document::{Document, Locator};
+use crate::document::{Document, Located, Locator, Pieces, LONG_DOCUMENT, PIECE_BYTES};
 use crate::engine::{Linter, Pack, Scanned};
 use crate::files::{self, FileError};
 use crate::isolate::{self, Panicked};
@@ -114,28 +116,90 @@ pub fn check_source(linter: &Linter, path: String, source: &Source, finish: Fini
     let shown = path.clone();
     isolate::run(|| {
         injected_fault(&source.text);
-        let doc = source.document();
-        checked(linter, path, &source.text, &doc, source.format, finish)
+        match source.format {
+            Format::Markdown => checked_markdown(linter, path, &source.text, finish),
+            Format::Word => {
+                let doc = source.document();
+                let (mut diagnostics, metrics) = linter.lint_with_metrics(&doc);
+                Locator::new(&doc).locate_all(&mut diagnostics);
+                let linted = Linted {
+                    diagnostics,
+                    metrics,
+                    lines: &doc.lines,
+                    doc: Some(&doc),
+                };
+                checked(path, &source.text, linted, finish)
+            }
+        }
     })
     .unwrap_or_else(|p| crashed(shown, p, finish))
 }
 
 fn checked_text(linter: &Linter, path: String, text: &str, finish: Finish) -> FileReport {
     injected_fault(text);
-    let doc = Document::parse(text);
-    checked(linter, path, text, &doc, Format::Markdown, finish)
+    checked_markdown(linter, path, text, finish)
 }
 
-fn checked(
-    linter: &Linter,
-    path: String,
-    text: &str,
-    doc: &Document,
-    format: Format,
-    finish: Finish,
-) -> FileReport {
-    let (mut diagnostics, metrics) = linter.lint_with_metrics(doc);
-    Locator::new(doc).locate_all(&mut diagnostics);
+/// A Markdown document: parsed whole, or in pieces when it is long
+/// ([`crate::document::Pieces`]), so that memory stays near the size of its text.
+fn checked_markdown(linter: &Linter, path: String, text: &str, finish: Finish) -> FileReport {
+    let Some(piece_bytes) = in_pieces(text) else {
+        let doc = Document::parse(text);
+        let (mut diagnostics, metrics) = linter.lint_with_metrics(&doc);
+        Locator::new(&doc).locate_all(&mut diagnostics);
+        let linted = Linted {
+            diagnostics,
+            metrics,
+            lines: &doc.lines,
+            doc: None,
+        };
+        return checked(path, text, linted, finish);
+    };
+    let lines = LineIndex::new(text);
+    let pieces = Pieces::new(text, &lines, piece_bytes);
+    let (diagnostics, metrics) = linter.lint_pieces(text, &lines, pieces);
+    let linted = Linted {
+        diagnostics,
+        metrics,
+        lines: &lines,
+        doc: None,
+    };
+    checked(path, text, linted, finish)
+}
+
+/// Whether a Markdown text is long enough to be parsed in pieces, and of what size.
+/// For tests, `TENDERLINT_PIECE_BYTES=N` parses every text over N bytes in pieces of at
+/// least N bytes (0: every text, cut wherever it can be), so that the whole test suite
+/// can run through the pieces.
+fn in_pieces(text: &str) -> Option<usize> {
+    static SET: OnceLock<Option<usize>> = OnceLock::new();
+    let set = SET.get_or_init(|| {
+        std::env::var("TENDERLINT_PIECE_BYTES")
+            .ok()
+            .and_then(|n| n.parse().ok())
+    });
+    match *set {
+        Some(n) => (text.len() > n || n == 0).then_some(n),
+        None => (text.len() > LONG_DOCUMENT).then_some(PIECE_BYTES),
+    }
+}
+
+/// A document's findings, located, with what rendering them needs: the line index of
+/// its text and, for a Word document, its model.
+struct Linted<'a> {
+    diagnostics: Vec<Diagnostic>,
+    metrics: crate::metrics::Metrics,
+    lines: &'a LineIndex,
+    doc: Option<&'a Document<'a>>,
+}
+
+fn checked(path: String, text: &str, linted: Linted, finish: Finish) -> FileReport {
+    let Linted {
+        mut diagnostics,
+        metrics,
+        lines,
+        doc,
+    } = linted;
     if let Some(o) = finish.overrides {
         crate::resolve::overridden(o, Path::new(&path), &mut diagnostics);
     }
@@ -143,13 +207,11 @@ fn checked(
         Some(b) => b.apply(&path, &mut diagnostics),
         None => (0, Vec::new()),
     };
-    let mut rendered = match (finish.human, finish.html) {
-        (Some(h), _) => h.render_file(&path, text, &doc.lines, &diagnostics),
-        (None, Some(h)) if format == Format::Markdown => {
-            h.render_document(&path, text, &diagnostics)
-        }
-        (None, Some(h)) => h.render_blocks(&path, doc, &diagnostics),
-        (None, None) => String::new(),
+    let mut rendered = match (finish.human, finish.html, doc) {
+        (Some(h), _, _) => h.render_file(&path, text, lines, &diagnostics),
+        (None, Some(h), Some(doc)) => h.render_blocks(&path, doc, &diagnostics),
+        (None, Some(h), None) => h.render_document(&path, text, &diagnostics),
+        (None, None, _) => String::new(),
     };
     if finish.stats && finish.human.is_some() {
         let shown = crate::excerpt::escape(&path);
@@ -172,7 +234,7 @@ struct Member {
     path: String,
     text: String,
     lines: LineIndex,
-    locator: Locator,
+    located: Located,
     scanned: Scanned,
     wanted: bool,
 }
@@ -201,15 +263,30 @@ pub fn check_pack(
                     _ => files::read_source(path)?,
                 };
                 injected_fault(&source.text);
-                let doc = source.document();
-                let scanned = linter.scan(&doc);
-                let locator = Locator::new(&doc);
-                let lines = doc.lines;
+                let pieces = match source.format {
+                    Format::Markdown => in_pieces(&source.text),
+                    Format::Word => None,
+                };
+                // A long document is scanned in pieces, as when it is checked alone.
+                let (lines, scanned, located) = match pieces {
+                    Some(bytes) => {
+                        let lines = LineIndex::new(&source.text);
+                        let pieces = Pieces::new(&source.text, &lines, bytes);
+                        let (scanned, places) = linter.scan_pieces(&source.text, &lines, pieces);
+                        (lines, scanned, Located::Pieces(places))
+                    }
+                    None => {
+                        let doc = source.document();
+                        let scanned = linter.scan(&doc);
+                        let located = Located::Whole(Locator::new(&doc));
+                        (doc.lines.into_owned(), scanned, located)
+                    }
+                };
                 Ok(Member {
                     path: files::display(path),
                     text: source.text,
                     lines,
-                    locator,
+                    located,
                     scanned,
                     wanted,
                 })
@@ -261,7 +338,7 @@ pub fn check_pack(
             let s = &mut m.scanned;
             let done = isolate::run(|| {
                 linter.finish(&m.text, &m.lines, &mut s.suppressions, &mut s.diagnostics);
-                m.locator.locate_all(&mut s.diagnostics);
+                m.located.locate_all(&mut s.diagnostics);
             });
             done.err().map(|p| crashed(m.path.clone(), p, finish))
         })

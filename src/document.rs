@@ -10,7 +10,11 @@ use crate::diagnostic::{Diagnostic, Location};
 use crate::line_index::LineIndex;
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::ops::Range;
+
+mod pieces;
+pub use pieces::{Pieces, LONG_DOCUMENT, PIECE_BYTES};
 
 /// The kinds of block a rule can be scoped to, as written in rule files.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -212,9 +216,17 @@ pub struct Table {
 #[derive(Debug)]
 pub struct Document<'a> {
     pub source: &'a str,
-    pub lines: LineIndex,
+    /// Lines of the whole source (a piece of a long document borrows the whole's).
+    pub lines: Cow<'a, LineIndex>,
     pub blocks: Vec<Block>,
+    /// For a piece of a long document ([`Pieces`]), the first `carried` headings are the
+    /// headings still open where it starts, carried from the pieces before it (their
+    /// `block` is not in this piece); the headings of the piece follow.
     pub headings: Vec<Heading>,
+    pub carried: usize,
+    /// For a piece after the first: the last block of the piece before it (the clause
+    /// before this piece's first one). Not one of `blocks`: never searched or reported.
+    pub before: Option<Block>,
     pub tables: Vec<Table>,
     /// Source ranges of raw HTML (blocks and inline), where suppression comments live.
     pub html: Vec<Range<usize>>,
@@ -281,9 +293,11 @@ impl<'a> Document<'a> {
         }
         Document {
             source,
-            lines: LineIndex::new(source),
+            lines: Cow::Owned(LineIndex::new(source)),
             blocks: builder.blocks,
             headings: builder.headings,
+            carried: 0,
+            before: None,
             tables: builder.tables,
             html: Vec::new(),
         }
@@ -292,27 +306,9 @@ impl<'a> Document<'a> {
     pub fn parse(source: &'a str) -> Self {
         // A UTF-8 byte order mark is accepted and skipped; offsets stay file offsets.
         let base = if source.starts_with('\u{feff}') { 3 } else { 0 };
-        let mut builder = Builder::new();
         let parser = Parser::new_ext(&source[base..], options());
-        for (event, range) in parser.into_offset_iter() {
-            let range = range.start + base..range.end + base;
-            builder.event(source, event, range);
-        }
-        builder.flush();
-        let mut blocks = builder.blocks;
-        for b in blocks.iter_mut().filter(|b| b.clause.is_none()) {
-            if let Some(n) = list_marker(source, b.range.start) {
-                b.clause = Some(n.into());
-            }
-        }
-        Document {
-            source,
-            lines: LineIndex::new(source),
-            blocks,
-            headings: builder.headings,
-            tables: builder.tables,
-            html: builder.html,
-        }
+        let (builder, _) = Builder::new().read(source, base, parser.into_offset_iter());
+        builder.document(source, Cow::Owned(LineIndex::new(source)))
     }
 
     /// The heading titles from the top of the document down to `block`'s section.
@@ -328,7 +324,7 @@ impl<'a> Document<'a> {
     }
 
     pub fn first_heading(&self) -> Option<&Block> {
-        self.headings
+        self.headings[self.carried..]
             .iter()
             .find(|h| !h.written)
             .map(|h| &self.blocks[h.block])
@@ -362,9 +358,7 @@ type Placed = (Range<usize>, usize, Option<usize>, Option<Box<str>>);
 
 impl Locator {
     pub fn new(doc: &Document) -> Self {
-        let mut blocks: Vec<_> = doc
-            .blocks
-            .iter()
+        let mut blocks: Vec<_> = (doc.before.iter().chain(&doc.blocks))
             .map(|b| (b.range.clone(), b.paragraph, b.section, b.clause.clone()))
             .collect();
         blocks.sort_by_key(|b| b.0.start);
@@ -413,6 +407,43 @@ impl Locator {
     pub fn locate_all(&self, diagnostics: &mut [Diagnostic]) {
         for d in diagnostics {
             d.location = self.locate(d.span.offset).map(Box::new);
+        }
+    }
+}
+
+/// Where the findings of a document linted in pieces belong, when they are made after its
+/// pieces are gone (see [`crate::engine::Linter::scan_pieces`]): the location of each
+/// place such a finding can start at (a suppression comment, the document's anchor), and
+/// of the document's first block (where a finding before every block belongs).
+#[derive(Debug, Default)]
+pub struct Places {
+    pub(crate) at: std::collections::HashMap<usize, Option<Location>>,
+    pub(crate) first: Option<Location>,
+}
+
+impl Places {
+    /// Gives each finding that has no location yet the location of its first byte.
+    pub fn locate_all(&self, diagnostics: &mut [Diagnostic]) {
+        for d in diagnostics.iter_mut().filter(|d| d.location.is_none()) {
+            let place = self.at.get(&d.span.offset).cloned().flatten();
+            d.location = place.or_else(|| self.first.clone()).map(Box::new);
+        }
+    }
+}
+
+/// How the findings of a document are located once the document is gone: by its blocks,
+/// or, for a document linted in pieces, by the places kept for it.
+#[derive(Debug)]
+pub enum Located {
+    Whole(Locator),
+    Pieces(Places),
+}
+
+impl Located {
+    pub fn locate_all(&self, diagnostics: &mut [Diagnostic]) {
+        match self {
+            Located::Whole(l) => l.locate_all(diagnostics),
+            Located::Pieces(p) => p.locate_all(diagnostics),
         }
     }
 }
@@ -726,6 +757,56 @@ struct Builder {
     column: usize,
     in_head: bool,
     html_block: Option<HtmlState>,
+    /// Blocks before this piece of the document (see [`Pieces`]): paragraph numbers go on.
+    first_paragraph: usize,
+}
+
+/// How the last top-level block of what a builder read ended: whether it was a fenced
+/// code block or a raw HTML block (which a blank line does not end), and its end.
+#[derive(Debug, Clone, Copy)]
+struct LastBlock {
+    open_ended: bool,
+    end: usize,
+}
+
+/// Follows the depth of a parser's events, to tell how the last top-level block ended.
+#[derive(Debug, Default)]
+struct TopLevel {
+    depth: usize,
+    open_ended: bool,
+    last: Option<LastBlock>,
+}
+
+impl TopLevel {
+    fn see(&mut self, event: &Event<'_>, end: usize) {
+        match event {
+            Event::Start(tag) => {
+                if self.depth == 0 {
+                    self.open_ended = matches!(
+                        tag,
+                        Tag::HtmlBlock | Tag::CodeBlock(pulldown_cmark::CodeBlockKind::Fenced(_))
+                    );
+                }
+                self.depth += 1;
+            }
+            Event::End(_) => {
+                self.depth = self.depth.saturating_sub(1);
+                if self.depth == 0 {
+                    self.last = Some(LastBlock {
+                        open_ended: self.open_ended,
+                        end,
+                    });
+                }
+            }
+            _ if self.depth == 0 => {
+                self.last = Some(LastBlock {
+                    open_ended: false,
+                    end,
+                })
+            }
+            _ => {}
+        }
+    }
 }
 
 impl Builder {
@@ -745,6 +826,44 @@ impl Builder {
             column: 0,
             in_head: false,
             html_block: None,
+            first_paragraph: 0,
+        }
+    }
+
+    /// Reads the parser's events for `source[base..]` (offsets relative to `base`).
+    fn read<'e>(
+        mut self,
+        source: &str,
+        base: usize,
+        events: impl Iterator<Item = (Event<'e>, Range<usize>)>,
+    ) -> (Self, Option<LastBlock>) {
+        let mut top = TopLevel::default();
+        for (event, range) in events {
+            let range = range.start + base..range.end + base;
+            top.see(&event, range.end);
+            self.event(source, event, range);
+        }
+        self.flush();
+        (self, top.last)
+    }
+
+    /// The document of what was read. `lines` are the whole source's.
+    fn document<'a>(self, source: &'a str, lines: Cow<'a, LineIndex>) -> Document<'a> {
+        let mut blocks = self.blocks;
+        for b in blocks.iter_mut().filter(|b| b.clause.is_none()) {
+            if let Some(n) = list_marker(source, b.range.start) {
+                b.clause = Some(n.into());
+            }
+        }
+        Document {
+            source,
+            lines,
+            blocks,
+            headings: self.headings,
+            carried: 0,
+            before: None,
+            tables: self.tables,
+            html: self.html,
         }
     }
 
@@ -903,7 +1022,7 @@ impl Builder {
             text,
             segments,
             section,
-            paragraph: index + 1,
+            paragraph: self.first_paragraph + index + 1,
             clause,
         };
         // The block ends where its (trimmed) text ends in the file.

@@ -10,7 +10,7 @@ use crate::config::UNUSED_SUPPRESSION;
 use crate::diagnostic::{fingerprint, Diagnostic, Severity, Span};
 use crate::document::{
     clause_starts, numbered_clause, reads_as_prose, sentence_around, sentence_starts, Block,
-    BlockKind, Document, Scope,
+    BlockKind, Document, Locator, Places, Scope,
 };
 use crate::line_index::LineIndex;
 use crate::matcher::{Found, LazyRegex};
@@ -117,7 +117,18 @@ impl Linter {
     /// The one pass over a document: clause-level findings, and the [`Facts`] that the
     /// document-level rules are judged on.
     pub fn scan(&self, doc: &Document) -> Scanned {
-        let mut pass = Pass::new(doc, &self.rules, self.whole_groups);
+        let (diagnostics, facts) = self.scan_rules(doc, self.whole_groups);
+        Scanned {
+            diagnostics,
+            facts,
+            suppressions: suppress::parse(doc),
+        }
+    }
+
+    /// Every rule applied to a document (or a piece of one): the clause-level findings,
+    /// and the facts of the document-level rules.
+    fn scan_rules(&self, doc: &Document, whole_groups: bool) -> (Vec<Diagnostic>, Facts) {
+        let mut pass = Pass::new(doc, &self.rules, whole_groups);
         let mut diagnostics = Vec::new();
         let mut rules = Vec::new();
         // Counting words reads the whole document: only metric rules need it.
@@ -130,17 +141,99 @@ impl Linter {
                 pass.apply(rule, &mut diagnostics);
             }
         }
+        let (anchor, headed) = pass.anchor();
         let facts = Facts {
             has_prose: doc.has_prose(),
             words: if needs_words { doc.word_count() } else { 0 },
-            anchor: pass.anchor(),
+            anchor,
+            headed,
             rules,
         };
-        Scanned {
-            diagnostics,
+        (diagnostics, facts)
+    }
+
+    /// Lints a long document piece by piece ([`Pieces`]), each piece dropped before the
+    /// next is parsed: the findings, each with its location, and the document's
+    /// [`Metrics`], as [`Linter::lint_with_metrics`] and [`Locator`] give them for the
+    /// whole document. `lines` is the line index of the whole `source`.
+    pub fn lint_pieces<'a>(
+        &self,
+        source: &'a str,
+        lines: &LineIndex,
+        pieces: impl IntoIterator<Item = Document<'a>>,
+    ) -> (Vec<Diagnostic>, Metrics) {
+        let (scanned, places) = self.scan_pieces(source, lines, pieces);
+        let Scanned {
+            mut diagnostics,
             facts,
-            suppressions: suppress::parse(doc),
+            mut suppressions,
+        } = scanned;
+        diagnostics.extend(self.judge(&[&facts], None).into_iter().map(|(_, d)| d));
+        self.finish(source, lines, &mut suppressions, &mut diagnostics);
+        places.locate_all(&mut diagnostics);
+        let metrics = self.metrics(&[&facts], &diagnostics);
+        (diagnostics, metrics)
+    }
+
+    /// [`Linter::scan`] of a long document, piece by piece: its clause-level findings
+    /// (located while their piece is in memory), facts and suppression comments, and the
+    /// [`Places`] that locate the findings made later. `lines` is the line index of the
+    /// whole `source`.
+    ///
+    /// The pieces' facts are merged into the document's, as a tender merges its files';
+    /// suppression comments are read from the raw HTML of every piece together, since a
+    /// `disable` in one piece may end in another. The places that later findings can
+    /// point at (suppression comments, the document's anchor) are located with the piece
+    /// that holds them.
+    pub fn scan_pieces<'a>(
+        &self,
+        source: &'a str,
+        lines: &LineIndex,
+        pieces: impl IntoIterator<Item = Document<'a>>,
+    ) -> (Scanned, Places) {
+        let mut diagnostics = Vec::new();
+        let mut facts: Option<Facts> = None;
+        let mut html = Vec::new();
+        let mut places = Places::default();
+        for doc in pieces {
+            let locator = Locator::new(&doc);
+            if places.first.is_none() {
+                places.first = doc
+                    .blocks
+                    .first()
+                    .and_then(|b| locator.locate(b.range.start));
+            }
+            let (mut found, mut f) = self.scan_rules(&doc, true);
+            locator.locate_all(&mut found);
+            diagnostics.append(&mut found);
+            for r in &mut f.rules {
+                if let RuleFacts::Conditional { when, .. } = r {
+                    for d in when.iter_mut().flatten() {
+                        d.location = locator.locate(d.span.offset).map(Box::new);
+                    }
+                }
+            }
+            // The anchor lies in this piece if it is a heading of it, or line 1.
+            if f.headed || facts.is_none() {
+                let at = f.anchor.offset;
+                places.at.entry(at).or_insert_with(|| locator.locate(at));
+            }
+            for at in suppress::places(doc.source, &doc.html) {
+                places.at.entry(at).or_insert_with(|| locator.locate(at));
+            }
+            html.extend(doc.html.iter().cloned());
+            facts = Some(match facts {
+                None => f,
+                Some(all) => all.merge(f),
+            });
         }
+        let suppressions = suppress::parse_html(source, lines, &html);
+        let scanned = Scanned {
+            diagnostics,
+            facts: facts.unwrap_or_default(),
+            suppressions,
+        };
+        (scanned, places)
     }
 
     /// Judges every document-level rule over `files` taken together: one document, or
@@ -361,8 +454,67 @@ pub struct Facts {
     words: usize,
     /// Where a finding about the whole document sits: its first heading, or line 1.
     anchor: Span,
+    /// Whether `anchor` is a heading (rather than line 1).
+    headed: bool,
     /// One entry per document-level rule, in rule order.
     rules: Vec<RuleFacts>,
+}
+
+impl Facts {
+    /// The facts of a document made of this one's text followed by `next`'s: the pieces
+    /// of a long document, in order.
+    fn merge(self, next: Facts) -> Facts {
+        let rules = (self.rules.into_iter().zip(next.rules))
+            .map(|pair| match pair {
+                (RuleFacts::Require(a), RuleFacts::Require(b)) => RuleFacts::Require(a + b),
+                (
+                    RuleFacts::Conditional { when, require },
+                    RuleFacts::Conditional {
+                        when: when_next,
+                        require: require_next,
+                    },
+                ) => RuleFacts::Conditional {
+                    when: when
+                        .into_iter()
+                        .zip(when_next)
+                        .map(|(a, b)| a.or(b))
+                        .collect(),
+                    require: require
+                        .iter()
+                        .zip(require_next)
+                        .map(|(a, b)| *a || b)
+                        .collect(),
+                },
+                (
+                    RuleFacts::Metric {
+                        sentences,
+                        requirements,
+                    },
+                    RuleFacts::Metric {
+                        sentences: s,
+                        requirements: r,
+                    },
+                ) => RuleFacts::Metric {
+                    sentences: sentences + s,
+                    requirements: requirements + r,
+                },
+                // Every piece is scanned by the same rules, in the same order.
+                (a, _) => a,
+            })
+            .collect();
+        let (anchor, headed) = if self.headed || !next.headed {
+            (self.anchor, self.headed)
+        } else {
+            (next.anchor, true)
+        };
+        Facts {
+            has_prose: self.has_prose || next.has_prose,
+            words: self.words + next.words,
+            anchor,
+            headed,
+            rules,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -613,9 +765,13 @@ impl<'d> Pass<'d> {
         with.within.iter().any(|c| match c {
             Context::Sentence => re.is_match(&b.text[sentence.clone()]),
             Context::Block => re.is_match(&b.text),
-            Context::PreviousSentence => previous
-                .as_ref()
-                .is_some_and(|(i, r)| re.is_match(&doc.blocks[*i].text[r.clone()])),
+            Context::PreviousSentence => previous.as_ref().is_some_and(|(i, r)| {
+                let text = match i {
+                    Some(i) => &doc.blocks[*i].text,
+                    None => doc.before.as_ref().map_or("", |b| b.text.as_str()),
+                };
+                re.is_match(&text[r.clone()])
+            }),
             Context::Heading => doc.section_path(b).iter().any(|t| re.is_match(t)),
             Context::Column => match b.kind {
                 BlockKind::TableCell { table, column, .. } => doc.tables[table]
@@ -644,8 +800,13 @@ impl<'d> Pass<'d> {
     }
 
     /// The clause before the one starting at `start` in `block`: in the same block, or the
-    /// last of the block before. As (block, byte range).
-    fn previous_clause(&mut self, block: usize, start: usize) -> Option<(usize, Range<usize>)> {
+    /// last of the block before (`None`: the block before this piece of the document,
+    /// [`Document::before`]). As (block, byte range).
+    fn previous_clause(
+        &mut self,
+        block: usize,
+        start: usize,
+    ) -> Option<(Option<usize>, Range<usize>)> {
         if start > 0 {
             let prev = self
                 .clause_starts(block)
@@ -654,11 +815,15 @@ impl<'d> Pass<'d> {
                 .find(|&&s| s < start)
                 .copied()
                 .unwrap_or(0);
-            return Some((block, prev..start));
+            return Some((Some(block), prev..start));
         }
-        let before = block.checked_sub(1)?;
+        let Some(before) = block.checked_sub(1) else {
+            let text = &self.doc.before.as_ref()?.text;
+            let last = clause_starts(text).last().copied().unwrap_or(0);
+            return Some((None, last..text.len()));
+        };
         let last = self.clause_starts(before).last().copied().unwrap_or(0);
-        Some((before, last..self.doc.blocks[before].text.len()))
+        Some((Some(before), last..self.doc.blocks[before].text.len()))
     }
 
     /// The hits of any of `groups`, one per clause, in order. A clause's hit is the one
@@ -823,10 +988,11 @@ impl<'d> Pass<'d> {
         self.doc.lines.span(self.doc.source, start, end)
     }
 
-    /// Where a finding about the whole document sits: its first heading; without one,
-    /// the line of its first prose (so that a `tenderlint-disable-next-line` comment
-    /// above it, as the editor's quick fix writes, covers it); else line 1.
-    fn anchor(&self) -> Span {
+    /// Where a finding about the whole document sits, and whether it is a heading: its
+    /// first heading; without one, the line of its first prose (so that a
+    /// `tenderlint-disable-next-line` comment above it, as the editor's quick fix writes,
+    /// covers it); else line 1.
+    fn anchor(&self) -> (Span, bool) {
         let prose = || {
             self.doc
                 .blocks
@@ -834,13 +1000,13 @@ impl<'d> Pass<'d> {
                 .find(|b| b.text.chars().any(char::is_alphanumeric))
         };
         match self.doc.first_heading() {
-            Some(h) => self.span(h.range.start, h.range.end),
+            Some(h) => (self.span(h.range.start, h.range.end), true),
             None if prose().is_some() => {
                 let start = prose().map_or(0, |b| b.range.start);
                 let end = self.doc.source[start..]
                     .find(['\n', '\r'])
                     .map_or(self.doc.source.len(), |i| start + i);
-                self.span(start, end)
+                (self.span(start, end), false)
             }
             None => {
                 let start = if self.doc.source.starts_with('\u{feff}') {
@@ -851,7 +1017,7 @@ impl<'d> Pass<'d> {
                 let end = self.doc.source[start..]
                     .find(['\n', '\r'])
                     .map_or(self.doc.source.len(), |i| start + i);
-                self.span(start, end)
+                (self.span(start, end), false)
             }
         }
     }

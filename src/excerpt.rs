@@ -169,7 +169,8 @@ impl SourceCode for Excerpt {
 
 /// `text` with every control character shown as a visible stand-in: C0 controls as
 /// their Unicode control pictures (`␛` for escape), DEL as `␡`, C1 controls and the
-/// bidirectional overrides that can reorder a terminal line as `U+XXXX`. Tabs stay.
+/// bidirectional overrides that can reorder a terminal line as `U+XXXX`. Tabs stay. A
+/// byte of a file name that is not UTF-8 shows as `\xff` ([`crate::files::display`]).
 pub fn escape(text: &str) -> Cow<'_, str> {
     if !text.chars().any(|c| c != '\t' && is_hidden(c)) {
         return Cow::Borrowed(text);
@@ -179,7 +180,9 @@ pub fn escape(text: &str) -> Cow<'_, str> {
 
 /// Whether `c` would act on a terminal or reorder text rather than show.
 fn is_hidden(c: char) -> bool {
-    c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    c.is_control()
+        || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+        || crate::files::raw_byte(c).is_some()
 }
 
 fn visible(c: char, at_start: bool) -> Cow<'static, str> {
@@ -189,6 +192,9 @@ fn visible(c: char, at_start: bool) -> Cow<'static, str> {
         '\u{feff}' if at_start => Cow::Borrowed(""),
         '\0'..='\u{1f}' => Cow::Owned(char::from_u32(0x2400 + c as u32).unwrap_or('?').to_string()),
         '\u{7f}' => Cow::Borrowed("␡"),
+        c if crate::files::raw_byte(c).is_some() => {
+            Cow::Owned(format!("\\x{:02x}", crate::files::raw_byte(c).unwrap_or(0)))
+        }
         c if is_hidden(c) => Cow::Owned(format!("<U+{:04X}>", c as u32)),
         c => Cow::Owned(c.to_string()),
     }

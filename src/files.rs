@@ -52,12 +52,74 @@ impl fmt::Display for FileError {
 }
 
 /// The path as people read it: without a leading `./`.
+///
+/// A file name need not be UTF-8 on Linux. Each byte of it that is not (0x80 to 0xFF)
+/// is kept as a private-use character of plane 16, U+10FF80 to U+10FFFF, rather than
+/// lost to U+FFFD: the name is still one string through the run (baselines key files by
+/// it), and each output shows the byte as it can: `\xff` in human and GitHub output
+/// and the HTML report, `%FF` in a SARIF URI, U+FFFD in `path` and the exact bytes in
+/// `path_bytes` in JSON ([`raw_byte`], [`lossy`], [`path_bytes`]).
 pub fn display(path: &Path) -> String {
-    let s = path.display().to_string();
+    let s = unicode(path);
     match s.strip_prefix("./") {
         Some(rest) if !rest.is_empty() => rest.to_string(),
         _ => s,
     }
+}
+
+/// Where the private-use characters standing for raw bytes of a file name start.
+const RAW_BYTES: u32 = 0x10FF00;
+
+#[cfg(unix)]
+fn unicode(path: &Path) -> String {
+    use std::os::unix::ffi::OsStrExt;
+    let bytes = path.as_os_str().as_bytes();
+    let mut out = String::with_capacity(bytes.len());
+    for chunk in bytes.utf8_chunks() {
+        out.push_str(chunk.valid());
+        for &b in chunk.invalid() {
+            out.extend(char::from_u32(RAW_BYTES + u32::from(b)));
+        }
+    }
+    out
+}
+
+#[cfg(not(unix))]
+fn unicode(path: &Path) -> String {
+    path.display().to_string()
+}
+
+/// The byte of a file name that `c` stands for, if it stands for one (see [`display`]).
+pub fn raw_byte(c: char) -> Option<u8> {
+    let b = (c as u32).checked_sub(RAW_BYTES)?;
+    u8::try_from(b).ok().filter(|b| *b >= 0x80)
+}
+
+/// A displayed path as text, each byte that was not UTF-8 as U+FFFD.
+pub fn lossy(path: &str) -> std::borrow::Cow<'_, str> {
+    if !path.chars().any(|c| raw_byte(c).is_some()) {
+        return std::borrow::Cow::Borrowed(path);
+    }
+    let lossy = path.chars().map(|c| match raw_byte(c) {
+        Some(_) => '\u{fffd}',
+        None => c,
+    });
+    std::borrow::Cow::Owned(lossy.collect())
+}
+
+/// The exact bytes of a displayed path whose name is not UTF-8; `None` for a name that is.
+pub fn path_bytes(path: &str) -> Option<Vec<u8>> {
+    if !path.chars().any(|c| raw_byte(c).is_some()) {
+        return None;
+    }
+    let mut out = Vec::with_capacity(path.len());
+    for c in path.chars() {
+        match raw_byte(c) {
+            Some(b) => out.push(b),
+            None => out.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes()),
+        }
+    }
+    Some(out)
 }
 
 /// Files found under `paths`, sorted and without duplicates, and the paths that failed.

@@ -6,7 +6,8 @@
 //!    Markdown as UTF-8 text, Word (.docx) through [`docx`] into paragraphs laid out one
 //!    per line;
 //! 2. [`document`]: a source -> one format-neutral [`document::Document`], parsed once,
-//!    its blocks mapped back to byte offsets, with paragraph, section and clause;
+//!    its blocks mapped back to byte offsets, with paragraph, section and clause (a long
+//!    Markdown document: a [`document::Document`] per piece, [`document::Pieces`]);
 //! 3. [`engine`]: one pass applying every rule of a [`rules::RuleSet`] (loaded from
 //!    [`builtin`] packs and user files, written in the shared vocabulary of [`concepts`],
 //!    configured by [`config`]; its patterns compiled on first use, as far as each

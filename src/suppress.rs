@@ -13,6 +13,7 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::document::Document;
+use crate::line_index::LineIndex;
 use regex::Regex;
 use std::collections::HashMap;
 use std::ops::Range;
@@ -191,10 +192,41 @@ struct Comment<'a> {
 }
 
 pub fn parse(doc: &Document) -> Suppressions {
+    parse_html(doc.source, &doc.lines, &doc.html)
+}
+
+/// Where the findings about the suppression comments in `html` (ranges of raw HTML in
+/// `source`) can start: each rule a comment names, or the comment itself.
+pub fn places(source: &str, html: &[Range<usize>]) -> Vec<usize> {
+    let (comments, malformed) = comments(source, html);
+    let named = comments
+        .iter()
+        .flat_map(|c| c.rules.iter().map(|(_, r)| r.start));
+    let whole = comments.iter().filter(|c| c.rules.is_empty());
+    named
+        .chain(whole.map(|c| c.range.start))
+        .chain(malformed.iter().map(|m| m.span.start))
+        .collect()
+}
+
+/// The suppression comments in the raw HTML of a document (ranges of `source`, whose
+/// line index is `lines`): the whole document's, or every piece's of a long one.
+pub fn parse_html(source: &str, lines: &LineIndex, html: &[Range<usize>]) -> Suppressions {
+    let (comments, malformed) = comments(source, html);
+    let mut out = Suppressions {
+        malformed,
+        ..Suppressions::default()
+    };
+    finish_parse(source, lines, &comments, &mut out);
+    out
+}
+
+/// The tenderlint comments in the raw HTML, and those that are not a directive.
+fn comments<'s>(source: &'s str, html: &[Range<usize>]) -> (Vec<Comment<'s>>, Vec<Malformed>) {
     let mut comments = Vec::new();
     let mut out = Suppressions::default();
-    for region in merged(&doc.html) {
-        let text = &doc.source[region.clone()];
+    for region in merged(html) {
+        let text = &source[region.clone()];
         for caps in comment_regex().captures_iter(text) {
             let (Some(all), Some(body)) = (caps.get(0), caps.get(1)) else {
                 continue;
@@ -248,13 +280,16 @@ pub fn parse(doc: &Document) -> Suppressions {
             });
         }
     }
+    (comments, out.malformed)
+}
 
+fn finish_parse(source: &str, lines: &LineIndex, comments: &[Comment<'_>], out: &mut Suppressions) {
     // Where each `disable` ends: at the next `enable` naming its rule or naming none
     // (for a `disable` naming no rule, at the next `enable` of any kind). Found for all
     // comments in one pass from the end, not by a search from each comment.
     let mut ends: Vec<(usize, usize, HashMap<&str, usize>)> =
         vec![Default::default(); comments.len()];
-    let (mut any_enable, mut enable_all) = (doc.source.len(), doc.source.len());
+    let (mut any_enable, mut enable_all) = (source.len(), source.len());
     let mut enable_rule: HashMap<&str, usize> = HashMap::new();
     for (i, c) in comments.iter().enumerate().rev() {
         if c.directive == "tenderlint-disable" {
@@ -276,7 +311,7 @@ pub fn parse(doc: &Document) -> Suppressions {
             }
         }
     }
-    let mut lines = NextLines::new(doc);
+    let mut lines = NextLines::new(source, lines);
 
     for (i, c) in comments.iter().enumerate() {
         let mut reach_for = |rule: Option<&str>| -> Reach {
@@ -312,21 +347,22 @@ pub fn parse(doc: &Document) -> Suppressions {
             });
         }
     }
-    out
 }
 
 /// For each line, the first line from it on that holds something other than whitespace
 /// or a comment, worked out once for the whole document on first use (a search from
 /// each comment was quadratic in a run of thousands of comments).
 struct NextLines<'a> {
-    doc: &'a Document<'a>,
+    source: &'a str,
+    lines: &'a LineIndex,
     next: Vec<usize>,
 }
 
 impl<'a> NextLines<'a> {
-    fn new(doc: &'a Document<'a>) -> Self {
+    fn new(source: &'a str, lines: &'a LineIndex) -> Self {
         NextLines {
-            doc,
+            source,
+            lines,
             next: Vec::new(),
         }
     }
@@ -334,7 +370,7 @@ impl<'a> NextLines<'a> {
     /// The 1-based number of the first line after `offset`'s line that holds
     /// something other than whitespace or a comment.
     fn after(&mut self, offset: usize) -> usize {
-        let lines = &self.doc.lines;
+        let lines = self.lines;
         if self.next.is_empty() {
             let count = lines.line_count();
             self.next = vec![count; count + 1];
@@ -343,9 +379,9 @@ impl<'a> NextLines<'a> {
                 let end = if line + 1 < count {
                     lines.line_start(line + 1)
                 } else {
-                    self.doc.source.len()
+                    self.source.len()
                 };
-                let text = self.doc.source[start..end].trim();
+                let text = self.source[start..end].trim();
                 // Blank lines and lines holding only a comment are skipped, so that
                 // several suppression comments can stand above one clause.
                 let only_comment = text.starts_with("<!--") && text.ends_with("-->");

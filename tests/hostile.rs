@@ -408,3 +408,98 @@ fn a_file_that_disappears_before_it_is_read_is_reported() {
     let err = reports[0].result.as_ref().err().map(|e| e.message.clone());
     assert_eq!(err.as_deref(), Some("does not exist"));
 }
+
+/// A realistic long tender: the fixture tenders one after another, their headings
+/// numbered as parts, until the text is `bytes` long.
+fn long_tender(bytes: usize) -> String {
+    let mut fixtures: Vec<String> = std::fs::read_dir("fixtures")
+        .unwrap_or_else(|e| panic!("{e}"))
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        .map(|p| std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{e}")))
+        .collect();
+    fixtures.sort();
+    let mut text = String::with_capacity(bytes + 64 * 1024);
+    let mut part = 0;
+    while text.len() < bytes {
+        for f in &fixtures {
+            part += 1;
+            for line in f.split_inclusive('\n') {
+                match line.find(|c| c != '#') {
+                    Some(n) if n > 0 && line[n..].starts_with(' ') => {
+                        text.push_str(&line[..n]);
+                        text.push_str(&format!(" Part {part}:"));
+                        text.push_str(&line[n..]);
+                    }
+                    _ => text.push_str(line),
+                }
+            }
+            text.push_str("\n\n");
+        }
+    }
+    text
+}
+
+/// Peak resident memory, in bytes, of `tenderlint check --format json file` with two
+/// rules, measured by `/usr/bin/time`. The fixtures hold a finding every 500 bytes (a
+/// real tender one every 10 KB), and each finding costs its message and location: with
+/// two rules, what is measured is the document, not its findings.
+fn peak_memory(dir: &Path, file: &str) -> u64 {
+    let out = std::process::Command::new("/usr/bin/time")
+        .args(["-f", "%M", env!("CARGO_BIN_EXE_tenderlint")])
+        .args(["check", "--no-config", "--format", "json", file])
+        .args(["--select", "rigid-specification,vague-outcome"])
+        .current_dir(dir)
+        .stdout(std::process::Stdio::null())
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run /usr/bin/time: {e}"));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let kib: u64 = stderr
+        .lines()
+        .last()
+        .and_then(|l| l.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no peak memory from /usr/bin/time: {stderr}"));
+    assert!(matches!(out.status.code(), Some(0 | 1)), "{stderr}");
+    kib * 1024
+}
+
+#[test]
+fn a_long_tender_costs_at_most_twice_its_size_in_memory() {
+    // A long document is parsed in pieces (src/document/pieces.rs). Parsed whole, a
+    // tender cost 5 to 8 times its size: the parser's tree and the blocks' copies of the
+    // text. What grows with the document now is its text, its line index and its
+    // findings. Measured as the growth from a 4 MB tender to a 24 MB one, so that what
+    // every run costs (the binary, the rules, the regex caches) cancels out.
+    if !Path::new("/usr/bin/time").exists() {
+        eprintln!("skipped: /usr/bin/time is not installed, to measure peak memory");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let (small, big) = (long_tender(4_000_000), long_tender(24_000_000));
+    std::fs::write(dir.path().join("small.md"), &small).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(dir.path().join("big.md"), &big).unwrap_or_else(|e| panic!("{e}"));
+    let (m_small, m_big) = (
+        peak_memory(dir.path(), "small.md"),
+        peak_memory(dir.path(), "big.md"),
+    );
+    let grown = m_big.saturating_sub(m_small);
+    let added = (big.len() - small.len()) as u64;
+    eprintln!(
+        "peak memory: {} MB for {} MB, {} MB for {} MB",
+        m_small >> 20,
+        small.len() >> 20,
+        m_big >> 20,
+        big.len() >> 20
+    );
+    assert!(
+        grown <= 2 * added,
+        "peak memory grew by {} MB for {} MB more text ({} MB for {} MB, {} MB for {} MB)",
+        grown >> 20,
+        added >> 20,
+        m_small >> 20,
+        small.len() >> 20,
+        m_big >> 20,
+        big.len() >> 20
+    );
+}

@@ -535,3 +535,158 @@ fn output_that_cannot_be_written_is_exit_code_2() {
         assert_eq!(out.code, 2, "{args:?}: {}", out.stderr);
     }
 }
+
+#[test]
+fn a_file_name_that_is_not_utf8_is_shown_escaped_and_given_exactly() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = scratch();
+    let p = dir.path();
+    // "café.md" in Latin-1, and a folder named with a lone continuation byte.
+    let name = std::ffi::OsStr::from_bytes(b"sub\x80/caf\xe9.md");
+    std::fs::create_dir(p.join(std::ffi::OsStr::from_bytes(b"sub\x80")))
+        .unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(p.join(name), GOOD).unwrap_or_else(|e| panic!("{e}"));
+    // An unreadable file so named too: a file error names it the same way.
+    symlink(
+        "missing.md",
+        &p.join(std::ffi::OsStr::from_bytes(b"gone\xff.md")),
+    );
+
+    // Human output: the bytes as \x escapes, never U+FFFD or the raw bytes.
+    let out = run(tenderlint(p, &["check", "--no-config", "."]));
+    let stdout = String::from_utf8(out.stdout).unwrap_or_else(|e| panic!("{e}"));
+    assert!(stdout.contains(r"sub\x80/caf\xe9.md:3:1"), "{stdout}");
+    let both = format!("{stdout}{}", out.stderr);
+    assert!(both.contains(r"gone\xff.md is a symbolic link"), "{both}");
+    assert!(!stdout.contains('\u{fffd}') && !out.stderr.contains('\u{fffd}'));
+
+    // JSON: the path as text (U+FFFD for each byte), and its exact bytes.
+    let out = run(tenderlint(
+        p,
+        &["check", "--no-config", "--format", "json", "."],
+    ));
+    let json = out.json();
+    let lossy = "sub\u{fffd}/caf\u{fffd}.md";
+    assert_eq!(service_credit_lines(&json, lossy), [3]);
+    let d = json["diagnostics"]
+        .as_array()
+        .and_then(|a| a.iter().find(|d| d["path"] == lossy))
+        .unwrap_or_else(|| panic!("no finding in {lossy}"));
+    let bytes: Vec<u8> = d["path_bytes"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|b| b.as_u64())
+                .map(|b| b as u8)
+                .collect()
+        })
+        .unwrap_or_default();
+    assert_eq!(bytes, name.as_bytes());
+    let file = json["files"]
+        .as_array()
+        .and_then(|a| a.iter().find(|f| f["path"] == lossy));
+    assert!(file.is_some_and(|f| f["path_bytes"].is_array()));
+    let e = json["file_errors"]
+        .as_array()
+        .and_then(|a| a.first())
+        .unwrap_or_else(|| panic!("no file error"));
+    assert_eq!(e["path"], "gone\u{fffd}.md");
+    assert_eq!(e["path_bytes"].as_array().map(Vec::len), Some(8));
+    // A UTF-8 name has no path_bytes.
+    let good = json["diagnostics"]
+        .as_array()
+        .and_then(|a| a.iter().find(|d| d["path"] == "good.md"));
+    assert!(good.is_some_and(|d| d.get("path_bytes").is_none()));
+
+    // SARIF: the URI percent-encodes the raw bytes, so that it names the file.
+    let out = run(tenderlint(
+        p,
+        &["check", "--no-config", "--format", "sarif", "."],
+    ));
+    let stdout = String::from_utf8(out.stdout).unwrap_or_else(|e| panic!("{e}"));
+    assert!(stdout.contains("\"sub%80/caf%E9.md\""), "{stdout}");
+    assert!(stdout.contains("\"gone%FF.md\""), "{stdout}");
+    let decoded: Vec<u8> = {
+        let uri = b"sub%80/caf%E9.md";
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < uri.len() {
+            if uri[i] == b'%' {
+                let hex = std::str::from_utf8(&uri[i + 1..i + 3]).unwrap_or("00");
+                out.push(u8::from_str_radix(hex, 16).unwrap_or(0));
+                i += 3;
+            } else {
+                out.push(uri[i]);
+                i += 1;
+            }
+        }
+        out
+    };
+    assert!(p.join(std::ffi::OsStr::from_bytes(&decoded)).is_file());
+}
+
+#[test]
+fn utf16_and_utf32_with_or_without_a_byte_order_mark_are_named() {
+    let dir = scratch();
+    let p = dir.path();
+    let text = "# Title\n\nService credits apply.\n";
+    let utf16 = |big: bool| -> Vec<u8> {
+        text.encode_utf16()
+            .flat_map(|u| {
+                if big {
+                    u.to_be_bytes()
+                } else {
+                    u.to_le_bytes()
+                }
+            })
+            .collect()
+    };
+    let utf32 = |big: bool| -> Vec<u8> {
+        text.chars()
+            .flat_map(|c| {
+                let u = c as u32;
+                if big {
+                    u.to_be_bytes()
+                } else {
+                    u.to_le_bytes()
+                }
+            })
+            .collect()
+    };
+    let bom = |mut mark: Vec<u8>, body: Vec<u8>| {
+        mark.extend(body);
+        mark
+    };
+    write(p, "u16le.md", &utf16(false));
+    write(p, "u16be.md", &utf16(true));
+    write(p, "u16le-bom.md", &bom(vec![0xFF, 0xFE], utf16(false)));
+    write(p, "u32le.md", &utf32(false));
+    write(p, "u32be.md", &utf32(true));
+    write(
+        p,
+        "u32le-bom.md",
+        &bom(vec![0xFF, 0xFE, 0, 0], utf32(false)),
+    );
+    write(p, "u32be-bom.md", &bom(vec![0, 0, 0xFE, 0xFF], utf32(true)));
+    let out = run(tenderlint(
+        p,
+        &["check", "--no-config", "--format", "json", "."],
+    ));
+    let json = out.json();
+    for name in ["u16le.md", "u16be.md", "u16le-bom.md"] {
+        assert_eq!(
+            file_error(&json, name).as_deref(),
+            Some("is UTF-16 text, not UTF-8"),
+            "{name}"
+        );
+    }
+    for name in ["u32le.md", "u32be.md", "u32le-bom.md", "u32be-bom.md"] {
+        assert_eq!(
+            file_error(&json, name).as_deref(),
+            Some("is UTF-32 text, not UTF-8"),
+            "{name}"
+        );
+    }
+    assert_eq!(service_credit_lines(&json, "good.md"), [3]);
+    assert_eq!(out.code, 2);
+}

@@ -320,7 +320,7 @@ impl<'a> Html<'a> {
             let _ = write!(
                 out,
                 "<section class=\"doc-level\" aria-labelledby=\"{id}-whole\"><h4 id=\"{id}-whole\">{about}<span class=\"vh\"> ({})</span></h4><ol class=\"notes\">",
-                escape(path)
+                escape(&crate::excerpt::escape(path))
             );
             for &i in &whole {
                 let note = Note {
@@ -472,7 +472,7 @@ impl<'a> Html<'a> {
                 let _ = writeln!(
                     out,
                     "<li><a href=\"#{id}\">{}</a> {counts}</li>",
-                    escape(&r.path)
+                    escape(&crate::excerpt::escape(&r.path))
                 );
             }
             out.push_str("</ol></li>\n");
@@ -510,7 +510,7 @@ impl<'a> Html<'a> {
                 out,
                 "<option value=\"{}\">{}</option>",
                 doc_id(&r.path),
-                escape(&r.path)
+                escape(&crate::excerpt::escape(&r.path))
             );
         }
         out.push_str(
@@ -534,9 +534,13 @@ impl<'a> Html<'a> {
                 .map(|m| (format!("section-{}", n + 1), s.title.clone(), m))
         });
         let documents = files.iter().filter_map(|r| {
-            r.metrics
-                .as_ref()
-                .map(|m| (doc_id(&r.path), r.path.clone(), m))
+            r.metrics.as_ref().map(|m| {
+                (
+                    doc_id(&r.path),
+                    crate::excerpt::escape(&r.path).into_owned(),
+                    m,
+                )
+            })
         });
         let checked: Vec<(String, String, &Metrics)> = sections.chain(documents).collect();
         let mut ingredient_names: Vec<&str> = Vec::new();
@@ -637,8 +641,9 @@ impl<'a> Html<'a> {
         }
         for r in files {
             if let Some(m) = &r.metrics {
-                let title = m.title.as_deref().unwrap_or(&r.path);
-                let path = (title != r.path).then_some(r.path.as_str());
+                let shown = crate::excerpt::escape(&r.path);
+                let title = m.title.as_deref().unwrap_or(&shown);
+                let path = (title != shown).then_some(r.path.as_str());
                 self.verdict_card(out, &doc_id(&r.path), title, path, m, &[r]);
                 cards += 1;
             }
@@ -717,7 +722,11 @@ impl<'a> Html<'a> {
             escape(title)
         );
         if let Some(path) = path {
-            let _ = write!(out, "<p class=\"path\">{}</p>", escape(path));
+            let _ = write!(
+                out,
+                "<p class=\"path\">{}</p>",
+                escape(&crate::excerpt::escape(path))
+            );
         }
         let _ = write!(
             out,
@@ -802,7 +811,7 @@ impl<'a> Html<'a> {
                 if n > 0 { ", " } else { "" },
                 doc_id(&r.path),
                 i + 1,
-                escape(&r.path),
+                escape(&crate::excerpt::escape(&r.path)),
                 escape(&verdict::place(&diags[i]))
             );
         }
@@ -889,10 +898,10 @@ impl<'a> Html<'a> {
                  in the folder and tenderlint judges them together.</p>\
                  <pre><code># {}/tender.toml\nname = \"The tender's name\"\nmain = \"{}\"   # where findings about the whole tender go</code></pre></div>\n",
                 members.len(),
-                escape(folder),
+                escape(&crate::excerpt::escape(folder)),
                 escape(&names.join(", ")),
-                escape(folder),
-                escape(first)
+                escape(&crate::excerpt::escape(folder)),
+                escape(&crate::excerpt::escape(first))
             );
         }
     }
@@ -1030,7 +1039,7 @@ impl<'a> Html<'a> {
                 doc_id(a.path),
                 a.k,
                 escape(&self.title(a.d)),
-                escape(a.path),
+                escape(&crate::excerpt::escape(a.path)),
                 escape(&match &a.d.location {
                     Some(at) => at.describe(),
                     None => format!("line {}", a.d.span.start.line),
@@ -1096,7 +1105,7 @@ impl<'a> Html<'a> {
         let _ = writeln!(
             out,
             "<article class=\"doc\" id=\"{id}\" aria-labelledby=\"{id}-title\"><h3 id=\"{id}-title\" class=\"doc-title\">{}</h3>",
-            escape(&r.path)
+            escape(&crate::excerpt::escape(&r.path))
         );
         match &r.result {
             Err(e) => {
@@ -1145,7 +1154,7 @@ fn file_error(out: &mut String, e: &FileError) {
         out,
         "<li class=\"sev-error\"><span class=\"badge sev-error\"><span class=\"icon\" aria-hidden=\"true\">{}</span> Not checked</span> <strong>{}</strong>: {}",
         severity_icon(Severity::Error),
-        escape(&e.path),
+        escape(&crate::excerpt::escape(&e.path)),
         escape(&e.message)
     );
     if let Some(h) = &e.help {

@@ -3,7 +3,7 @@
 //!
 //! ```json
 //! {"version": 1, "tool": {"name": "tenderlint", "version": "0.1.0"},
-//!  "diagnostics": [{"path", "rule", "severity", "message", "help", "fingerprint",
+//!  "diagnostics": [{"path", ("path_bytes"), "rule", "severity", "message", "help", "fingerprint",
 //!                   "span": {"offset", "length", "start": {"line", "column"}, "end": {...}},
 //!                   "location": {"paragraph", "section": [headings], "clause"},
 //!                   "tender" (only on a finding about a whole tender)}],
@@ -11,16 +11,20 @@
 //!             "ingredients": [{"name", "rule", "present"}], "outcome_focus"}}
 //!            or, for a file of a tender, {"path", "tender"}],
 //!  "tenders": [{"id", "name", "root", "files", "metrics"}],
-//!  "file_errors": [{"path", "message", "help"}],
+//!  "file_errors": [{"path", ("path_bytes"), "message", "help"}],
 //!  "summary": {"files", "errors", "warnings", "infos", "file_errors", "baselined"}}
 //! ```
-//! The schema is `schema/diagnostics.schema.json`.
+//! The schema is `schema/diagnostics.schema.json`. A path whose file name is not UTF-8
+//! (Linux allows any bytes but `/` and NUL) is given in `path` with U+FFFD for each byte
+//! that is not, and exactly in `path_bytes`, the path's bytes as numbers; `path_bytes` is
+//! there only then (on diagnostics, files and file errors).
 
 use super::{Outcome, Summary, TenderReport};
 use crate::diagnostic::{Diagnostic, Location, Severity, Span};
-use crate::files::FileError;
+use crate::files::{lossy, path_bytes};
 use crate::metrics::Metrics;
 use serde::Serialize;
+use std::borrow::Cow;
 
 pub const VERSION: u32 = 1;
 
@@ -28,7 +32,9 @@ pub const VERSION: u32 = 1;
 /// 100,000 findings should not be built as a tree of values first.
 #[derive(Serialize)]
 pub struct JsonDiagnostic<'a> {
-    path: &'a str,
+    path: Cow<'a, str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    path_bytes: Option<Vec<u8>>,
     rule: &'a str,
     severity: Severity,
     message: &'a str,
@@ -43,7 +49,8 @@ pub struct JsonDiagnostic<'a> {
 impl<'a> JsonDiagnostic<'a> {
     pub fn new(path: &'a str, d: &'a Diagnostic) -> Self {
         JsonDiagnostic {
-            path,
+            path: lossy(path),
+            path_bytes: path_bytes(path),
             rule: &d.rule,
             severity: d.severity,
             message: &d.message,
@@ -59,11 +66,23 @@ impl<'a> JsonDiagnostic<'a> {
 /// A document that was checked: with its figures, or with the tender that has them.
 #[derive(Serialize)]
 struct JsonFile<'a> {
-    path: &'a str,
+    path: Cow<'a, str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    path_bytes: Option<Vec<u8>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     tender: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     metrics: Option<&'a Metrics>,
+}
+
+/// A file that could not be checked.
+#[derive(Serialize)]
+struct JsonFileError<'a> {
+    path: Cow<'a, str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    path_bytes: Option<Vec<u8>>,
+    message: &'a str,
+    help: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -79,7 +98,7 @@ struct Report<'a> {
     diagnostics: Vec<JsonDiagnostic<'a>>,
     files: Vec<JsonFile<'a>>,
     tenders: &'a [TenderReport],
-    file_errors: Vec<&'a FileError>,
+    file_errors: Vec<JsonFileError<'a>>,
     summary: Summary,
 }
 
@@ -105,13 +124,22 @@ fn report<'a>(o: &'a Outcome) -> Report<'a> {
             .iter()
             .filter(|r| r.result.is_ok())
             .map(|r| JsonFile {
-                path: &r.path,
+                path: lossy(&r.path),
+                path_bytes: path_bytes(&r.path),
                 tender: r.tender.as_deref(),
                 metrics: r.metrics.as_ref(),
             })
             .collect(),
         tenders: o.tenders,
-        file_errors: o.file_errors().collect(),
+        file_errors: o
+            .file_errors()
+            .map(|e| JsonFileError {
+                path: lossy(&e.path),
+                path_bytes: path_bytes(&e.path),
+                message: &e.message,
+                help: e.help.as_deref(),
+            })
+            .collect(),
         summary: o.summary,
     }
 }

@@ -75,6 +75,10 @@ pub fn escape(s: &str) -> String {
             '\r' => out.push_str("&#13;"),
             '\t' => out.push_str("&#9;"),
             c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
+            // A byte of a file name that is not UTF-8 (see `files::display`).
+            c if crate::files::raw_byte(c).is_some() => {
+                out.push_str(&crate::excerpt::escape(&c.to_string()));
+            }
             c => out.push(c),
         }
     }

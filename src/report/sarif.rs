@@ -178,7 +178,9 @@ pub fn uri(path: &str) -> String {
 /// where it cannot be taken for a scheme).
 fn encode(path: &str, absolute: bool) -> String {
     let mut out = String::new();
-    for b in path.bytes() {
+    // A file name that is not UTF-8: its own bytes, so that the URI names the file.
+    let bytes = crate::files::path_bytes(path).unwrap_or_else(|| path.as_bytes().to_vec());
+    for b in bytes {
         match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
                 out.push(b as char)

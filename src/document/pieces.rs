@@ -1,0 +1,460 @@
+//! A long Markdown document parsed in pieces, so that memory follows one piece rather
+//! than the whole document.
+//!
+//! pulldown-cmark builds a tree of the whole text before it hands out an event, and the
+//! document's blocks copy its text: together about six times the file. [`Pieces`] cuts
+//! the text where a new top-level block starts and nothing before it can go on: at an
+//! ATX heading (`# ...` in the first column), or a paragraph starting with a letter in
+//! the first column, after a blank line, outside metadata blocks (front matter, and
+//! what pulldown-cmark reads as one further down),
+//! fenced code and the raw HTML blocks that a blank line does not end (`<!--`, `<script>`,
+//! `<pre>`, `<style>`, `<textarea>`, `<?`, `<!X`, `<![CDATA[`). Each piece is parsed on
+//! its own, and yields a [`Document`] with the same blocks, positions, paragraph numbers
+//! and headings as the whole document would have. Carried from piece to piece:
+//!
+//! - the headings still open (the section path of what follows), and whether a title
+//!   written as a paragraph heads it;
+//! - the number of blocks so far (paragraph numbers);
+//! - the last block (the clause before the next piece's first one, and where a finding
+//!   between the two belongs);
+//! - link reference definitions and footnote definitions: a link or a footnote reference
+//!   whose definition is in another piece is one (its text, not its brackets, is the
+//!   clause's text; a reference to an undefined footnote is text, as in GFM). When the
+//!   text holds `]:`, each piece is parsed once first to collect the labels defined.
+//!
+//! Document-level facts are merged by the engine, as the files of a tender's are.
+//!
+//! Should a cut still land inside a fenced code block or a raw HTML block (a fence inside
+//! a list item can hide where a top-level one starts), the parser says so: the piece's
+//! last top-level block runs to its very end. That piece is then parsed again, joined to
+//! the next.
+
+use super::{options, Block, Builder, Document, Heading, LastBlock, TopLevel};
+use crate::line_index::LineIndex;
+use pulldown_cmark::{BrokenLink, CowStr, Event, Parser, Tag};
+use std::borrow::Cow;
+use std::collections::HashSet;
+use unicase::UniCase;
+
+/// Documents longer than this are parsed in pieces (see [`Pieces`]).
+pub const LONG_DOCUMENT: usize = 2 << 20;
+/// The least size of a piece: a piece ends at the first place it can after this.
+pub const PIECE_BYTES: usize = 1 << 20;
+
+/// The pieces of a long document, each parsed when asked for (see the module's notes).
+pub struct Pieces<'a> {
+    source: &'a str,
+    lines: &'a LineIndex,
+    /// Where pieces may start, in order, after 0.
+    cuts: Vec<usize>,
+    /// The next cut to try, and where the next piece starts (`None` when all are read).
+    next: usize,
+    start: Option<usize>,
+    carry: Carry,
+    /// Labels of the link reference definitions anywhere in the text, as the parser
+    /// compares them (Unicode case folding).
+    defined: HashSet<UniCase<String>>,
+    /// Labels of the footnote definitions anywhere in the text, compared the same way.
+    notes: HashSet<UniCase<String>>,
+}
+
+/// What one piece hands to the next.
+#[derive(Default)]
+struct Carry {
+    /// The headings open at the end, outermost first, each the parent of the next.
+    headings: Vec<Heading>,
+    /// Blocks so far.
+    blocks: usize,
+    /// The last block so far.
+    before: Option<Block>,
+}
+
+impl<'a> Pieces<'a> {
+    /// The pieces of `source`, each at least `piece_bytes` long (but the last), cut only
+    /// where it is safe. `lines` is the line index of the whole source.
+    pub fn new(source: &'a str, lines: &'a LineIndex, piece_bytes: usize) -> Self {
+        let mut pieces = Pieces {
+            source,
+            lines,
+            cuts: cut_points(source, piece_bytes),
+            next: 0,
+            start: Some(0),
+            carry: Carry::default(),
+            defined: HashSet::new(),
+            notes: HashSet::new(),
+        };
+        if !pieces.cuts.is_empty() && source.contains("]:") {
+            pieces.collect_definitions();
+        }
+        pieces
+    }
+
+    /// Each piece's parser takes `source[start..end]`; a byte order mark is skipped.
+    fn text(&self, start: usize, end: usize) -> (usize, &'a str) {
+        let base = if start == 0 && self.source.starts_with('\u{feff}') {
+            3
+        } else {
+            start
+        };
+        (base, &self.source[base..end])
+    }
+
+    /// The end of the piece that starts at `start` when it ends at the next cut.
+    fn end_at(&self, k: usize) -> usize {
+        self.cuts.get(k).copied().unwrap_or(self.source.len())
+    }
+
+    /// Whether a piece parsed as `[start, end)` ended inside a block that would have
+    /// gone on: the cut was not a boundary.
+    fn ran_over(&self, last: Option<LastBlock>, end: usize) -> bool {
+        end < self.source.len() && last.is_some_and(|l| l.open_ended && l.end >= end)
+    }
+
+    /// Parses every piece once for its link reference definitions (pieces that turn out
+    /// not to end at a boundary are joined, here already).
+    fn collect_definitions(&mut self) {
+        let (mut start, mut k) = (0, 0);
+        let mut kept = Vec::new();
+        loop {
+            let end = self.end_at(k);
+            let (base, text) = self.text(start, end);
+            let parser = Parser::new_ext(text, options()).into_offset_iter();
+            let mut labels: Vec<String> = parser
+                .reference_definitions()
+                .iter()
+                .map(|(label, _)| label.to_string())
+                .collect();
+            let mut top = TopLevel::default();
+            let mut notes = Vec::new();
+            for (event, range) in parser {
+                if let Event::Start(Tag::FootnoteDefinition(label)) = &event {
+                    notes.push(label.to_string());
+                }
+                top.see(&event, base + range.end);
+            }
+            if self.ran_over(top.last, end) {
+                k += 1;
+                continue;
+            }
+            self.defined.extend(labels.drain(..).map(UniCase::new));
+            self.notes.extend(notes.into_iter().map(UniCase::new));
+            if end == self.source.len() {
+                break;
+            }
+            kept.push(end);
+            start = end;
+            k += 1;
+        }
+        self.cuts = kept;
+    }
+}
+
+impl<'a> Iterator for Pieces<'a> {
+    type Item = Document<'a>;
+
+    fn next(&mut self) -> Option<Document<'a>> {
+        let start = self.start?;
+        let defined = &self.defined;
+        loop {
+            let end = self.end_at(self.next);
+            self.next += 1;
+            let (base, text) = self.text(start, end);
+            // A footnote reference is one only where its definition is known to the
+            // parser (GFM footnotes), and the parser asks nothing for them: the
+            // definitions from other pieces that this piece refers to are written before
+            // its text (which starts a top-level block after a blank line), and the
+            // events they give dropped. Before the first piece they would hide its front
+            // matter, so there they follow its text (which ends in a blank line).
+            let notes = self.notes_wanted(text);
+            let (input, skip): (Cow<'_, str>, usize) = if notes.is_empty() {
+                (Cow::Borrowed(text), 0)
+            } else if start == 0 {
+                (Cow::Owned(format!("{text}\n\n{notes}")), 0)
+            } else {
+                (Cow::Owned(format!("{notes}{text}")), notes.len())
+            };
+            let mut builder = Builder::new();
+            builder.first_paragraph = self.carry.blocks;
+            builder.headings = self.carry.headings.clone();
+            builder.heading_stack = (0..builder.headings.len()).collect();
+            // A link whose definition is in another piece is a link, as in the whole text.
+            let callback = |link: BrokenLink<'_>| {
+                let label = UniCase::new(link.reference.to_string());
+                defined
+                    .contains(&label)
+                    .then_some((CowStr::Borrowed(""), CowStr::Borrowed("")))
+            };
+            let parser = Parser::new_with_broken_link_callback(&input, options(), Some(callback));
+            let len = text.len();
+            let events = parser
+                .into_offset_iter()
+                .filter(|(_, range)| range.start >= skip && range.start - skip < len)
+                .map(|(event, range)| (event, range.start - skip..(range.end - skip).min(len)));
+            let (builder, last) = builder.read(self.source, base, events);
+            if self.ran_over(last, end) {
+                continue;
+            }
+            let carried = self.carry.headings.len();
+            let stack: Vec<Heading> = (builder.heading_stack.iter().enumerate())
+                .map(|(i, &h)| Heading {
+                    parent: i.checked_sub(1),
+                    block: usize::MAX,
+                    ..builder.headings[h].clone()
+                })
+                .collect();
+            let blocks = builder.blocks.len();
+            let last_block = builder.blocks.last().cloned();
+            let mut doc = builder.document(self.source, Cow::Borrowed(self.lines));
+            doc.carried = carried;
+            doc.before = self.carry.before.take().map(|mut b| {
+                // The section of the last block is the innermost heading open after it.
+                b.section = carried.checked_sub(1);
+                b
+            });
+            let before = match last_block {
+                Some(b) => Some(b),
+                None => doc.before.clone(),
+            };
+            self.carry = Carry {
+                headings: stack,
+                blocks: self.carry.blocks + blocks,
+                before,
+            };
+            self.start = (end < self.source.len()).then_some(end);
+            return Some(doc);
+        }
+    }
+}
+
+impl Pieces<'_> {
+    /// Definitions of the footnotes defined elsewhere that `text` refers to (`[^label]`).
+    fn notes_wanted(&self, text: &str) -> String {
+        let mut out = String::new();
+        if self.notes.is_empty() {
+            return out;
+        }
+        let mut seen = HashSet::new();
+        let mut rest = text;
+        while let Some(i) = rest.find("[^") {
+            rest = &rest[i + 2..];
+            let Some(end) = rest.find(']') else { break };
+            let label = &rest[..end];
+            if label.is_empty() || label.contains(['\n', '\r', '[']) {
+                continue;
+            }
+            let key = UniCase::new(label.to_string());
+            if self.notes.contains(&key) && seen.insert(key) {
+                out.push_str(&format!("[^{label}]: .\n\n"));
+            }
+        }
+        out
+    }
+}
+
+/// Where the text may be cut: at the start of an ATX heading or a paragraph starting
+/// with a letter, in the first column after a blank line, outside front matter, fenced code and the HTML blocks that a blank line
+/// does not end; at most one cut per `piece` bytes.
+pub(crate) fn cut_points(text: &str, piece: usize) -> Vec<usize> {
+    let b = text.as_bytes();
+    // The line at `i`, and where the next one starts.
+    let line_at = |i: usize| -> (&str, usize) {
+        let e = b[i..]
+            .iter()
+            .position(|&c| c == b'\n' || c == b'\r')
+            .map_or(b.len(), |k| i + k);
+        let next = match b.get(e) {
+            Some(b'\r') if b.get(e + 1) == Some(&b'\n') => e + 2,
+            Some(_) => e + 1,
+            None => e,
+        };
+        (&text[i..e], next)
+    };
+    let mut cuts = Vec::new();
+    let mut i = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let mut last = 0;
+    let mut state = State::Text;
+    // Inside what pulldown-cmark may read as a metadata block, of either kind. It reads
+    // one wherever a block starts with `---` or `+++` followed by a line of text, up to
+    // the next closing line, wherever that is (blank lines, fences and all). Every such
+    // line is taken for an opening one here, even one that closes a block or underlines
+    // a heading, so that no cut falls inside a block however the lines pair up.
+    let (mut yaml, mut pluses) = (false, false);
+    let mut prev_blank = false;
+    while i < b.len() {
+        let (line, next) = line_at(i);
+        let t = line.trim_end_matches([' ', '\t']);
+        let opens_meta = (t == "---" || t == "+++") && next < b.len() && {
+            let following = line_at(next).0.trim_end_matches([' ', '\t']);
+            let closes = following == t || (t == "---" && following == "...");
+            !following.is_empty() && !closes
+        };
+        match state {
+            State::Fence(c, n) => {
+                if closes_fence(line, c, n) {
+                    state = State::Text;
+                }
+                prev_blank = false;
+            }
+            State::Html(end) => {
+                if line.to_ascii_lowercase().contains(end) {
+                    state = State::Text;
+                }
+                prev_blank = false;
+            }
+            State::Text if opens_meta => {
+                yaml |= t == "---";
+                pluses |= t == "+++";
+                prev_blank = false;
+            }
+            State::Text if yaml || pluses => {
+                yaml &= !(t == "---" || t == "...");
+                pluses &= t != "+++";
+                prev_blank = false;
+            }
+            State::Text => {
+                if prev_blank && i - last >= piece && i > 0 && starts_block(line) {
+                    cuts.push(i);
+                    last = i;
+                }
+                state = opens(line);
+                prev_blank = line.bytes().all(|c| c == b' ' || c == b'\t');
+            }
+        }
+        i = next;
+    }
+    cuts
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum State {
+    Text,
+    /// Inside a fenced code block: its character and the length of its fence.
+    Fence(u8, usize),
+    /// Inside a raw HTML block that ends at a line holding this (lower case).
+    Html(&'static str),
+}
+
+/// A line that, after a blank line, starts a top-level block whatever came before:
+/// an ATX heading (`#` to `######` in the first column, then a space, a tab or the end
+/// of the line), or a paragraph that starts with a letter in the first column (a list,
+/// a quotation, a footnote or an indented block goes on after a blank line only with a
+/// line indented, or marked `>`; a letter starts no list, quotation, fence, HTML block,
+/// table of its own, thematic break or definition).
+fn starts_block(line: &str) -> bool {
+    let hashes = line.bytes().take_while(|&c| c == b'#').count();
+    let heading = (1..=6).contains(&hashes)
+        && matches!(line.as_bytes().get(hashes), None | Some(b' ' | b'\t'));
+    heading || line.chars().next().is_some_and(char::is_alphabetic)
+}
+
+/// A line without its indentation of up to three spaces (more is indented code).
+fn unindented(line: &str) -> Option<&str> {
+    let spaces = line.bytes().take_while(|&c| c == b' ').count();
+    (spaces <= 3 && !line[spaces..].starts_with('\t')).then(|| &line[spaces..])
+}
+
+/// What a line of text opens that a blank line does not end: a code fence, or a raw
+/// HTML block of the first five kinds (unless it ends on the same line).
+fn opens(line: &str) -> State {
+    let Some(t) = unindented(line) else {
+        return State::Text;
+    };
+    for c in [b'`', b'~'] {
+        let n = t.bytes().take_while(|&x| x == c).count();
+        if n >= 3 && !(c == b'`' && t[n..].contains('`')) {
+            return State::Fence(c, n);
+        }
+    }
+    if !t.starts_with('<') {
+        return State::Text;
+    }
+    let lower = t.to_ascii_lowercase();
+    let (end, after) = if let Some(name) =
+        ["script", "pre", "style", "textarea"]
+            .into_iter()
+            .find(|name| {
+                lower[1..].starts_with(name)
+                    && matches!(
+                        lower.as_bytes().get(1 + name.len()),
+                        None | Some(b' ' | b'\t' | b'>')
+                    )
+            }) {
+        let end = match name {
+            "script" => "</script>",
+            "pre" => "</pre>",
+            "style" => "</style>",
+            _ => "</textarea>",
+        };
+        (end, 1 + name.len())
+    } else if lower.starts_with("<!--") {
+        ("-->", 4)
+    } else if lower.starts_with("<?") {
+        ("?>", 2)
+    } else if lower.starts_with("<![cdata[") {
+        ("]]>", 9)
+    } else if lower.as_bytes().get(2).is_some_and(u8::is_ascii_alphabetic)
+        && lower.starts_with("<!")
+    {
+        (">", 2)
+    } else {
+        return State::Text;
+    };
+    if lower[after..].contains(end) {
+        State::Text
+    } else {
+        State::Html(end)
+    }
+}
+
+/// A closing fence: at least `n` of `c`, indented up to three spaces, then only spaces.
+fn closes_fence(line: &str, c: u8, n: usize) -> bool {
+    let Some(t) = unindented(line) else {
+        return false;
+    };
+    let run = t.bytes().take_while(|&x| x == c).count();
+    run >= n && t[run..].bytes().all(|x| x == b' ' || x == b'\t')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cuts(text: &str) -> Vec<usize> {
+        cut_points(text, 0)
+    }
+
+    #[test]
+    fn cuts_at_headings_and_paragraphs_after_blank_lines_outside_fences_html_and_front_matter() {
+        let text = "---\ntitle: x\n\n# yaml comment\n---\n\n# One\n\ntext\n# no blank before\n\n```\n\n# code\nword\n```\n\n# Two\n\n<!--\n\n# comment\nword\n-->\n\n## Three\n\n<pre>\n\n# pre\n</pre>\n\n#hashtag\n\n    # indented\n\n- item\n\n> quote\n\n1. one\n\n[a]: b\n\n| a |\n\n<div>\n\n#\n\nÉtat\n";
+        let at: Vec<&str> = cuts(text)
+            .iter()
+            .map(|&c| text[c..].lines().next().unwrap())
+            .collect();
+        assert_eq!(at, ["# One", "text", "# Two", "## Three", "#", "État"]);
+    }
+
+    #[test]
+    fn no_cut_inside_what_may_be_a_metadata_block() {
+        let text = "A\n\n---\nkey: x\n\nB\n\n---\n\nC\n\n+++\nk\n\nD\n+++\n\nE\n";
+        let at: Vec<&str> = cuts(text)
+            .iter()
+            .map(|&c| text[c..].lines().next().unwrap())
+            .collect();
+        assert_eq!(at, ["C", "E"]);
+    }
+
+    #[test]
+    fn pieces_are_at_least_the_size_asked_for() {
+        let text = "# A\n\nx\n\n# B\n\ny\n\n# C\n\nz\n";
+        assert_eq!(cut_points(text, 8), [8, 16]);
+        assert_eq!(cut_points(text, 9), [13]);
+        assert_eq!(cut_points(text, 1000), Vec::<usize>::new());
+    }
+
+    #[test]
+    fn line_endings_of_every_kind_end_lines() {
+        let text = "a\r\n\r\n# B\r\rc\r\r# D\n";
+        let at: Vec<usize> = cuts(text);
+        assert_eq!(at, [5, 10, 13]);
+    }
+}
