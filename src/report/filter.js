@@ -14,3 +14,7 @@ each(document.querySelectorAll('nav .count[data-doc]'),function(s){var d=s.getAt
 status.textContent='Showing '+shown+' of '+all+' findings.';}
 f.addEventListener('change',apply);apply();
 document.documentElement.setAttribute('data-filters','ready');})();
+(function(){var all=document.getElementById('f-open');function each(fn){Array.prototype.forEach.call(document.querySelectorAll('li.note details'),fn);}
+if(all)all.addEventListener('change',function(){each(function(d){d.open=all.checked;});});
+window.addEventListener('beforeprint',function(){each(function(d){d.setAttribute('data-was',d.open?'1':'');d.open=true;});});
+window.addEventListener('afterprint',function(){each(function(d){d.open=d.getAttribute('data-was')==='1';});});})();

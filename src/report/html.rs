@@ -37,7 +37,7 @@ const SCRIPT: &str = include_str!("filter.js");
 
 /// `sha256-` and the base64 SHA-256 of [`SCRIPT`], as the policy names it. A unit test
 /// recomputes it.
-const SCRIPT_HASH: &str = "sha256-O/v5Rhnqme5M6pu+zOSXfh0+h8KWPlLWoFwMBIghqwk=";
+const SCRIPT_HASH: &str = "sha256-x3TxcUx0JWkiaYpgvlDsAi0DiAi10rETjgaPpphddyA=";
 
 /// How many findings the "longest-standing" list shows; the rest are with their documents.
 const OLDEST_SHOWN: usize = 15;
@@ -256,9 +256,10 @@ impl<'a> Html<'a> {
             out.push_str(" <span class=\"known\">known: recorded in the baseline</span>");
         }
         out.push_str("</p>");
-        // A further note of a rule already explained in this text folds its message away,
-        // so that it opens no gap in the text beside it; the first says it all.
-        let folded = n.in_text && n.help_in.is_some();
+        // A note beside the text shows its heading and folds its message and advice away,
+        // so that it opens no gap in the text it sits beside; the verdict and the list of
+        // findings by rule say what to write instead, and printing opens every note.
+        let folded = n.in_text;
         if folded {
             out.push_str("<details><summary>Why, and what to write instead</summary>");
         }
@@ -515,6 +516,7 @@ impl<'a> Html<'a> {
         }
         out.push_str(
             "</select><label><input type=\"checkbox\" id=\"f-only\"> Only paragraphs with findings</label>\
+             <label><input type=\"checkbox\" id=\"f-open\"> Open every explanation</label>\
              <p id=\"f-status\" class=\"small\" role=\"status\" aria-live=\"polite\"></p></fieldset></form>\n</nav>\n",
         );
     }
