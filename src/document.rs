@@ -419,6 +419,8 @@ impl Locator {
 pub struct Places {
     pub(crate) at: std::collections::HashMap<usize, Option<Location>>,
     pub(crate) first: Option<Location>,
+    /// The document's title as the pieces show it: the first real heading's.
+    pub(crate) title: Option<String>,
 }
 
 impl Places {

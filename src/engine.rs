@@ -141,12 +141,12 @@ impl Linter {
                 pass.apply(rule, &mut diagnostics);
             }
         }
-        let (anchor, headed) = pass.anchor();
+        let (anchor, anchor_rank) = pass.anchor();
         let facts = Facts {
             has_prose: doc.has_prose(),
             words: if needs_words { doc.word_count() } else { 0 },
             anchor,
-            headed,
+            anchor_rank,
             rules,
         };
         (diagnostics, facts)
@@ -171,7 +171,9 @@ impl Linter {
         diagnostics.extend(self.judge(&[&facts], None).into_iter().map(|(_, d)| d));
         self.finish(source, lines, &mut suppressions, &mut diagnostics);
         places.locate_all(&mut diagnostics);
-        let metrics = self.metrics(&[&facts], &diagnostics);
+        let mut metrics = self.metrics(&[&facts], &diagnostics);
+        // As doc_title reads the whole document.
+        metrics.title = places.title.filter(|t| !t.is_empty());
         (diagnostics, metrics)
     }
 
@@ -203,6 +205,13 @@ impl Linter {
                     .first()
                     .and_then(|b| locator.locate(b.range.start));
             }
+            if places.title.is_none() {
+                places.title = doc
+                    .headings
+                    .iter()
+                    .find(|h| !h.written)
+                    .map(|h| h.title.trim().to_string());
+            }
             let (mut found, mut f) = self.scan_rules(&doc, true);
             locator.locate_all(&mut found);
             diagnostics.append(&mut found);
@@ -213,8 +222,8 @@ impl Linter {
                     }
                 }
             }
-            // The anchor lies in this piece if it is a heading of it, or line 1.
-            if f.headed || facts.is_none() {
+            // The anchor lies in this piece if it is a heading or prose of it, or line 1.
+            if f.anchor_rank > 0 || facts.is_none() {
                 let at = f.anchor.offset;
                 places.at.entry(at).or_insert_with(|| locator.locate(at));
             }
@@ -452,10 +461,12 @@ pub struct Facts {
     has_prose: bool,
     /// Words in the document, counted only when a metric rule needs them.
     words: usize,
-    /// Where a finding about the whole document sits: its first heading, or line 1.
+    /// Where a finding about the whole document sits: its first heading, else its first
+    /// prose, else line 1.
     anchor: Span,
-    /// Whether `anchor` is a heading (rather than line 1).
-    headed: bool,
+    /// What `anchor` is: 2 a heading, 1 the first prose, 0 line 1. Pieces merged keep the
+    /// first anchor of the highest rank, as the whole document would have it.
+    anchor_rank: u8,
     /// One entry per document-level rule, in rule order.
     rules: Vec<RuleFacts>,
 }
@@ -502,16 +513,17 @@ impl Facts {
                 (a, _) => a,
             })
             .collect();
-        let (anchor, headed) = if self.headed || !next.headed {
-            (self.anchor, self.headed)
+        let (anchor, anchor_rank) = if self.anchor_rank == 2 || next.anchor_rank <= self.anchor_rank
+        {
+            (self.anchor, self.anchor_rank)
         } else {
-            (next.anchor, true)
+            (next.anchor, next.anchor_rank)
         };
         Facts {
             has_prose: self.has_prose || next.has_prose,
             words: self.words + next.words,
             anchor,
-            headed,
+            anchor_rank,
             rules,
         }
     }
@@ -988,11 +1000,11 @@ impl<'d> Pass<'d> {
         self.doc.lines.span(self.doc.source, start, end)
     }
 
-    /// Where a finding about the whole document sits, and whether it is a heading: its
+    /// Where a finding about the whole document sits, and its rank (2, 1, 0): its
     /// first heading; without one, the line of its first prose (so that a
     /// `tenderlint-disable-next-line` comment above it, as the editor's quick fix writes,
     /// covers it); else line 1.
-    fn anchor(&self) -> (Span, bool) {
+    fn anchor(&self) -> (Span, u8) {
         let prose = || {
             self.doc
                 .blocks
@@ -1000,13 +1012,13 @@ impl<'d> Pass<'d> {
                 .find(|b| b.text.chars().any(char::is_alphanumeric))
         };
         match self.doc.first_heading() {
-            Some(h) => (self.span(h.range.start, h.range.end), true),
+            Some(h) => (self.span(h.range.start, h.range.end), 2),
             None if prose().is_some() => {
                 let start = prose().map_or(0, |b| b.range.start);
                 let end = self.doc.source[start..]
                     .find(['\n', '\r'])
                     .map_or(self.doc.source.len(), |i| start + i);
-                (self.span(start, end), false)
+                (self.span(start, end), 1)
             }
             None => {
                 let start = if self.doc.source.starts_with('\u{feff}') {
@@ -1017,7 +1029,7 @@ impl<'d> Pass<'d> {
                 let end = self.doc.source[start..]
                     .find(['\n', '\r'])
                     .map_or(self.doc.source.len(), |i| start + i);
-                (self.span(start, end), false)
+                (self.span(start, end), 0)
             }
         }
     }
@@ -1064,15 +1076,10 @@ fn number(v: f64) -> String {
     }
 }
 
-/// A document's title: its first real heading, else its first title written as a
-/// paragraph, without surrounding spaces.
+/// A document's title: its first real heading (not a title written as a paragraph),
+/// without surrounding spaces.
 fn doc_title(doc: &Document) -> Option<String> {
-    let h = doc
-        .headings
-        .iter()
-        .find(|h| !h.written)
-        .or(doc.headings.first())?;
-    let title = h.title.trim();
+    let title = doc.headings.iter().find(|h| !h.written)?.title.trim();
     (!title.is_empty()).then(|| title.to_string())
 }
 
