@@ -120,15 +120,12 @@ pub fn check_source(linter: &Linter, path: String, source: &Source, finish: Fini
             Format::Markdown => checked_markdown(linter, path, &source.text, finish),
             Format::Word => {
                 let doc = source.document();
-                let (mut diagnostics, metrics) = linter.lint_with_metrics(&doc);
-                Locator::new(&doc).locate_all(&mut diagnostics);
-                let linted = Linted {
-                    diagnostics,
-                    metrics,
-                    lines: &doc.lines,
-                    doc: Some(&doc),
-                };
-                checked(path, &source.text, linted, finish)
+                checked(
+                    path,
+                    &source.text,
+                    Linted::whole(linter, &doc, true),
+                    finish,
+                )
             }
         }
     })
@@ -145,15 +142,7 @@ fn checked_text(linter: &Linter, path: String, text: &str, finish: Finish) -> Fi
 fn checked_markdown(linter: &Linter, path: String, text: &str, finish: Finish) -> FileReport {
     let Some(piece_bytes) = in_pieces(text) else {
         let doc = Document::parse(text);
-        let (mut diagnostics, metrics) = linter.lint_with_metrics(&doc);
-        Locator::new(&doc).locate_all(&mut diagnostics);
-        let linted = Linted {
-            diagnostics,
-            metrics,
-            lines: &doc.lines,
-            doc: None,
-        };
-        return checked(path, text, linted, finish);
+        return checked(path, text, Linted::whole(linter, &doc, false), finish);
     };
     let lines = LineIndex::new(text);
     let pieces = Pieces::new(text, &lines, piece_bytes);
@@ -191,6 +180,21 @@ struct Linted<'a> {
     metrics: crate::metrics::Metrics,
     lines: &'a LineIndex,
     doc: Option<&'a Document<'a>>,
+}
+
+impl<'a> Linted<'a> {
+    /// `doc` linted whole, its findings located; `model`: rendered from its blocks (a
+    /// Word document) rather than from its Markdown text.
+    fn whole(linter: &Linter, doc: &'a Document<'a>, model: bool) -> Self {
+        let (mut diagnostics, metrics) = linter.lint_with_metrics(doc);
+        Locator::new(doc).locate_all(&mut diagnostics);
+        Linted {
+            diagnostics,
+            metrics,
+            lines: &doc.lines,
+            doc: model.then_some(doc),
+        }
+    }
 }
 
 fn checked(path: String, text: &str, linted: Linted, finish: Finish) -> FileReport {

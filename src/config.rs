@@ -320,14 +320,12 @@ impl Config {
             for (key, setting) in &o.rules {
                 let id = key.get_ref().as_str();
                 if id != UNUSED_SUPPRESSION && !known.contains(&id) {
-                    let hint = closest(id, known.iter().copied())
-                        .map(|c| format!("Did you mean `{c}`? "))
-                        .unwrap_or_default();
-                    errors.push(
-                        err(format!("there is no rule `{id}`"))
-                            .at(key.span(), "unknown rule")
-                            .help(format!("{hint}Run `tenderlint rules` to list the rules.")),
-                    );
+                    errors.push(unknown_rule(
+                        &self.file,
+                        id,
+                        key.span(),
+                        known.iter().copied(),
+                    ));
                     continue;
                 }
                 let s = setting.get_ref();
@@ -395,14 +393,12 @@ impl Config {
                 continue;
             }
             let Some(rule) = rules.rules.iter_mut().find(|r| &*r.id == id) else {
-                let hint = closest(id, rules.rules.iter().map(|r| &*r.id))
-                    .map(|c| format!("Did you mean `{c}`? "))
-                    .unwrap_or_default();
-                errors.push(
-                    err(format!("there is no rule `{id}`"))
-                        .at(key.span(), "unknown rule")
-                        .help(format!("{hint}Run `tenderlint rules` to list the rules.")),
-                );
+                errors.push(unknown_rule(
+                    &self.file,
+                    id,
+                    key.span(),
+                    rules.rules.iter().map(|r| &*r.id),
+                ));
                 continue;
             };
             match s.level {
@@ -515,6 +511,25 @@ pub fn globs(
     }
     let set = builder.build().unwrap_or_else(|_| GlobSet::empty());
     errors.into_result(set)
+}
+
+/// "there is no rule `id`", pointing at it, with the closest of `candidates` as a hint.
+fn unknown_rule<'a>(
+    file: &TomlFile,
+    id: &str,
+    at: std::ops::Range<usize>,
+    candidates: impl Iterator<Item = &'a str>,
+) -> SourceError {
+    let hint = closest(id, candidates)
+        .map(|c| format!("Did you mean `{c}`? "))
+        .unwrap_or_default();
+    SourceError::new(
+        file,
+        "tenderlint::config",
+        format!("there is no rule `{id}`"),
+    )
+    .at(at, "unknown rule")
+    .help(format!("{hint}Run `tenderlint rules` to list the rules."))
 }
 
 pub fn closest<'a>(id: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
