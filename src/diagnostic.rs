@@ -94,6 +94,36 @@ impl Location {
     }
 }
 
+/// The first sentence of a finding's message or help, for places with room for one (the
+/// editor's list of problems, the report's list of changes): up to the first `.`, `!` or
+/// `?` followed by a space or the end, or a line break, outside quotes and brackets; "e.g."
+/// and "i.e." do not end a sentence.
+pub fn first_sentence(text: &str) -> &str {
+    let mut depth = 0i32;
+    let mut quoted = false;
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '"' => quoted = !quoted,
+            '\u{201c}' => quoted = true,
+            '\u{201d}' => quoted = false,
+            '(' | '[' if !quoted => depth += 1,
+            ')' | ']' if !quoted => depth -= 1,
+            '\n' if depth <= 0 => return text[..i].trim(),
+            '.' | '!' | '?'
+                if depth <= 0 && !quoted && chars.peek().is_none_or(|(_, n)| n.is_whitespace()) =>
+            {
+                let head = &text[..i + c.len_utf8()];
+                if !(head.ends_with("e.g.") || head.ends_with("i.e.")) {
+                    return head.trim();
+                }
+            }
+            _ => {}
+        }
+    }
+    text.trim()
+}
+
 /// A stable identity for a finding: the rule id and the clause it was found in,
 /// normalised (lower case, words only, leading clause numbers dropped), hashed with
 /// 64-bit FNV-1a. Renumbering clauses or editing other paragraphs leaves it unchanged;
@@ -140,6 +170,36 @@ pub fn normalise_clause(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_first_sentence_ends_outside_quotes_and_brackets() {
+        assert_eq!(
+            first_sentence("This clause sets up service credits (\"4.1 Credits. See\"): money is taken. Then more."),
+            "This clause sets up service credits (\"4.1 Credits. See\"): money is taken."
+        );
+        assert_eq!(
+            first_sentence("No measure. (Searched all 2 files of the tender \"A. B\".)"),
+            "No measure."
+        );
+        assert_eq!(
+            first_sentence("Costs £1.50 each, e.g.x"),
+            "Costs £1.50 each, e.g.x"
+        );
+        assert_eq!(first_sentence("First line\nsecond line"), "First line");
+        assert_eq!(
+            first_sentence("Quoted “a. b” ends here."),
+            "Quoted “a. b” ends here."
+        );
+    }
+
+    #[test]
+    fn the_first_sentence_skips_abbreviations() {
+        assert_eq!(
+            first_sentence("Name the measure, e.g. EQ-5D. Then the target."),
+            "Name the measure, e.g. EQ-5D."
+        );
+        assert_eq!(first_sentence("One sentence"), "One sentence");
+    }
+
     use super::*;
 
     #[test]

@@ -206,11 +206,7 @@ impl Linter {
                     .and_then(|b| locator.locate(b.range.start));
             }
             if places.title.is_none() {
-                places.title = doc
-                    .headings
-                    .iter()
-                    .find(|h| !h.written)
-                    .map(|h| h.title.trim().to_string());
+                places.title = doc.first_heading().map(|b| b.text.trim().to_string());
             }
             let (mut found, mut f) = self.scan_rules(&doc, true);
             locator.locate_all(&mut found);
@@ -1079,7 +1075,7 @@ fn number(v: f64) -> String {
 /// A document's title: its first real heading (not a title written as a paragraph),
 /// without surrounding spaces.
 fn doc_title(doc: &Document) -> Option<String> {
-    let title = doc.headings.iter().find(|h| !h.written)?.title.trim();
+    let title = doc.first_heading()?.text.trim();
     (!title.is_empty()).then(|| title.to_string())
 }
 

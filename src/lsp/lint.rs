@@ -387,32 +387,6 @@ fn rank(s: Severity) -> u8 {
     }
 }
 
-/// The first sentence of a message, for the editor's list of problems: it ends at a full
-/// stop, question or exclamation mark followed by a space or the end, outside brackets
-/// and quotation marks (a quoted match may hold "4.1" or "e.g.").
-pub fn first_sentence(message: &str) -> &str {
-    let mut depth = 0i32;
-    let mut quoted = false;
-    let mut chars = message.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
-        match c {
-            '"' => quoted = !quoted,
-            '\u{201c}' => quoted = true,
-            '\u{201d}' => quoted = false,
-            '(' | '[' if !quoted => depth += 1,
-            ')' | ']' if !quoted => depth -= 1,
-            '\n' if depth <= 0 => return message[..i].trim(),
-            '.' | '!' | '?'
-                if depth <= 0 && !quoted && chars.peek().is_none_or(|(_, n)| n.is_whitespace()) =>
-            {
-                return message[..i + c.len_utf8()].trim();
-            }
-            _ => {}
-        }
-    }
-    message.trim()
-}
-
 /// Everything the language server does to re-lint a buffer and send the result, short
 /// of writing it: parse, lint, positions in `enc` units, LSP diagnostics, JSON.
 pub fn relint_to_json(
@@ -467,7 +441,7 @@ pub fn to_lsp(l: &Located) -> Diagnostic {
         code: Some(NumberOrString::String(d.rule.to_string())),
         code_description,
         source: Some("tenderlint".into()),
-        message: first_sentence(&d.message).to_string(),
+        message: crate::diagnostic::first_sentence(&d.message).to_string(),
         related_information: (!related.is_empty()).then_some(related),
         ..Diagnostic::default()
     }
@@ -613,27 +587,6 @@ mod tests {
         let u = path_to_uri(p).unwrap_or_else(|| panic!("no uri"));
         assert_eq!(u.as_str(), "file:///tmp/a%20b/Caf%C3%A9%20%231.md");
         assert_eq!(uri_to_path(&u).as_deref(), Some(p));
-    }
-
-    #[test]
-    fn the_first_sentence_ends_outside_quotes_and_brackets() {
-        assert_eq!(
-            first_sentence("This clause sets up service credits (\"4.1 Credits. See\"): money is taken. Then more."),
-            "This clause sets up service credits (\"4.1 Credits. See\"): money is taken."
-        );
-        assert_eq!(
-            first_sentence("No measure. (Searched all 2 files of the tender \"A. B\".)"),
-            "No measure."
-        );
-        assert_eq!(
-            first_sentence("Costs £1.50 each, e.g.x"),
-            "Costs £1.50 each, e.g.x"
-        );
-        assert_eq!(first_sentence("First line\nsecond line"), "First line");
-        assert_eq!(
-            first_sentence("Quoted “a. b” ends here."),
-            "Quoted “a. b” ends here."
-        );
     }
 
     #[test]

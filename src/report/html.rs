@@ -52,6 +52,12 @@ pub fn escape(text: &str) -> String {
     out
 }
 
+/// A file name as the page shows it: control characters and the raw bytes of a name that
+/// is not UTF-8 made visible ([`crate::excerpt::escape`]), then escaped for HTML.
+fn escape_path(path: &str) -> String {
+    escape(&crate::excerpt::escape(path))
+}
+
 pub fn escape_into(out: &mut String, text: &str) {
     let mut last = 0;
     for (i, b) in text.bytes().enumerate() {
@@ -321,7 +327,7 @@ impl<'a> Html<'a> {
             let _ = write!(
                 out,
                 "<section class=\"doc-level\" aria-labelledby=\"{id}-whole\"><h4 id=\"{id}-whole\">{about}<span class=\"vh\"> ({})</span></h4><ol class=\"notes\">",
-                escape(&crate::excerpt::escape(path))
+                escape_path(path)
             );
             for &i in &whole {
                 let note = Note {
@@ -473,7 +479,7 @@ impl<'a> Html<'a> {
                 let _ = writeln!(
                     out,
                     "<li><a href=\"#{id}\">{}</a> {counts}</li>",
-                    escape(&crate::excerpt::escape(&r.path))
+                    escape_path(&r.path)
                 );
             }
             out.push_str("</ol></li>\n");
@@ -511,7 +517,7 @@ impl<'a> Html<'a> {
                 out,
                 "<option value=\"{}\">{}</option>",
                 doc_id(&r.path),
-                escape(&crate::excerpt::escape(&r.path))
+                escape_path(&r.path)
             );
         }
         out.push_str(
@@ -724,11 +730,7 @@ impl<'a> Html<'a> {
             escape(title)
         );
         if let Some(path) = path {
-            let _ = write!(
-                out,
-                "<p class=\"path\">{}</p>",
-                escape(&crate::excerpt::escape(path))
-            );
+            let _ = write!(out, "<p class=\"path\">{}</p>", escape_path(path));
         }
         let _ = write!(
             out,
@@ -813,7 +815,7 @@ impl<'a> Html<'a> {
                 if n > 0 { ", " } else { "" },
                 doc_id(&r.path),
                 i + 1,
-                escape(&crate::excerpt::escape(&r.path)),
+                escape_path(&r.path),
                 escape(&verdict::place(&diags[i]))
             );
         }
@@ -822,7 +824,7 @@ impl<'a> Html<'a> {
             let _ = write!(
                 out,
                 ". <span class=\"help\">{}</span>",
-                escape(verdict::first_sentence(&g.first.help))
+                escape(crate::diagnostic::first_sentence(&g.first.help))
             );
         }
     }
@@ -900,10 +902,10 @@ impl<'a> Html<'a> {
                  in the folder and tenderlint judges them together.</p>\
                  <pre><code># {}/tender.toml\nname = \"The tender's name\"\nmain = \"{}\"   # where findings about the whole tender go</code></pre></div>\n",
                 members.len(),
-                escape(&crate::excerpt::escape(folder)),
+                escape_path(folder),
                 escape(&names.join(", ")),
-                escape(&crate::excerpt::escape(folder)),
-                escape(&crate::excerpt::escape(first))
+                escape_path(folder),
+                escape_path(first)
             );
         }
     }
@@ -1041,7 +1043,7 @@ impl<'a> Html<'a> {
                 doc_id(a.path),
                 a.k,
                 escape(&self.title(a.d)),
-                escape(&crate::excerpt::escape(a.path)),
+                escape_path(a.path),
                 escape(&match &a.d.location {
                     Some(at) => at.describe(),
                     None => format!("line {}", a.d.span.start.line),
@@ -1107,7 +1109,7 @@ impl<'a> Html<'a> {
         let _ = writeln!(
             out,
             "<article class=\"doc\" id=\"{id}\" aria-labelledby=\"{id}-title\"><h3 id=\"{id}-title\" class=\"doc-title\">{}</h3>",
-            escape(&crate::excerpt::escape(&r.path))
+            escape_path(&r.path)
         );
         match &r.result {
             Err(e) => {
@@ -1156,7 +1158,7 @@ fn file_error(out: &mut String, e: &FileError) {
         out,
         "<li class=\"sev-error\"><span class=\"badge sev-error\"><span class=\"icon\" aria-hidden=\"true\">{}</span> Not checked</span> <strong>{}</strong>: {}",
         severity_icon(Severity::Error),
-        escape(&crate::excerpt::escape(&e.path)),
+        escape_path(&e.path),
         escape(&e.message)
     );
     if let Some(h) = &e.help {

@@ -116,22 +116,6 @@ pub fn place(d: &Diagnostic) -> String {
     }
 }
 
-/// The first sentence of `text`: what a list of changes quotes from a rule's help.
-pub fn first_sentence(text: &str) -> &str {
-    let text = text.trim();
-    let mut from = 0;
-    while let Some(i) = text[from..].find(". ") {
-        let end = from + i + 1;
-        // "e.g. " and "i.e. " do not end a sentence.
-        let before = &text[..end];
-        if !(before.ends_with("e.g.") || before.ends_with("i.e.")) {
-            return before;
-        }
-        from = end;
-    }
-    text
-}
-
 fn count(n: usize, one: &str, many: &str) -> String {
     if n == 1 {
         format!("1 {one}")
@@ -251,14 +235,5 @@ mod tests {
         assert_eq!(band(0.4).name, "mixed");
         assert_eq!(band(0.39).name, "performance-centric");
         assert_eq!(band(1.0).name, "outcome-focused");
-    }
-
-    #[test]
-    fn first_sentence_skips_abbreviations() {
-        assert_eq!(
-            first_sentence("Name the measure, e.g. EQ-5D. Then the target."),
-            "Name the measure, e.g. EQ-5D."
-        );
-        assert_eq!(first_sentence("One sentence"), "One sentence");
     }
 }
