@@ -1014,16 +1014,29 @@ fn review(args: ReviewArgs) -> u8 {
 /// text is in memory, then write one page. Exit 0 when it is written (files that could
 /// not be read are listed in it), 2 for usage and configuration errors or when the page
 /// cannot be written.
-/// `path` relative to the current folder when it lies beneath it; otherwise as given.
+/// An absolute `path` relative to the current folder (with `..` steps when it lies
+/// outside it); a relative path as given.
 fn relative_to_cwd(path: &Path) -> PathBuf {
+    use std::path::Component;
     let Ok(cwd) = std::env::current_dir() else {
         return path.to_path_buf();
     };
-    match path.strip_prefix(&cwd) {
-        Ok(rest) if rest.as_os_str().is_empty() => PathBuf::from("."),
-        Ok(rest) if path.is_absolute() => rest.to_path_buf(),
-        _ => path.to_path_buf(),
+    if !path.is_absolute() {
+        return path.to_path_buf();
     }
+    let (to, from) = (files::absolute(path), files::absolute(&cwd));
+    let (to, from): (Vec<Component>, Vec<Component>) =
+        (to.components().collect(), from.components().collect());
+    let common = to.iter().zip(&from).take_while(|(a, b)| a == b).count();
+    let mut out: PathBuf = from[common..]
+        .iter()
+        .map(|_| Component::ParentDir)
+        .collect();
+    out.extend(&to[common..]);
+    if out.as_os_str().is_empty() {
+        out.push(".");
+    }
+    out
 }
 
 fn report(mut args: ReportArgs) -> u8 {

@@ -625,6 +625,13 @@ fn the_verdict_comes_first_with_the_changes_that_matter_most() {
     let html = report(Path::new(ROOT), &["--no-config", "--no-history", &absolute]);
     assert!(!html.contains(ROOT), "an absolute path");
     assert!(html.contains(">fixtures/performance-centric.md</h3>"));
+    // Outside the current folder, with `..` steps.
+    let html = report(
+        &Path::new(ROOT).join("fixtures/packs"),
+        &["--no-config", "--no-history", &absolute],
+    );
+    assert!(!html.contains(ROOT), "an absolute path");
+    assert!(html.contains(">../performance-centric.md</h3>"));
 }
 
 #[test]
