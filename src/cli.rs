@@ -1108,7 +1108,7 @@ fn report(mut args: ReportArgs) -> u8 {
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs() as i64);
-    let page = renderer.page(&Page {
+    let page = renderer.page_parts(&Page {
         sections: &sections,
         unreadable: &unreadable,
         history: &history,
@@ -1118,9 +1118,10 @@ fn report(mut args: ReportArgs) -> u8 {
 
     let summary = Summary::of(&reports, &unreadable);
     if args.output.as_os_str() == "-" {
-        emit(&page);
+        emit_with(|out| page.chunks().try_for_each(|c| out.write_all(c.as_bytes())));
     } else {
-        if let Err(e) = output::write(&args.output, page.as_bytes()) {
+        let parts: Vec<&[u8]> = page.chunks().map(str::as_bytes).collect();
+        if let Err(e) = output::write_parts(&args.output, &parts) {
             return usage_error(&format!("cannot write {}: {e}", args.output.display()));
         }
         let _ = writeln!(

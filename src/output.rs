@@ -19,6 +19,11 @@ const MAX_LINKS: usize = 40;
 
 /// Writes `bytes` to `path`; see the module's documentation for what "to" means.
 pub fn write(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    write_parts(path, &[bytes])
+}
+
+/// Writes `parts`, one after the other, to `path`, as [`write`] does.
+pub fn write_parts(path: &Path, bytes: &[&[u8]]) -> io::Result<()> {
     let target = resolve_links(path)?;
     match std::fs::metadata(&target) {
         Err(e) if e.kind() == io::ErrorKind::NotFound => replace(&target, bytes, None),
@@ -63,7 +68,7 @@ fn resolve_links(path: &Path) -> io::Result<PathBuf> {
 /// regular file being replaced, if any: its permissions are kept. A file that did not
 /// exist is created as `File::create` would (mode 0666 less the umask), and is not
 /// clobbered if one appears meanwhile.
-fn replace(path: &Path, bytes: &[u8], old: Option<&Metadata>) -> io::Result<()> {
+fn replace(path: &Path, bytes: &[&[u8]], old: Option<&Metadata>) -> io::Result<()> {
     let dir = path
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
@@ -82,7 +87,9 @@ fn replace(path: &Path, bytes: &[u8], old: Option<&Metadata>) -> io::Result<()> 
     if let Some(old) = old {
         tmp.as_file().set_permissions(old.permissions())?;
     }
-    tmp.write_all(bytes)?;
+    for b in bytes {
+        tmp.write_all(b)?;
+    }
     tmp.as_file().sync_all()?;
     match old {
         Some(_) => tmp.persist(path).map(drop).map_err(|e| e.error),
@@ -99,7 +106,7 @@ fn replace(path: &Path, bytes: &[u8], old: Option<&Metadata>) -> io::Result<()> 
 
 /// Writes to a device or a named pipe as it is: no file is created, none is truncated.
 /// Opening a named pipe waits for a reader, as the shell's `>` does.
-fn in_place(path: &Path, bytes: &[u8]) -> io::Result<()> {
+fn in_place(path: &Path, bytes: &[&[u8]]) -> io::Result<()> {
     let mut file = OpenOptions::new().write(true).open(path)?;
     let meta = file.metadata()?;
     if meta.is_file() {
@@ -107,7 +114,9 @@ fn in_place(path: &Path, bytes: &[u8]) -> io::Result<()> {
         drop(file);
         return replace(path, bytes, Some(&meta));
     }
-    file.write_all(bytes)?;
+    for b in bytes {
+        file.write_all(b)?;
+    }
     file.flush()
 }
 

@@ -379,27 +379,35 @@ impl<'a> Html<'a> {
             notes.push(note);
         }
         out.push_str("<div class=\"doc-body\">\n");
-        let mut w = Writer::new(source, &id, marks, notes);
+        // The writer goes on in `out`: a long document's text is written once, not
+        // written and then copied.
+        let mut w = Writer::new(source, &id, marks, notes, out);
         match blocks {
             Some(doc) => w.blocks(doc),
             None => w.document(),
         }
-        out.push_str(&w.out);
+        let mut out = w.out;
         out.push_str("</div>\n");
         out
     }
 
-    /// The whole page.
+    /// The whole page, as one string.
     pub fn page(&self, p: &Page) -> String {
+        self.page_parts(p).concat()
+    }
+
+    /// The whole page, in parts: the page's own text, with each document's rendered
+    /// text between its parts where it belongs, so that a long document's text is not
+    /// copied into the page (see [`Parts`]).
+    pub fn page_parts<'p>(&self, p: &Page<'p>) -> Parts<'p> {
         let files: Vec<&FileReport> = p
             .sections
             .iter()
             .flat_map(|s| s.files.iter().copied())
             .collect();
         let summary = Summary::of(files.iter().copied(), p.unreadable);
-        let mut out = String::with_capacity(
-            CSS.len() + 16_384 + files.iter().map(|r| r.rendered.len()).sum::<usize>(),
-        );
+        let mut out = String::with_capacity(CSS.len() + 16_384);
+        let mut inserts = Vec::new();
         let documents = plural(summary.files, "document", "documents");
         let _ = write!(
             out,
@@ -435,6 +443,10 @@ impl<'a> Html<'a> {
             }
             for r in &s.files {
                 self.file(&mut out, r);
+                if r.result.is_ok() {
+                    inserts.push((out.len(), r.rendered.as_str()));
+                }
+                out.push_str("</article>\n");
             }
             out.push_str("</section>\n");
         }
@@ -445,7 +457,7 @@ impl<'a> Html<'a> {
         }
         out.push_str("</main>\n");
         let _ = write!(out, "<script>{SCRIPT}</script>\n</body>\n</html>\n");
-        out
+        Parts { text: out, inserts }
     }
 
     fn nav(&self, out: &mut String, p: &Page, summary: bool, history: bool) {
@@ -1146,10 +1158,39 @@ impl<'a> Html<'a> {
                     out.push_str("</ul></div>");
                 }
                 out.push_str("</div>\n");
-                out.push_str(&r.rendered);
+                // The rendered text follows (see `page_parts`).
             }
         }
-        out.push_str("</article>\n");
+    }
+}
+
+/// A page in parts: the page's own `text`, and the documents' rendered texts, each to
+/// go at a byte offset of `text` (in order). A long document's rendered text is as long
+/// as the document: written out from where it is, it is never copied.
+pub struct Parts<'p> {
+    text: String,
+    inserts: Vec<(usize, &'p str)>,
+}
+
+impl<'p> Parts<'p> {
+    /// The page's pieces of text, in order.
+    pub fn chunks(&self) -> impl Iterator<Item = &str> {
+        let mut at = 0;
+        let mut out = Vec::with_capacity(2 * self.inserts.len() + 1);
+        for &(to, rendered) in &self.inserts {
+            out.push(&self.text[at..to]);
+            out.push(rendered);
+            at = to;
+        }
+        out.push(&self.text[at..]);
+        out.into_iter()
+    }
+
+    /// The page as one string.
+    pub fn concat(&self) -> String {
+        let mut page = String::with_capacity(self.chunks().map(str::len).sum());
+        self.chunks().for_each(|c| page.push_str(c));
+        page
     }
 }
 
@@ -1254,11 +1295,19 @@ struct Writer<'s> {
 }
 
 impl<'s> Writer<'s> {
-    fn new(src: &'s str, id: &'s str, marks: Vec<Mark>, notes: Vec<String>) -> Self {
+    /// A writer that appends to `out`.
+    fn new(
+        src: &'s str,
+        id: &'s str,
+        marks: Vec<Mark>,
+        notes: Vec<String>,
+        mut out: String,
+    ) -> Self {
+        out.reserve(src.len() * 3 / 2);
         Writer {
             src,
             id,
-            out: String::with_capacity(src.len() * 3 / 2),
+            out,
             marks,
             notes,
             lo: 0,
