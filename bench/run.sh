@@ -136,10 +136,12 @@ echo "time:      $([ -x /usr/bin/time ] && echo /usr/bin/time || echo missing)"
 step "build"
 
 cargo build --release
-cargo build --release --example gen_corpus
+cargo build --release --example gen_corpus --example floor --example lsp_relint
 TARGET=${CARGO_TARGET_DIR:-target}
 TL=$TARGET/release/tenderlint
 GEN=$TARGET/release/examples/gen_corpus
+FLOOR=$TARGET/release/examples/floor
+RELINT=$TARGET/release/examples/lsp_relint
 "$TL" --version
 
 # ---------------------------------------------------------------------------------------
@@ -199,6 +201,13 @@ CMD_C="$TL check --no-config --format json $ONE"
 CMD_D="$TL check --no-config --format json $BIG"
 CMD_E="rg -i -f $PATTERNS -c $BIG"
 CMD_G="$TL check --no-config --format json $PACKS"
+# The one-file case against ripgrep with 20 simple words (bench/simple-patterns.txt) on
+# the same file: process start included, for both.
+CMD_H="rg -i -f bench/simple-patterns.txt -c $ONE"
+# Human output (the default format) against JSON on the same corpus.
+CMD_J="$TL check --no-config $CORPUS"
+# The floor: parse every document and run the same patterns, no rules (examples/floor.rs).
+CMD_K="$FLOOR $PATTERNS $CORPUS"
 
 # time_case NAME COMMAND: tenderlint exits 1 when it finds errors, and rg when it finds
 # nothing, so exit codes are ignored (-i).
@@ -213,6 +222,16 @@ time_case C "$CMD_C"
 time_case D "$CMD_D"
 time_case E "$CMD_E"
 time_case G "$CMD_G"
+time_case H "$CMD_H"
+time_case J "$CMD_J"
+time_case K "$CMD_K"
+
+# ---------------------------------------------------------------------------------------
+step "language server: re-lint after a one-character edit (examples/lsp_relint.rs)"
+
+# A 1 MiB buffer (the fixtures repeated), 21 runs after a warm-up; the example prints
+# the median, minimum and maximum.
+"$RELINT" | tee "$RESULTS/lsp.txt"
 
 # ---------------------------------------------------------------------------------------
 step "peak memory (/usr/bin/time -v, one run each)"
@@ -235,6 +254,8 @@ peak C "$CMD_C"
 peak D "$CMD_D"
 peak E "$CMD_E"
 peak G "$CMD_G"
+peak H "$CMD_H"
+peak K "$CMD_K"
 # Scale: a tree of BENCH_SCALE documents, checked once; it must complete.
 peak F "$TL check --no-config --format json $SCALE"
 
@@ -263,6 +284,9 @@ cases = [
     ("D", f"tenderlint, one big document", big_b),
     ("E", f"rg -f patterns, one big document", big_b),
     ("G", f"tenderlint, same corpus as packs of {os.environ.get('BENCH_PACK', '5')}", corpus_b),
+    ("H", "rg, 20 simple words, one document", one_b),
+    ("J", "tenderlint, corpus, human output", corpus_b),
+    ("K", "floor: parse + same patterns, corpus", corpus_b),
 ]
 
 def median_ms(name):
@@ -304,6 +328,15 @@ print()
 print(f"tenderlint / ripgrep, corpus (A/B):   {med['A'] / med['B']:.2f}")
 print(f"tenderlint / ripgrep, big file (D/E): {med['D'] / med['E']:.2f}")
 print(f"packs / files, same documents (G/A):  {med['G'] / med['A']:.2f}")
+print(f"tenderlint / floor, corpus (A/K):     {med['A'] / med['K']:.2f}")
+print(f"human / JSON output, corpus (J/A):    {med['J'] / med['A']:.2f}")
+print(f"one document / rg 20 words (C/H):     {med['C'] / med['H']:.2f}")
+try:
+    with open(os.path.join(res, "lsp.txt")) as f:
+        relint = [l.strip() for l in f if l.startswith("re-lint")]
+    print(f"language server, 1 MiB buffer: {relint[0] if relint else 'no result'}")
+except OSError:
+    print("language server: no result")
 
 # Both tools must have seen the same files.
 try:
@@ -333,7 +366,7 @@ else
     echo "date:     $(date -u '+%Y-%m-%d %H:%M UTC')"
     echo "machine:  $(nproc) CPUs, ${CPU:-unknown}"
     printf '%-5s %11s %9s\n' case "median ms" "peak MB"
-    for c in A B C D E G; do
+    for c in A B C D E G H J K; do
       m=$(jq '.results[0].median * 1000' "$RESULTS/$c.json")
       k=$(grep 'Maximum resident set size' "$RESULTS/$c.mem" 2>/dev/null | awk '{print $NF}' || true)
       printf '%-5s %11.1f %9s\n' "$c" "$m" "$(awk -v k="${k:-0}" 'BEGIN { printf "%.1f", k / 1024 }')"

@@ -507,8 +507,9 @@ pub fn typed_clause(text: &str) -> Option<String> {
     (!shown.is_empty()).then(|| shown.to_string())
 }
 
-/// The parser options every reader of the document uses (the HTML report too).
-pub(crate) fn options() -> Options {
+/// The parser options every reader of the document uses (the HTML report too, and the
+/// benchmark's floor program, `examples/floor.rs`).
+pub fn options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
