@@ -120,12 +120,12 @@ pub fn check_source(linter: &Linter, path: String, source: &Source, finish: Fini
             Format::Markdown => checked_markdown(linter, path, &source.text, finish),
             Format::Word => {
                 let doc = source.document();
-                checked(
-                    path,
-                    &source.text,
-                    Linted::whole(linter, &doc, true),
-                    finish,
-                )
+                let mut linted = Linted::whole(linter, &doc, true);
+                // Without a heading, the title in the document's properties names it.
+                if linted.metrics.title.is_none() {
+                    linted.metrics.title.clone_from(&source.title);
+                }
+                checked(path, &source.text, linted, finish)
             }
         }
     })

@@ -37,7 +37,8 @@ pub struct Metrics {
     pub ingredients: Vec<Ingredient>,
     /// Between 0 and 1, rounded to two decimals; see the module documentation.
     pub outcome_focus: f64,
-    /// The document's title: its first heading (a report names the tender by it).
+    /// The document's title: its first heading, else, for Word, the title in its properties
+    /// (a report names the tender by it).
     #[serde(skip)]
     pub title: Option<String>,
 }

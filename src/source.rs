@@ -25,6 +25,9 @@ pub struct Source {
     pub format: Format,
     /// For Word: each paragraph's kind, place in `text`, number and clause.
     paragraphs: Vec<Paragraph>,
+    /// For Word: the title in the document's properties, if any (the report names a
+    /// document by its first heading, else by this).
+    pub title: Option<String>,
 }
 
 impl Source {
@@ -33,6 +36,7 @@ impl Source {
             text,
             format: Format::Markdown,
             paragraphs: Vec::new(),
+            title: None,
         }
     }
 
@@ -91,6 +95,7 @@ impl Source {
             text,
             format: Format::Word,
             paragraphs,
+            title: word.title.clone(),
         }
     }
 
@@ -161,6 +166,7 @@ mod tests {
             document_part: "word/document.xml".into(),
             footnotes_part: None,
             endnotes_part: None,
+            title: None,
         };
         let source = Source::from_word(&word);
         assert_eq!(

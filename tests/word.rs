@@ -114,12 +114,18 @@ fn a_word_tender_gives_the_findings_of_its_markdown_twin_at_exact_paragraphs() {
 
 /// A minimal Word package holding `document` as word/document.xml.
 fn docx(document: &str) -> Vec<u8> {
+    docx_with(document, &[])
+}
+
+/// A minimal Word package holding `document` as word/document.xml, and `extra` parts.
+fn docx_with(document: &str, extra: &[(&str, &str)]) -> Vec<u8> {
     let mut out = std::io::Cursor::new(Vec::new());
     {
         let mut z = zip::ZipWriter::new(&mut out);
         let opts = zip::write::SimpleFileOptions::default();
         let rels = r#"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>"#;
-        for (name, text) in [("_rels/.rels", rels), ("word/document.xml", document)] {
+        let parts = [("_rels/.rels", rels), ("word/document.xml", document)];
+        for &(name, text) in parts.iter().chain(extra) {
             z.start_file(name, opts).expect("zip entry");
             z.write_all(text.as_bytes()).expect("zip write");
         }
@@ -274,6 +280,42 @@ fn the_report_shows_a_word_tender_as_headings_numbered_clauses_and_a_table() {
         body.contains("deduct 5% of the monthly payment</mark>"),
         "{body}"
     );
+}
+
+#[test]
+fn a_word_tender_without_headings_is_named_by_the_title_in_its_properties() {
+    // Officers often type a title in large bold letters rather than in a heading style:
+    // the report then names the tender by File > Info > Title, not by its file name.
+    let dir = tree(&[]);
+    let core = r#"<?xml version="1.0"?><cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title>Community Diabetes Service Specification</dc:title></cp:coreProperties>"#;
+    let text = body(&[
+        "COMMUNITY DIABETES SERVICE",
+        "A service credit of 2% of the monthly charge applies for each KPI failure.",
+    ]);
+    write(
+        dir.path(),
+        "titled.docx",
+        &docx_with(&text, &[("docProps/core.xml", core)]),
+    );
+    write(dir.path(), "untitled.docx", &docx(&text));
+    let r = run(tenderlint(dir.path()).args([
+        "report",
+        "--no-config",
+        "--no-history",
+        "titled.docx",
+        "untitled.docx",
+        "-o",
+        "report.html",
+    ]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let html = std::fs::read_to_string(dir.path().join("report.html")).unwrap_or_default();
+    let card = |title: &str| format!("\">{title}</a></h3>");
+    assert!(
+        html.contains(&card("Community Diabetes Service Specification")),
+        "{html}"
+    );
+    // Without a title in its properties, the file's name stands for it.
+    assert!(html.contains(&card("untitled.docx")), "{html}");
 }
 
 #[test]

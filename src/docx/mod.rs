@@ -69,6 +69,9 @@ pub struct Word {
     /// The zip entries of the footnotes and endnotes parts, when the document has them.
     pub footnotes_part: Option<String>,
     pub endnotes_part: Option<String>,
+    /// The title in the document's properties (File > Info > Title: `dc:title` in the
+    /// core properties part), when it has one that is not blank.
+    pub title: Option<String>,
 }
 
 impl Word {
@@ -360,17 +363,33 @@ pub fn read_with(bytes: &[u8], limits: &Limits) -> Result<Word, DocxError> {
     let mut pkg = Package::open(bytes, limits)?;
 
     // The main part: the officeDocument relationship, else word/document.xml.
-    let main_target = relationships(&mut pkg, "", "_rels/.rels", &["officeDocument"])?
+    let root = relationships(
+        &mut pkg,
+        "",
+        "_rels/.rels",
+        &["officeDocument", "core-properties"],
+    )?;
+    let of_type = |ty: &str| {
+        root.iter()
+            .find(|(t, _)| t == ty)
+            .map(|(_, name)| name.clone())
+    };
+    let main_target = of_type("officeDocument");
+    let core = [of_type("core-properties"), Some("docProps/core.xml".into())]
         .into_iter()
-        .next();
-    let (main, main_entry) = [
-        main_target.map(|(_, name)| name),
-        Some(Part::Document.default_name().to_string()),
-    ]
-    .into_iter()
-    .flatten()
-    .find_map(|name| pkg.find(&name).map(|entry| (name, entry)))
-    .ok_or(DocxError::NotWord)?;
+        .flatten()
+        .find_map(|name| pkg.find(&name));
+    let (main, main_entry) = [main_target, Some(Part::Document.default_name().to_string())]
+        .into_iter()
+        .flatten()
+        .find_map(|name| pkg.find(&name).map(|entry| (name, entry)))
+        .ok_or(DocxError::NotWord)?;
+    let title = match &core {
+        // Only a name for the report: properties that cannot be read cost the title,
+        // not the document.
+        Some(entry) => core_title(&mut pkg, entry).ok().flatten(),
+        None => None,
+    };
 
     let dir = folder(&main).to_string();
     let related = relationships(
@@ -424,7 +443,37 @@ pub fn read_with(bytes: &[u8], limits: &Limits) -> Result<Word, DocxError> {
         document_part: main_entry.name,
         footnotes_part: footnotes.map(|entry| entry.name),
         endnotes_part: endnotes.map(|entry| entry.name),
+        title,
     })
+}
+
+/// The `dc:title` of a core properties part, trimmed, with runs of white space made one
+/// space; None when it is missing or blank. Longer than 200 characters, it is cut there.
+fn core_title(pkg: &mut Package<'_>, entry: &Entry) -> Result<Option<String>, DocxError> {
+    let (mut depth, mut inside, mut title) = (0usize, None, String::new());
+    pkg.parse(entry, |ev| {
+        match ev {
+            Ev::Start(_, local, _) => {
+                depth += 1;
+                // dc:title, a child of cp:coreProperties.
+                if depth == 2 && local == "title" {
+                    inside = Some(depth);
+                }
+            }
+            Ev::End => {
+                if inside == Some(depth) {
+                    inside = None;
+                }
+                depth = depth.saturating_sub(1);
+            }
+            Ev::Text(text) if inside.is_some() && title.len() < 4096 => title.push_str(text),
+            Ev::Text(_) => {}
+        }
+        Ok(())
+    })?;
+    let title: String = title.split_whitespace().collect::<Vec<_>>().join(" ");
+    let title: String = title.chars().take(200).collect();
+    Ok((!title.is_empty()).then_some(title))
 }
 
 /// The internal relationships of types `types` (the last segment of the type URI) in

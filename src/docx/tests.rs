@@ -1452,3 +1452,41 @@ fn a_hundred_page_document_is_read() {
         Some("Clinics open 8am to 8pm")
     );
 }
+
+const CORE: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/"><dc:creator>A. Officer</dc:creator><dc:title>{TITLE}</dc:title><dcterms:created>2026-01-01T00:00:00Z</dcterms:created></cp:coreProperties>"#;
+
+#[test]
+fn the_title_in_the_documents_properties_is_read() {
+    let core = CORE.replace(
+        "{TITLE}",
+        "  Community Diabetes\n  Service &amp; Specification ",
+    );
+    let word = read(&with_parts(&p("Body"), &[("docProps/core.xml", &core)])).unwrap();
+    assert_eq!(
+        word.title.as_deref(),
+        Some("Community Diabetes Service & Specification")
+    );
+    // Found through the package's relationship, under another name.
+    let rels = r#"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="meta/props.xml"/></Relationships>"#;
+    let document = document_xml(&p("Body"));
+    let core = CORE.replace("{TITLE}", "Renamed");
+    let word = read(&docx(&[
+        ("_rels/.rels", rels),
+        ("word/document.xml", &document),
+        ("meta/props.xml", &core),
+    ]))
+    .unwrap();
+    assert_eq!(word.title.as_deref(), Some("Renamed"));
+    // Blank, missing, or in a broken part: no title, and the document is still read.
+    for core in [
+        CORE.replace("{TITLE}", " \n "),
+        CORE.replace("<dc:title>{TITLE}</dc:title>", ""),
+        "<cp:coreProperties><dc:title>open".to_string(),
+    ] {
+        let word = read(&with_parts(&p("Body"), &[("docProps/core.xml", &core)])).unwrap();
+        assert_eq!(word.title, None, "{core}");
+        assert_eq!(texts(&word), ["Body"]);
+    }
+    assert_eq!(read_body(&p("Body")).title, None);
+}
