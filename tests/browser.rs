@@ -350,6 +350,18 @@ fn reports_pass_axe_at_desktop_and_phone_widths_and_print_on_a4() {
             audit["pdf"]["sideways"].as_i64().is_some_and(|s| s <= 0),
             "{name}: printed, the page is wider than A4"
         );
+        // Chromium cannot number the pages of cross-references (CSS target-counter):
+        // it must drop the declaration whole, leaving no stray "(page" (tests/print.rs
+        // checks the numbers with an engine that can).
+        if let Ok(out) = std::process::Command::new("pdftotext")
+            .arg(audit["pdf"]["path"].as_str().unwrap_or_default())
+            .arg("-")
+            .output()
+        {
+            let text = String::from_utf8_lossy(&out.stdout);
+            assert!(out.status.success() && text.len() > 1000, "{name}: pdftotext");
+            assert!(!text.contains("(page"), "{name}: a stray page reference in print");
+        }
     }
     eprintln!("screenshots and PDFs: {}", shots.display());
 }
