@@ -350,6 +350,21 @@ struct OtherSense {
 }
 
 impl Senses {
+    /// Every regex of the negation cues and other senses, each compiled on first use:
+    /// for a caller that wants them compiled ahead, while nothing waits (the browser
+    /// page warms them up while the officer picks a file).
+    pub fn regexes(&self) -> Vec<&LazyRegex> {
+        let mut all = Vec::new();
+        if let Some(n) = &self.negation {
+            all.extend([&n.before, &n.after, &n.breaks]);
+            all.extend(&n.not_cues);
+        }
+        for o in &self.other {
+            all.extend([&o.trigger, &o.cue]);
+        }
+        all
+    }
+
     /// `negation`: the last `[negation]` table of the files, if any; `senses`: every
     /// `[[other_sense]]`. Their patterns may name concepts.
     pub(crate) fn build(

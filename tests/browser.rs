@@ -359,8 +359,14 @@ fn reports_pass_axe_at_desktop_and_phone_widths_and_print_on_a4() {
             .output()
         {
             let text = String::from_utf8_lossy(&out.stdout);
-            assert!(out.status.success() && text.len() > 1000, "{name}: pdftotext");
-            assert!(!text.contains("(page"), "{name}: a stray page reference in print");
+            assert!(
+                out.status.success() && text.len() > 1000,
+                "{name}: pdftotext"
+            );
+            assert!(
+                !text.contains("(page"),
+                "{name}: a stray page reference in print"
+            );
         }
     }
     eprintln!("screenshots and PDFs: {}", shots.display());

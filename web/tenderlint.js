@@ -29,8 +29,8 @@
     return imports;
   }
 
-  // Resolves to { check(name, bytes) }: bytes is a Uint8Array of a Markdown or Word
-  // file; the format is taken from the name (.docx is Word).
+  // Resolves to { check(name, bytes), warm() }: bytes is a Uint8Array of a Markdown or
+  // Word file; the format is taken from the name (.docx is Word).
   async function load() {
     if (!window.TENDERLINT_WASM) throw new Error("tenderlint-wasm.js did not load");
     const module = await WebAssembly.compile(decodeBase64(window.TENDERLINT_WASM));
@@ -70,8 +70,27 @@
       };
     }
 
+    // Compiles the rules ahead of the first check, a few steps at a time (about 30 ms
+    // of work each), yielding to the page between them so that it stays responsive.
+    // Resolves when every step is done; a check made before then is right, only slower.
+    function warm() {
+      return new Promise((resolve) => {
+        let step = 0;
+        const next = () => {
+          const start = performance.now();
+          let left;
+          do {
+            left = w.warm(step++);
+          } while (left > 0 && performance.now() - start < 30);
+          if (left > 0) setTimeout(next, 0);
+          else resolve(step);
+        };
+        setTimeout(next, 0);
+      });
+    }
+
     w.init();
-    return { check };
+    return { check, warm };
   }
 
   window.tenderlint = { load };

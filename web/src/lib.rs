@@ -172,6 +172,44 @@ pub extern "C" fn init() {
     });
 }
 
+/// Compiles one more part of the built-in rules ahead of the first check, so that the
+/// page can do it while the officer picks a file, a step at a time between other work:
+/// step 0 builds the word index, then one pattern group whole per step, then each
+/// rule's filters and the negation and other-sense cues. Returns how many steps are
+/// left; when none is, every check searches with the compiled groups instead of
+/// compiling the parts a document needs. A check before then is right, only slower.
+#[no_mangle]
+pub extern "C" fn warm(step: u32) -> u32 {
+    init();
+    LINTER.with(|l| {
+        let mut l = l.borrow_mut();
+        let linter = l.as_mut().expect("init loads the linter");
+        let left = {
+            let rules = &linter.rules;
+            let mut regexes: Vec<&tenderlint::matcher::LazyRegex> =
+                rules.matchers.iter().map(|m| m.whole()).collect();
+            regexes.extend(rules.rules.iter().flat_map(|r| r.filters()));
+            regexes.extend(rules.senses.regexes());
+            let step = step as usize;
+            match step.checked_sub(1) {
+                None => {
+                    rules.words();
+                }
+                Some(i) => {
+                    if let Some(re) = regexes.get(i) {
+                        re.get();
+                    }
+                }
+            }
+            regexes.len().saturating_sub(step)
+        };
+        if left == 0 {
+            linter.whole_groups = true;
+        }
+        left as u32
+    })
+}
+
 /// Checks the document at `doc` (`doc_len` bytes), named by the UTF-8 at `name`, as of
 /// the day `days` days after 1970-01-01. Returns the number of findings, or -1 when the
 /// document could not be checked (then [`output_ptr`] of 3 says why).
