@@ -614,29 +614,50 @@ impl<'d> Pass<'d> {
         let words = rules.words();
         let hits = if whole_groups || doc.blocks.len() > WHOLE_GROUPS_BLOCKS {
             // Every group compiled whole, once for the run; each block is searched only
-            // by the groups whose words it holds. A long document is searched in chunks
-            // of blocks on all cores.
+            // by the groups whose words it holds.
             // (Compiled on all cores if `RuleSet::prepare` has not compiled them yet.)
             let whole: Vec<&Regex> = rules.matchers.par_iter().map(|m| m.whole().get()).collect();
-            let chunk = |(c, blocks): (usize, &[Block])| {
-                let mut hits = vec![Vec::new(); whole.len()];
-                let (mut found, mut possible) = (Found::default(), vec![false; whole.len()]);
-                for (i, block) in blocks.iter().enumerate() {
-                    words.groups(&block.text, &mut found, &mut possible);
-                    let groups = whole.iter().zip(&possible).map(|(re, p)| p.then_some(*re));
-                    search(c * CHUNK_BLOCKS + i, &block.text, groups, &mut hits);
+            let groups = whole.len();
+            // Which groups may match each block, chunk by chunk of blocks (the word
+            // search keeps nothing per regex, so it runs on all cores).
+            let possible: Vec<Vec<bool>> = doc
+                .blocks
+                .par_chunks(CHUNK_BLOCKS)
+                .map(|blocks| {
+                    let (mut found, mut one) = (Found::default(), vec![false; groups]);
+                    let mut all = Vec::with_capacity(blocks.len() * groups);
+                    for block in blocks {
+                        words.groups(&block.text, &mut found, &mut one);
+                        all.extend_from_slice(&one);
+                    }
+                    all
+                })
+                .collect();
+            // Then each group searches all its blocks on one core, the groups on all
+            // cores: a regex's lazy DFA cache is filled by one core and stays warm in
+            // it. Against searching chunks of blocks with every group on all cores:
+            // 19% less CPU time and 5 MB less at peak on a 50 MB tender, 16% less on a
+            // folder of 1 MB tenders (paired runs on two cores).
+            let search_group = |(g, re): (usize, &&Regex)| {
+                let mut hits = Vec::new();
+                for (c, chunk) in possible.iter().enumerate() {
+                    let wanted = chunk.iter().skip(g).step_by(groups);
+                    for (i, _) in wanted.enumerate().filter(|(_, &p)| p) {
+                        let block = c * CHUNK_BLOCKS + i;
+                        hits.extend(re.find_iter(&doc.blocks[block].text).map(|m| Hit {
+                            block,
+                            start: m.start(),
+                            end: m.end(),
+                        }));
+                    }
                 }
                 hits
             };
-            let chunks = doc.blocks.par_chunks(CHUNK_BLOCKS).enumerate();
-            let parts: Vec<Vec<Vec<Hit>>> = chunks.map(chunk).collect();
-            let mut hits = vec![Vec::new(); whole.len()];
-            for part in parts {
-                for (all, some) in hits.iter_mut().zip(part) {
-                    all.extend(some);
-                }
+            if doc.blocks.len() > CHUNK_BLOCKS {
+                whole.par_iter().enumerate().map(search_group).collect()
+            } else {
+                whole.iter().enumerate().map(search_group).collect()
             }
-            hits
         } else {
             // Alone, a document compiles only the parts of each group whose words it holds.
             let texts: Vec<&str> = doc.blocks.iter().map(|b| b.text.as_str()).collect();

@@ -296,3 +296,45 @@ fn a_long_document_searched_in_chunks_keeps_every_position() {
         assert_eq!(d.span.start.column, clause.len() + 1, "finding {i}");
     }
 }
+
+/// A document of 1,000 to 2,000 blocks is searched, alone, by the parts of each group
+/// its words need, and over many files by each group whole, every group searching all
+/// the blocks on one core (more than 1,000 blocks: in chunks of 1,000). The two must
+/// agree on every finding, the blocks after the first chunk included.
+#[test]
+fn a_document_of_several_chunks_gives_the_same_findings_whole_and_in_parts() {
+    let fixtures: Vec<String> = [
+        "performance-centric",
+        "measurement-and-reporting",
+        "outcome-focused",
+    ]
+    .iter()
+    .map(|f| std::fs::read_to_string(format!("fixtures/{f}.md")).unwrap_or_else(|e| panic!("{e}")))
+    .collect();
+    let mut text = String::new();
+    let mut part = 0;
+    while Document::parse(&text).blocks.len() < 1_500 {
+        part += 1;
+        text.push_str(
+            &fixtures[part % fixtures.len()].replace("\n# ", &format!("\n# Part {part}: ")),
+        );
+        text.push_str("\n\n");
+    }
+    let doc = Document::parse(&text);
+    assert!(
+        (1_001..=2_000).contains(&doc.blocks.len()),
+        "{} blocks",
+        doc.blocks.len()
+    );
+    let alone = linter().lint(&doc);
+    let last_chunk = alone
+        .iter()
+        .filter(|d| d.span.offset > text.len() * 3 / 4)
+        .count();
+    assert!(
+        alone.len() > 100 && last_chunk > 10,
+        "{} findings, {last_chunk} late",
+        alone.len()
+    );
+    assert_eq!(alone, whole().lint(&doc));
+}
