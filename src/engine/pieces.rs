@@ -82,7 +82,10 @@ impl PieceScan {
             renumber(l);
         }
         let places = self.places.iter_mut().map(|(_, l)| l);
-        for l in places.chain([&mut self.anchor.1, &mut self.first]).flatten() {
+        for l in places
+            .chain([&mut self.anchor.1, &mut self.first])
+            .flatten()
+        {
             renumber(l);
         }
     }
