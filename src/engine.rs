@@ -303,6 +303,9 @@ impl Linter {
             return;
         };
         let rule: Arc<str> = Arc::from(UNUSED_SUPPRESSION);
+        // The nearest rule to each unknown name, found once per name: a long document
+        // may repeat a mistyped comment many times.
+        let mut nearest: std::collections::HashMap<&str, Option<&str>> = Default::default();
         for e in s.entries.iter().filter(|e| !e.used) {
             let (message, help) = match &e.rule {
                 None => (
@@ -316,8 +319,7 @@ impl Linter {
                 // A rule that exists but is turned off: not this comment's fault.
                 Some(r) if self.knows(r) => continue,
                 Some(r) => {
-                    let hint = self
-                        .closest_rule(r)
+                    let hint = (nearest.entry(r).or_insert_with(|| self.closest_rule(r)))
                         .map(|c| format!("Did you mean `{c}`? "))
                         .unwrap_or_default();
                     (
