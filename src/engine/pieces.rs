@@ -16,7 +16,7 @@ use std::ops::Range;
 /// What one piece of a long document gives: its clause-level findings (before
 /// suppressions, each with its location), its facts, its raw HTML (where suppression
 /// comments live), and the locations of the places later findings can point at.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct PieceScan {
     diagnostics: Vec<Diagnostic>,
     facts: Facts,

@@ -232,7 +232,7 @@ impl Outcome {
 
     pub fn diagnostics(&self) -> Vec<Diagnostic> {
         match self {
-            Outcome::Findings { found, .. } => found.iter().map(to_lsp).collect(),
+            Outcome::Findings { found, .. } => to_lsp_all(found),
             Outcome::Excluded => Vec::new(),
             Outcome::Failed(p) => vec![Diagnostic {
                 range: Range::default(),
@@ -453,7 +453,7 @@ pub fn relint_to_json(
     cache: Option<&mut Option<Cache>>,
 ) -> String {
     let found = lint_ready(ready, None, text, enc, cache);
-    let diagnostics = found.iter().map(to_lsp).collect();
+    let diagnostics = to_lsp_all(&found);
     let params = lsp_types::PublishDiagnosticsParams {
         uri: uri.clone(),
         diagnostics,
@@ -474,10 +474,31 @@ pub fn severity(s: Severity) -> DiagnosticSeverity {
 /// help and the rationale are in the hover), a link to the rule's page, and for a finding
 /// about a whole tender the tender's other files.
 pub fn to_lsp(l: &Located) -> Diagnostic {
-    let d = &l.finding;
-    let code_description = crate::docs::url_for(&d.rule)
+    with_link(l, link(&l.finding.rule))
+}
+
+/// Every finding as the editor lists it ([`to_lsp`]), each rule's link made once.
+pub fn to_lsp_all(found: &[Located]) -> Vec<Diagnostic> {
+    let mut links: HashMap<Arc<str>, Option<CodeDescription>> = HashMap::new();
+    found
+        .iter()
+        .map(|l| {
+            let rule = &l.finding.rule;
+            let link = links.entry(rule.clone()).or_insert_with(|| link(rule));
+            with_link(l, link.clone())
+        })
+        .collect()
+}
+
+/// The link to a rule's page.
+fn link(rule: &str) -> Option<CodeDescription> {
+    crate::docs::url_for(rule)
         .and_then(|u| Uri::from_str(&u).ok())
-        .map(|href| CodeDescription { href });
+        .map(|href| CodeDescription { href })
+}
+
+fn with_link(l: &Located, code_description: Option<CodeDescription>) -> Diagnostic {
+    let d = &l.finding;
     let related: Vec<DiagnosticRelatedInformation> = l
         .related
         .files
