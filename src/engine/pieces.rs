@@ -92,10 +92,13 @@ impl PieceScan {
 }
 
 impl Linter {
-    /// Scans one piece of a long document (see [`Linter::scan_pieces`]).
-    pub fn scan_piece(&self, doc: &Document) -> PieceScan {
+    /// Scans one piece of a long document (see [`Linter::scan_pieces`]). With
+    /// `whole_groups`, every pattern group is compiled whole, once, as for a run over many
+    /// files; else a document of few blocks compiles the parts it needs (see
+    /// [`Linter::whole_groups`]).
+    pub fn scan_piece(&self, doc: &Document, whole_groups: bool) -> PieceScan {
         let locator = Locator::new(doc);
-        let (mut diagnostics, mut facts) = self.scan_rules(doc, true);
+        let (mut diagnostics, mut facts) = self.scan_rules(doc, whole_groups);
         locator.locate_all(&mut diagnostics);
         for r in &mut facts.rules {
             if let RuleFacts::Conditional { when, .. } = r {
@@ -136,7 +139,7 @@ impl Linter {
         lines: &LineIndex,
         pieces: impl IntoIterator<Item = Document<'a>>,
     ) -> (Scanned, Places) {
-        let scans = pieces.into_iter().map(|doc| self.scan_piece(&doc));
+        let scans = pieces.into_iter().map(|doc| self.scan_piece(&doc, true));
         merge(source, lines, scans)
     }
 
@@ -150,7 +153,7 @@ impl Linter {
         lines: &LineIndex,
         pieces: impl IntoIterator<Item = Document<'a>>,
     ) -> (Vec<Diagnostic>, Metrics) {
-        let scans = pieces.into_iter().map(|doc| self.scan_piece(&doc));
+        let scans = pieces.into_iter().map(|doc| self.scan_piece(&doc, true));
         self.lint_scans(source, lines, scans)
     }
 

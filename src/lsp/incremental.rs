@@ -111,6 +111,9 @@ impl Incremental {
         let (labels, mut piece_labels) = collect_labels(text, &mut plan, &old_pieces);
         let same_labels = labels == self.labels;
 
+        // A buffer of one piece compiles only the parts of the patterns it needs, as a
+        // document linted whole does; pieces of a longer one would each need others.
+        let whole_groups = linter.whole_groups || plan.len() > 1;
         let mut work = Work::default();
         let mut carry = Carry::default();
         let mut pieces: Vec<Kept> = Vec::with_capacity(plan.len());
@@ -154,7 +157,7 @@ impl Incremental {
                 continue;
             };
             work.scanned += 1;
-            let scan = linter.scan_piece(&doc);
+            let scan = linter.scan_piece(&doc, whole_groups);
             drop(doc);
             pieces.push(Kept {
                 range,
@@ -169,7 +172,11 @@ impl Incremental {
         work.pieces = pieces.len();
         let scans = pieces.iter().map(|p| p.scan.clone());
         let (diagnostics, _) = linter.lint_scans(text, lines, scans);
-        self.text = text.to_string();
+        // The old text's memory is re-used: a fresh megabyte costs page faults.
+        let mut kept_text = old;
+        kept_text.clear();
+        kept_text.push_str(text);
+        self.text = kept_text;
         self.pieces = pieces;
         self.labels = labels;
         (diagnostics, work)
