@@ -137,9 +137,11 @@ step "build"
 
 cargo build --release
 cargo build --release --example gen_corpus
+cargo build --release --example lsp_relint
 TARGET=${CARGO_TARGET_DIR:-target}
 TL=$TARGET/release/tenderlint
 GEN=$TARGET/release/examples/gen_corpus
+RELINT=$TARGET/release/examples/lsp_relint
 "$TL" --version
 
 # ---------------------------------------------------------------------------------------
@@ -182,6 +184,8 @@ generate packs "$PACKS_LAST" --out "$PACKS" --files "$BENCH_FILES" --size "$BENC
 generate scale "$(last_file "$SCALE" "$BENCH_SCALE")" --out "$SCALE" --files "$BENCH_SCALE" --size "$BENCH_SIZE" --seed "$BENCH_SEED"
 generate big "$BIG" --out "$BENCH/big" --single "$BENCH_BIG" --seed "$BENCH_SEED"
 generate one "$ONE" --out "$BENCH/one" --files 1 --size 10240 --seed "$BENCH_SEED"
+LSP_DOC=$BENCH/lsp/big.md
+generate lsp "$LSP_DOC" --out "$BENCH/lsp" --single 1048576 --seed "$BENCH_SEED"
 
 PATTERNS=$BENCH/patterns.txt
 if ! "$TL" rules --patterns --no-config >"$PATTERNS"; then
@@ -237,6 +241,19 @@ peak E "$CMD_E"
 peak G "$CMD_G"
 # Scale: a tree of BENCH_SCALE documents, checked once; it must complete.
 peak F "$TL check --no-config --format json $SCALE"
+
+# ---------------------------------------------------------------------------------------
+step "language server (examples/lsp_relint: one keystroke in a 1 MiB buffer, 21 runs)"
+
+# H: the server's re-lint as it runs (the pieces of the buffer kept between edits), and
+# the whole buffer linted after each keystroke, for the ratio; on 1 MiB of the fixtures
+# and on the generated 1 MiB tender.
+: >"$RESULTS/H.txt"
+for args in "" "--whole" "--file $LSP_DOC" "--file $LSP_DOC --whole"; do
+  # shellcheck disable=SC2086 # the arguments are split on spaces
+  line=$("$RELINT" $args | grep 're-lint') || line="failed"
+  printf '%-45s %s\n' "lsp_relint ${args/$LSP_DOC/$(basename "$LSP_DOC")}" "$line" | tee -a "$RESULTS/H.txt"
+done
 
 # ---------------------------------------------------------------------------------------
 step "results"
@@ -347,5 +364,10 @@ else
       printf "tenderlint / ripgrep, big file (D/E): %.2f\n", d / e }'
   } | tee "$RESULTS/summary.txt"
 fi
+{
+  echo
+  echo "language server, one keystroke in a 1 MiB buffer (H):"
+  cat "$RESULTS/H.txt"
+} | tee -a "$RESULTS/summary.txt"
 echo
 echo "Raw results: $RESULTS/ (hyperfine JSON, /usr/bin/time output, summary.txt)"
