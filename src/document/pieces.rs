@@ -325,8 +325,10 @@ pub(crate) fn cut_points(text: &str, piece: usize) -> Vec<usize> {
     cuts
 }
 
-/// Every place where a text may be cut (see [`cut_points`]), in order, from its start
-/// or from a place where it may be cut.
+/// Every place where a text may be cut, in order, from its start or from a place where
+/// it may be cut: the start of an ATX heading or of a paragraph starting with a letter,
+/// in the first column after a blank line, outside front matter, fenced code and the
+/// HTML blocks that a blank line does not end (see the module's notes).
 ///
 /// Where the text may be cut depends on what comes before only through the state at
 /// the last such place, which is always the same: so the places after one of them
