@@ -14,7 +14,7 @@ use std::borrow::Cow;
 use std::ops::Range;
 
 mod pieces;
-pub use pieces::{Pieces, LONG_DOCUMENT, PIECE_BYTES};
+pub use pieces::{parse_piece, Carry, Cutter, Labels, Pieces, LONG_DOCUMENT, PIECE_BYTES};
 
 /// The kinds of block a rule can be scoped to, as written in rule files.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -83,7 +83,7 @@ impl BlockKind {
 }
 
 /// A run of block text and the source bytes it came from.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 struct Segment {
     text_start: usize,
     src: (usize, usize),
@@ -92,7 +92,7 @@ struct Segment {
     verbatim: bool,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Block {
     pub kind: BlockKind,
     /// Source bytes from the first to the last character of the block's text.
@@ -167,6 +167,19 @@ impl Block {
         }
     }
 
+    /// The same block in a text where its bytes moved by `by`, and `paragraphs` blocks
+    /// more (or fewer) come before it.
+    pub(crate) fn shifted(&self, by: isize, paragraphs: isize) -> Block {
+        let at = |x: usize| x.saturating_add_signed(by);
+        let mut b = self.clone();
+        b.paragraph = b.paragraph.saturating_add_signed(paragraphs);
+        b.range = at(b.range.start)..at(b.range.end);
+        for s in &mut b.segments {
+            s.src = (at(s.src.0), at(s.src.1));
+        }
+        b
+    }
+
     fn segment_holding(&self, at: usize) -> Segment {
         let i = match self.segments.binary_search_by(|s| s.text_start.cmp(&at)) {
             Ok(i) => i,
@@ -176,7 +189,7 @@ impl Block {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Heading {
     pub level: u8,
     pub title: String,

@@ -10,7 +10,7 @@ use crate::config::UNUSED_SUPPRESSION;
 use crate::diagnostic::{fingerprint, Diagnostic, Severity, Span};
 use crate::document::{
     clause_starts, numbered_clause, reads_as_prose, sentence_around, sentence_starts, Block,
-    BlockKind, Document, Locator, Places, Scope,
+    BlockKind, Document, Scope,
 };
 use crate::line_index::LineIndex;
 use crate::matcher::{Found, LazyRegex};
@@ -22,6 +22,9 @@ use regex_automata::meta::Regex;
 use std::collections::HashSet;
 use std::ops::Range;
 use std::sync::Arc;
+
+mod pieces;
+pub use pieces::PieceScan;
 
 /// Rules ready to lint documents, plus what the engine needs for suppressions.
 #[derive(Debug, Clone)]
@@ -150,95 +153,6 @@ impl Linter {
             rules,
         };
         (diagnostics, facts)
-    }
-
-    /// Lints a long document piece by piece ([`Pieces`]), each piece dropped before the
-    /// next is parsed: the findings, each with its location, and the document's
-    /// [`Metrics`], as [`Linter::lint_with_metrics`] and [`Locator`] give them for the
-    /// whole document. `lines` is the line index of the whole `source`.
-    pub fn lint_pieces<'a>(
-        &self,
-        source: &'a str,
-        lines: &LineIndex,
-        pieces: impl IntoIterator<Item = Document<'a>>,
-    ) -> (Vec<Diagnostic>, Metrics) {
-        let (scanned, places) = self.scan_pieces(source, lines, pieces);
-        let Scanned {
-            mut diagnostics,
-            facts,
-            mut suppressions,
-        } = scanned;
-        diagnostics.extend(self.judge(&[&facts], None).into_iter().map(|(_, d)| d));
-        self.finish(source, lines, &mut suppressions, &mut diagnostics);
-        places.locate_all(&mut diagnostics);
-        let mut metrics = self.metrics(&[&facts], &diagnostics);
-        // As doc_title reads the whole document.
-        metrics.title = places.title.filter(|t| !t.is_empty());
-        (diagnostics, metrics)
-    }
-
-    /// [`Linter::scan`] of a long document, piece by piece: its clause-level findings
-    /// (located while their piece is in memory), facts and suppression comments, and the
-    /// [`Places`] that locate the findings made later. `lines` is the line index of the
-    /// whole `source`.
-    ///
-    /// The pieces' facts are merged into the document's, as a tender merges its files';
-    /// suppression comments are read from the raw HTML of every piece together, since a
-    /// `disable` in one piece may end in another. The places that later findings can
-    /// point at (suppression comments, the document's anchor) are located with the piece
-    /// that holds them.
-    pub fn scan_pieces<'a>(
-        &self,
-        source: &'a str,
-        lines: &LineIndex,
-        pieces: impl IntoIterator<Item = Document<'a>>,
-    ) -> (Scanned, Places) {
-        let mut diagnostics = Vec::new();
-        let mut facts: Option<Facts> = None;
-        let mut html = Vec::new();
-        let mut places = Places::default();
-        for doc in pieces {
-            let locator = Locator::new(&doc);
-            if places.first.is_none() {
-                places.first = doc
-                    .blocks
-                    .first()
-                    .and_then(|b| locator.locate(b.range.start));
-            }
-            if places.title.is_none() {
-                places.title = doc.first_heading().map(|b| b.text.trim().to_string());
-            }
-            let (mut found, mut f) = self.scan_rules(&doc, true);
-            locator.locate_all(&mut found);
-            diagnostics.append(&mut found);
-            for r in &mut f.rules {
-                if let RuleFacts::Conditional { when, .. } = r {
-                    for d in when.iter_mut().flatten() {
-                        d.location = locator.locate(d.span.offset).map(Box::new);
-                    }
-                }
-            }
-            // The anchor lies in this piece if it is a heading or prose of it, or line 1.
-            if f.anchor_rank > 0 || facts.is_none() {
-                let at = f.anchor.offset;
-                places.at.entry(at).or_insert_with(|| locator.locate(at));
-            }
-            for at in suppress::places(doc.source, &doc.html) {
-                places.at.entry(at).or_insert_with(|| locator.locate(at));
-            }
-            html.extend(doc.html.iter().cloned());
-            facts = Some(match facts {
-                None => f,
-                Some(all) => all.merge(f),
-            });
-        }
-        let suppressions = suppress::parse_html(source, lines, &html);
-        let scanned = Scanned {
-            diagnostics,
-            facts: facts.unwrap_or_default(),
-            suppressions,
-        };
-        (scanned, places)
     }
 
     /// Judges every document-level rule over `files` taken together: one document, or
@@ -389,6 +303,9 @@ impl Linter {
             return;
         };
         let rule: Arc<str> = Arc::from(UNUSED_SUPPRESSION);
+        // The nearest rule to each unknown name, found once per name: a long document
+        // may repeat a mistyped comment many times.
+        let mut nearest: std::collections::HashMap<&str, Option<&str>> = Default::default();
         for e in s.entries.iter().filter(|e| !e.used) {
             let (message, help) = match &e.rule {
                 None => (
@@ -402,8 +319,7 @@ impl Linter {
                 // A rule that exists but is turned off: not this comment's fault.
                 Some(r) if self.knows(r) => continue,
                 Some(r) => {
-                    let hint = self
-                        .closest_rule(r)
+                    let hint = (nearest.entry(r).or_insert_with(|| self.closest_rule(r)))
                         .map(|c| format!("Did you mean `{c}`? "))
                         .unwrap_or_default();
                     (

@@ -1505,3 +1505,94 @@ fn a_tender_finding_relates_the_tenders_other_files() {
         .unwrap_or_default();
     assert!(value.contains("Searched all 3 files"), "{value}");
 }
+
+/// The LSP position (UTF-16) of byte `at` in `text`, lines ended by `\n`, `\r\n` or `\r`.
+fn position16(text: &str, at: usize) -> Value {
+    let (mut line, mut character) = (0u64, 0u64);
+    let mut chars = text[..at].chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\r' if chars.peek() == Some(&'\n') => {}
+            '\n' | '\r' => {
+                line += 1;
+                character = 0;
+            }
+            c => character += c.len_utf16() as u64,
+        }
+    }
+    json!({"line": line, "character": character})
+}
+
+#[test]
+fn edits_to_a_long_buffer_give_what_the_same_text_opened_afresh_gives() {
+    // Long enough for the server to keep several pieces of it between edits.
+    let mut names: Vec<_> = std::fs::read_dir("fixtures")
+        .unwrap_or_else(|e| panic!("{e}"))
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        .collect();
+    names.sort();
+    let mut text = String::from("# Tender — “Community nursing” 😀\n\n");
+    while text.len() < 150_000 {
+        for p in &names {
+            text.push_str(&std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{e}")));
+            text.push_str("\n\n");
+        }
+    }
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let mut c = Client::start(dir.path(), &["--no-config"]);
+    initialize(&mut c, dir.path(), json!({}));
+    let uri = file_uri(&dir.path().join("edited.md"));
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "markdown", "version": 1, "text": text}}),
+    );
+    assert!(!c.diagnostics(&uri, 1).is_empty());
+    // A character, a new paragraph, a heading, a suppression comment, an unclosed fence
+    // and a deletion across a few kilobytes, at places through the buffer.
+    let edits: [(usize, usize, &str); 7] = [
+        (text.len() / 2, 0, "x"),
+        (text.len() / 3, 0, "\n\nService credits apply. Café 😀\n\n"),
+        (text.len() / 5, 0, "\n\n## Payment\n\n"),
+        (text.len() / 4, 0, "\n\n<!-- tenderlint-disable -->\n\n"),
+        (text.len() * 3 / 4, 0, "\n\n```\n"),
+        (text.len() / 10, 3000, ""),
+        (text.len() * 3 / 4, 5, ""),
+    ];
+    for (n, (at, delete, insert)) in edits.into_iter().enumerate() {
+        let version = n as i64 + 2;
+        let at = (0..=at)
+            .rev()
+            .find(|&i| text.is_char_boundary(i))
+            .unwrap_or(0);
+        let end = (at + delete..=text.len())
+            .find(|&i| text.is_char_boundary(i))
+            .unwrap_or(text.len());
+        let range = json!({"start": position16(&text, at), "end": position16(&text, end)});
+        text.replace_range(at..end, insert);
+        c.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri, "version": version},
+                   "contentChanges": [{"range": range, "text": insert}]}),
+        );
+        let edited = c.diagnostics(&uri, version);
+        let fresh_uri = file_uri(&dir.path().join(format!("fresh-{version}.md")));
+        c.notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": fresh_uri, "languageId": "markdown", "version": 1, "text": text}}),
+        );
+        let fresh = c.diagnostics(&fresh_uri, 1);
+        assert!(!fresh.is_empty());
+        assert!(
+            edited == fresh,
+            "after edit {n} the edited buffer has {} diagnostics, the same text opened afresh {}",
+            edited.len(),
+            fresh.len()
+        );
+    }
+    let r = c.request("shutdown", Value::Null);
+    assert!(r.get("error").is_none(), "{r}");
+    c.notify("exit", Value::Null);
+    assert_eq!(c.wait_exit(), 0, "stderr:\n{}", c.stderr());
+}

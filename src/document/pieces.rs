@@ -51,22 +51,90 @@ pub struct Pieces<'a> {
     next: usize,
     start: Option<usize>,
     carry: Carry,
-    /// Labels of the link reference definitions anywhere in the text, as the parser
-    /// compares them (Unicode case folding).
-    defined: HashSet<UniCase<String>>,
-    /// Labels of the footnote definitions anywhere in the text, compared the same way.
-    notes: HashSet<UniCase<String>>,
+    /// The link reference and footnote definitions anywhere in the text.
+    labels: Labels,
 }
 
-/// What one piece hands to the next.
-#[derive(Default)]
-struct Carry {
+/// What one piece hands to the next: the state a piece starts with. Two pieces of the
+/// same text that start with the same carry (and [`Labels`]) give the same document.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Carry {
     /// The headings open at the end, outermost first, each the parent of the next.
     headings: Vec<Heading>,
     /// Blocks so far.
     blocks: usize,
     /// The last block so far.
     before: Option<Block>,
+}
+
+impl Carry {
+    /// The same carry in a text where everything from its last block on moved by `by`
+    /// bytes, and `blocks` blocks more (or fewer) come before it.
+    pub fn shifted(&self, by: isize, blocks: isize) -> Carry {
+        Carry {
+            headings: self.headings.clone(),
+            blocks: self.blocks.saturating_add_signed(blocks),
+            before: self.before.as_ref().map(|b| b.shifted(by, blocks)),
+        }
+    }
+
+    /// Blocks so far.
+    pub fn blocks(&self) -> usize {
+        self.blocks
+    }
+}
+
+/// The labels of the link reference definitions and footnote definitions of a text, as
+/// the parser compares them (Unicode case folding).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Labels {
+    defined: HashSet<UniCase<String>>,
+    notes: HashSet<UniCase<String>>,
+}
+
+impl Labels {
+    /// The labels defined in the piece `source[start..end]`, or `None` when the piece's
+    /// last block runs over its end (it does not end at a boundary).
+    pub fn of_piece(source: &str, start: usize, end: usize) -> Option<Labels> {
+        let (base, text) = piece_text(source, start, end);
+        let parser = Parser::new_ext(text, options()).into_offset_iter();
+        let defined = parser
+            .reference_definitions()
+            .iter()
+            .map(|(label, _)| UniCase::new(label.to_string()))
+            .collect();
+        let mut top = TopLevel::default();
+        let mut notes = HashSet::new();
+        for (event, range) in parser {
+            if let Event::Start(Tag::FootnoteDefinition(label)) = &event {
+                notes.insert(UniCase::new(label.to_string()));
+            }
+            top.see(&event, base + range.end);
+        }
+        (!ran_over(source, top.last, end)).then_some(Labels { defined, notes })
+    }
+
+    /// Adds `other`'s labels to these.
+    pub fn extend(&mut self, other: &Labels) {
+        self.defined.extend(other.defined.iter().cloned());
+        self.notes.extend(other.notes.iter().cloned());
+    }
+}
+
+/// Each piece's parser takes `source[start..end]`; a byte order mark is skipped.
+fn piece_text(source: &str, start: usize, end: usize) -> (usize, &str) {
+    let base = if start == 0 && source.starts_with('\u{feff}') {
+        3
+    } else {
+        start
+    };
+    (base, &source[base..end])
+}
+
+/// Whether a piece parsed as `[start, end)` ended inside a block that would have gone
+/// on: the cut was not a boundary.
+fn ran_over(source: &str, last: Option<LastBlock>, end: usize) -> bool {
+    end < source.len() && last.is_some_and(|l| l.open_ended && l.end >= end)
 }
 
 impl<'a> Pieces<'a> {
@@ -80,8 +148,7 @@ impl<'a> Pieces<'a> {
             next: 0,
             start: Some(0),
             carry: Carry::default(),
-            defined: HashSet::new(),
-            notes: HashSet::new(),
+            labels: Labels::default(),
         };
         if !pieces.cuts.is_empty() && source.contains("]:") {
             pieces.collect_definitions();
@@ -89,25 +156,9 @@ impl<'a> Pieces<'a> {
         pieces
     }
 
-    /// Each piece's parser takes `source[start..end]`; a byte order mark is skipped.
-    fn text(&self, start: usize, end: usize) -> (usize, &'a str) {
-        let base = if start == 0 && self.source.starts_with('\u{feff}') {
-            3
-        } else {
-            start
-        };
-        (base, &self.source[base..end])
-    }
-
     /// The end of the piece that starts at `start` when it ends at the next cut.
     fn end_at(&self, k: usize) -> usize {
         self.cuts.get(k).copied().unwrap_or(self.source.len())
-    }
-
-    /// Whether a piece parsed as `[start, end)` ended inside a block that would have
-    /// gone on: the cut was not a boundary.
-    fn ran_over(&self, last: Option<LastBlock>, end: usize) -> bool {
-        end < self.source.len() && last.is_some_and(|l| l.open_ended && l.end >= end)
     }
 
     /// Parses every piece once for its link reference definitions (pieces that turn out
@@ -117,27 +168,11 @@ impl<'a> Pieces<'a> {
         let mut kept = Vec::new();
         loop {
             let end = self.end_at(k);
-            let (base, text) = self.text(start, end);
-            let parser = Parser::new_ext(text, options()).into_offset_iter();
-            let mut labels: Vec<String> = parser
-                .reference_definitions()
-                .iter()
-                .map(|(label, _)| label.to_string())
-                .collect();
-            let mut top = TopLevel::default();
-            let mut notes = Vec::new();
-            for (event, range) in parser {
-                if let Event::Start(Tag::FootnoteDefinition(label)) = &event {
-                    notes.push(label.to_string());
-                }
-                top.see(&event, base + range.end);
-            }
-            if self.ran_over(top.last, end) {
+            let Some(labels) = Labels::of_piece(self.source, start, end) else {
                 k += 1;
                 continue;
-            }
-            self.defined.extend(labels.drain(..).map(UniCase::new));
-            self.notes.extend(notes.into_iter().map(UniCase::new));
+            };
+            self.labels.extend(&labels);
             if end == self.source.len() {
                 break;
             }
@@ -154,110 +189,195 @@ impl<'a> Iterator for Pieces<'a> {
 
     fn next(&mut self) -> Option<Document<'a>> {
         let start = self.start?;
-        let defined = &self.defined;
         loop {
             let end = self.end_at(self.next);
             self.next += 1;
-            let (base, text) = self.text(start, end);
-            // A footnote reference is one only where its definition is known to the
-            // parser (GFM footnotes), and the parser asks nothing for them: the
-            // definitions from other pieces that this piece refers to are written before
-            // its text (which starts a top-level block after a blank line), and the
-            // events they give dropped. Before the first piece they would hide its front
-            // matter, so there they follow its text (which ends in a blank line).
-            let notes = self.notes_wanted(text);
-            let (input, skip): (Cow<'_, str>, usize) = if notes.is_empty() {
-                (Cow::Borrowed(text), 0)
-            } else if start == 0 {
-                (Cow::Owned(format!("{text}\n\n{notes}")), 0)
-            } else {
-                (Cow::Owned(format!("{notes}{text}")), notes.len())
-            };
-            let mut builder = Builder::new();
-            builder.first_paragraph = self.carry.blocks;
-            builder.headings = self.carry.headings.clone();
-            builder.heading_stack = (0..builder.headings.len()).collect();
-            // A link whose definition is in another piece is a link, as in the whole text.
-            let callback = |link: BrokenLink<'_>| {
-                let label = UniCase::new(link.reference.to_string());
-                defined
-                    .contains(&label)
-                    .then_some((CowStr::Borrowed(""), CowStr::Borrowed("")))
-            };
-            let parser = Parser::new_with_broken_link_callback(&input, options(), Some(callback));
-            let len = text.len();
-            let events = parser
-                .into_offset_iter()
-                .filter(|(_, range)| range.start >= skip && range.start - skip < len)
-                .map(|(event, range)| (event, range.start - skip..(range.end - skip).min(len)));
-            let (builder, last) = builder.read(self.source, base, events);
-            if self.ran_over(last, end) {
+            let parsed = parse_piece(
+                self.source,
+                self.lines,
+                start..end,
+                &self.carry,
+                &self.labels,
+            );
+            let Some((doc, carry)) = parsed else {
                 continue;
-            }
-            let carried = self.carry.headings.len();
-            let stack: Vec<Heading> = (builder.heading_stack.iter().enumerate())
-                .map(|(i, &h)| Heading {
-                    parent: i.checked_sub(1),
-                    block: usize::MAX,
-                    ..builder.headings[h].clone()
-                })
-                .collect();
-            let blocks = builder.blocks.len();
-            let last_block = builder.blocks.last().cloned();
-            let mut doc = builder.document(self.source, Cow::Borrowed(self.lines));
-            doc.carried = carried;
-            doc.before = self.carry.before.take().map(|mut b| {
-                // The section of the last block is the innermost heading open after it.
-                b.section = carried.checked_sub(1);
-                b
-            });
-            let before = match last_block {
-                Some(b) => Some(b),
-                None => doc.before.clone(),
             };
-            self.carry = Carry {
-                headings: stack,
-                blocks: self.carry.blocks + blocks,
-                before,
-            };
+            self.carry = carry;
             self.start = (end < self.source.len()).then_some(end);
             return Some(doc);
         }
     }
 }
 
-impl Pieces<'_> {
-    /// Definitions of the footnotes defined elsewhere that `text` refers to (`[^label]`).
-    fn notes_wanted(&self, text: &str) -> String {
-        let mut out = String::new();
-        if self.notes.is_empty() {
-            return out;
-        }
-        let mut seen = HashSet::new();
-        let mut rest = text;
-        while let Some(i) = rest.find("[^") {
-            rest = &rest[i + 2..];
-            let Some(end) = rest.find(']') else { break };
-            let label = &rest[..end];
-            if label.is_empty() || label.contains(['\n', '\r', '[']) {
-                continue;
-            }
-            let key = UniCase::new(label.to_string());
-            if self.notes.contains(&key) && seen.insert(key) {
-                out.push_str(&format!("[^{label}]: .\n\n"));
-            }
-        }
-        out
+/// The piece `source[range]` parsed, as it starts with `carry`, where `labels` are the
+/// definitions anywhere in the text: its document and what it hands to the next piece.
+/// `None` when its last block runs over its end (the piece is to be joined to the next).
+pub fn parse_piece<'a>(
+    source: &'a str,
+    lines: &'a LineIndex,
+    range: std::ops::Range<usize>,
+    carry: &Carry,
+    labels: &Labels,
+) -> Option<(Document<'a>, Carry)> {
+    let (start, end) = (range.start, range.end);
+    let (base, text) = piece_text(source, start, end);
+    // A footnote reference is one only where its definition is known to the parser (GFM
+    // footnotes), and the parser asks nothing for them: the definitions from other pieces
+    // that this piece refers to are written before its text (which starts a top-level
+    // block after a blank line), and the events they give dropped. Before the first
+    // piece they would hide its front matter, so there they follow its text (which ends
+    // in a blank line).
+    let notes = notes_wanted(&labels.notes, text);
+    let (input, skip): (Cow<'_, str>, usize) = if notes.is_empty() {
+        (Cow::Borrowed(text), 0)
+    } else if start == 0 {
+        (Cow::Owned(format!("{text}\n\n{notes}")), 0)
+    } else {
+        (Cow::Owned(format!("{notes}{text}")), notes.len())
+    };
+    let mut builder = Builder::new();
+    builder.first_paragraph = carry.blocks;
+    builder.headings = carry.headings.clone();
+    builder.heading_stack = (0..builder.headings.len()).collect();
+    // A link whose definition is in another piece is a link, as in the whole text.
+    let callback = |link: BrokenLink<'_>| {
+        let label = UniCase::new(link.reference.to_string());
+        (labels.defined)
+            .contains(&label)
+            .then_some((CowStr::Borrowed(""), CowStr::Borrowed("")))
+    };
+    let parser = Parser::new_with_broken_link_callback(&input, options(), Some(callback));
+    let len = text.len();
+    let events = parser
+        .into_offset_iter()
+        .filter(|(_, range)| range.start >= skip && range.start - skip < len)
+        .map(|(event, range)| (event, range.start - skip..(range.end - skip).min(len)));
+    let (builder, last) = builder.read(source, base, events);
+    if ran_over(source, last, end) {
+        return None;
     }
+    let carried = carry.headings.len();
+    let stack: Vec<Heading> = (builder.heading_stack.iter().enumerate())
+        .map(|(i, &h)| Heading {
+            parent: i.checked_sub(1),
+            block: usize::MAX,
+            ..builder.headings[h].clone()
+        })
+        .collect();
+    let blocks = builder.blocks.len();
+    let last_block = builder.blocks.last().cloned();
+    let mut doc = builder.document(source, Cow::Borrowed(lines));
+    doc.carried = carried;
+    doc.before = carry.before.clone().map(|mut b| {
+        // The section of the last block is the innermost heading open after it.
+        b.section = carried.checked_sub(1);
+        b
+    });
+    let before = match last_block {
+        Some(b) => Some(b),
+        None => doc.before.clone(),
+    };
+    let next = Carry {
+        headings: stack,
+        blocks: carry.blocks + blocks,
+        before,
+    };
+    Some((doc, next))
+}
+
+/// Definitions of the footnotes defined elsewhere (`notes`) that `text` refers to
+/// (`[^label]`).
+fn notes_wanted(notes: &HashSet<UniCase<String>>, text: &str) -> String {
+    let mut out = String::new();
+    if notes.is_empty() {
+        return out;
+    }
+    let mut seen = HashSet::new();
+    let mut rest = text;
+    while let Some(i) = rest.find("[^") {
+        rest = &rest[i + 2..];
+        let Some(end) = rest.find(']') else { break };
+        let label = &rest[..end];
+        if label.is_empty() || label.contains(['\n', '\r', '[']) {
+            continue;
+        }
+        let key = UniCase::new(label.to_string());
+        if notes.contains(&key) && seen.insert(key) {
+            out.push_str(&format!("[^{label}]: .\n\n"));
+        }
+    }
+    out
 }
 
 /// Where the text may be cut: at the start of an ATX heading or a paragraph starting
-/// with a letter, in the first column after a blank line, outside front matter, fenced code and the HTML blocks that a blank line
-/// does not end; at most one cut per `piece` bytes.
+/// with a letter, in the first column after a blank line, outside front matter, fenced
+/// code and the HTML blocks that a blank line does not end; at most one cut per `piece`
+/// bytes.
 pub(crate) fn cut_points(text: &str, piece: usize) -> Vec<usize> {
-    let b = text.as_bytes();
-    // The line at `i`, and where the next one starts.
-    let line_at = |i: usize| -> (&str, usize) {
+    let mut cuts = Vec::new();
+    let mut last = 0;
+    for i in Cutter::new(text) {
+        if i - last >= piece {
+            cuts.push(i);
+            last = i;
+        }
+    }
+    cuts
+}
+
+/// Every place where a text may be cut, in order, from its start or from a place where
+/// it may be cut: the start of an ATX heading or of a paragraph starting with a letter,
+/// in the first column after a blank line, outside front matter, fenced code and the
+/// HTML blocks that a blank line does not end (see the module's notes).
+///
+/// Where the text may be cut depends on what comes before only through the state at
+/// the last such place, which is always the same: so the places after one of them
+/// depend only on the text after it.
+#[derive(Debug, Clone)]
+pub struct Cutter<'a> {
+    text: &'a str,
+    /// The next line to read, and where the cutter started (never a place of its own).
+    i: usize,
+    from: usize,
+    state: State,
+    /// Inside what pulldown-cmark may read as a metadata block, of either kind. It reads
+    /// one wherever a block starts with `---` or `+++` followed by a line of text, up to
+    /// the next closing line, wherever that is (blank lines, fences and all). Every such
+    /// line is taken for an opening one here, even one that closes a block or underlines
+    /// a heading, so that no cut falls inside a block however the lines pair up.
+    yaml: bool,
+    pluses: bool,
+    prev_blank: bool,
+}
+
+impl<'a> Cutter<'a> {
+    /// The places of the whole text.
+    pub fn new(text: &'a str) -> Self {
+        let i = if text.starts_with('\u{feff}') { 3 } else { 0 };
+        Cutter {
+            text,
+            i,
+            from: 0,
+            state: State::Text,
+            yaml: false,
+            pluses: false,
+            prev_blank: false,
+        }
+    }
+
+    /// The places after `at`, itself a place where the text may be cut.
+    pub fn after(text: &'a str, at: usize) -> Self {
+        Cutter {
+            i: at,
+            from: at,
+            prev_blank: true,
+            ..Cutter::new(text)
+        }
+    }
+
+    /// The line at `i`, and where the next one starts.
+    fn line_at(&self, i: usize) -> (&'a str, usize) {
+        let b = self.text.as_bytes();
         let e = b[i..]
             .iter()
             .position(|&c| c == b'\n' || c == b'\r')
@@ -267,62 +387,60 @@ pub(crate) fn cut_points(text: &str, piece: usize) -> Vec<usize> {
             Some(_) => e + 1,
             None => e,
         };
-        (&text[i..e], next)
-    };
-    let mut cuts = Vec::new();
-    let mut i = if text.starts_with('\u{feff}') { 3 } else { 0 };
-    let mut last = 0;
-    let mut state = State::Text;
-    // Inside what pulldown-cmark may read as a metadata block, of either kind. It reads
-    // one wherever a block starts with `---` or `+++` followed by a line of text, up to
-    // the next closing line, wherever that is (blank lines, fences and all). Every such
-    // line is taken for an opening one here, even one that closes a block or underlines
-    // a heading, so that no cut falls inside a block however the lines pair up.
-    let (mut yaml, mut pluses) = (false, false);
-    let mut prev_blank = false;
-    while i < b.len() {
-        let (line, next) = line_at(i);
-        let t = line.trim_end_matches([' ', '\t']);
-        let opens_meta = (t == "---" || t == "+++") && next < b.len() && {
-            let following = line_at(next).0.trim_end_matches([' ', '\t']);
-            let closes = following == t || (t == "---" && following == "...");
-            !following.is_empty() && !closes
-        };
-        match state {
-            State::Fence(c, n) => {
-                if closes_fence(line, c, n) {
-                    state = State::Text;
+        (&self.text[i..e], next)
+    }
+}
+
+impl Iterator for Cutter<'_> {
+    type Item = usize;
+
+    fn next(&mut self) -> Option<usize> {
+        let len = self.text.len();
+        while self.i < len {
+            let i = self.i;
+            let (line, next) = self.line_at(i);
+            self.i = next;
+            let t = line.trim_end_matches([' ', '\t']);
+            let opens_meta = (t == "---" || t == "+++") && next < len && {
+                let following = self.line_at(next).0.trim_end_matches([' ', '\t']);
+                let closes = following == t || (t == "---" && following == "...");
+                !following.is_empty() && !closes
+            };
+            match self.state {
+                State::Fence(c, n) => {
+                    if closes_fence(line, c, n) {
+                        self.state = State::Text;
+                    }
+                    self.prev_blank = false;
                 }
-                prev_blank = false;
-            }
-            State::Html(end) => {
-                if line.to_ascii_lowercase().contains(end) {
-                    state = State::Text;
+                State::Html(end) => {
+                    if line.to_ascii_lowercase().contains(end) {
+                        self.state = State::Text;
+                    }
+                    self.prev_blank = false;
                 }
-                prev_blank = false;
-            }
-            State::Text if opens_meta => {
-                yaml |= t == "---";
-                pluses |= t == "+++";
-                prev_blank = false;
-            }
-            State::Text if yaml || pluses => {
-                yaml &= !(t == "---" || t == "...");
-                pluses &= t != "+++";
-                prev_blank = false;
-            }
-            State::Text => {
-                if prev_blank && i - last >= piece && i > 0 && starts_block(line) {
-                    cuts.push(i);
-                    last = i;
+                State::Text if opens_meta => {
+                    self.yaml |= t == "---";
+                    self.pluses |= t == "+++";
+                    self.prev_blank = false;
                 }
-                state = opens(line);
-                prev_blank = line.bytes().all(|c| c == b' ' || c == b'\t');
+                State::Text if self.yaml || self.pluses => {
+                    self.yaml &= !(t == "---" || t == "...");
+                    self.pluses &= t != "+++";
+                    self.prev_blank = false;
+                }
+                State::Text => {
+                    let place = self.prev_blank && i > self.from && starts_block(line);
+                    self.state = opens(line);
+                    self.prev_blank = line.bytes().all(|c| c == b' ' || c == b'\t');
+                    if place {
+                        return Some(i);
+                    }
+                }
             }
         }
-        i = next;
+        None
     }
-    cuts
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -2,6 +2,7 @@
 //! the buffer's path (cached per configuration file), and with findings turned into LSP
 //! diagnostics whose ranges count the client's units.
 
+use super::incremental::{self, Incremental};
 use super::text::{self, Encoding};
 use crate::check::{check_pack, Finish};
 use crate::config::{Config, Overrides};
@@ -231,7 +232,7 @@ impl Outcome {
 
     pub fn diagnostics(&self) -> Vec<Diagnostic> {
         match self {
-            Outcome::Findings { found, .. } => found.iter().map(to_lsp).collect(),
+            Outcome::Findings { found, .. } => to_lsp_all(found),
             Outcome::Excluded => Vec::new(),
             Outcome::Failed(p) => vec![Diagnostic {
                 range: Range::default(),
@@ -249,13 +250,15 @@ impl Outcome {
 }
 
 /// Lints `text`, the buffer of the file at `path` (None for an unsaved buffer, which
-/// takes the configuration of `root`).
+/// takes the configuration of `root`), re-using and updating `cache` (see
+/// [`lint_ready`]).
 pub fn lint(
     linters: &std::sync::Mutex<Linters>,
     path: Option<&Path>,
     root: &Path,
     text: &str,
     enc: Encoding,
+    cache: Option<&mut Option<Cache>>,
 ) -> Outcome {
     let dir = path.and_then(Path::parent).unwrap_or(root);
     // Loading may compile rules; the lock is held so each configuration loads once.
@@ -272,9 +275,36 @@ pub fn lint(
             return Outcome::Excluded;
         }
     }
-    // A panic costs this buffer's findings, not the server (see `isolate`): the
-    // buffer gets one finding that says so.
-    let found = crate::isolate::run(|| match path.and_then(|p| in_tender(&ready, p, text)) {
+    let found = lint_ready(&ready, path, text, enc, cache);
+    Outcome::Findings {
+        ready,
+        found: Arc::new(found),
+    }
+}
+
+/// A buffer's pieces kept between lints ([`Incremental`]), with the linter they were
+/// scanned by.
+#[derive(Debug)]
+pub struct Cache {
+    ready: Arc<Ready>,
+    pieces: Incremental,
+}
+
+/// Lints `text`, the buffer of the file at `path`, with `ready`: judged with its tender's
+/// other files when it belongs to one, else alone, re-using the pieces kept in `cache`
+/// from its last lint (and keeping its pieces there) when there is a cache.
+///
+/// A panic costs this buffer's findings, not the server (see `isolate`): the buffer
+/// gets one finding that says so. A panic in the incremental lint costs only the cache:
+/// the buffer is linted whole instead.
+pub fn lint_ready(
+    ready: &Arc<Ready>,
+    path: Option<&Path>,
+    text: &str,
+    enc: Encoding,
+    cache: Option<&mut Option<Cache>>,
+) -> Vec<Located> {
+    let found = crate::isolate::run(|| match path.and_then(|p| in_tender(ready, p, text)) {
         Some((findings, related)) => {
             let mut found = place(findings, text, &LineIndex::new(text), enc);
             let related = Arc::new(related);
@@ -285,18 +315,42 @@ pub fn lint(
         }
         None => {
             crate::check::injected_fault(text);
-            let doc = Document::parse(text);
-            let mut findings = ready.linter.lint(&doc);
+            let lines = LineIndex::new(text);
+            let mut findings = match cache {
+                Some(slot) => incremental(slot, ready, text, &lines),
+                None => ready.linter.lint(&Document::parse(text)),
+            };
             if let (Some(o), Some(p)) = (&ready.overrides, path) {
                 resolve::overridden(o, p, &mut findings);
             }
-            place(findings, text, &doc.lines, enc)
+            place(findings, text, &lines, enc)
         }
     });
-    let found = found.unwrap_or_else(|p| crashed(p, text, enc));
-    Outcome::Findings {
-        ready,
-        found: Arc::new(found),
+    found.unwrap_or_else(|p| crashed(p, text, enc))
+}
+
+/// The findings of `text` from the pieces kept in `slot` (made anew when there are none
+/// or they were scanned by another linter), which then holds the pieces of `text`. Should
+/// that panic, the pieces are dropped and the text is linted whole.
+fn incremental(
+    slot: &mut Option<Cache>,
+    ready: &Arc<Ready>,
+    text: &str,
+    lines: &LineIndex,
+) -> Vec<Finding> {
+    let mut cache = match slot.take() {
+        Some(c) if Arc::ptr_eq(&c.ready, ready) => c,
+        _ => Cache {
+            ready: ready.clone(),
+            pieces: Incremental::new(incremental::PIECE_BYTES),
+        },
+    };
+    match crate::isolate::run(|| cache.pieces.lint(&ready.linter, text, lines).0) {
+        Ok(findings) => {
+            *slot = Some(cache);
+            findings
+        }
+        Err(_) => ready.linter.lint(&Document::parse(text)),
     }
 }
 
@@ -388,15 +442,18 @@ fn rank(s: Severity) -> u8 {
 }
 
 /// Everything the language server does to re-lint a buffer and send the result, short
-/// of writing it: parse, lint, positions in `enc` units, LSP diagnostics, JSON.
+/// of writing it: parse, lint (re-using the pieces in `cache` when given, as the server
+/// does), positions in `enc` units, LSP diagnostics, JSON.
 pub fn relint_to_json(
-    linter: &Linter,
+    ready: &Arc<Ready>,
     uri: &Uri,
     text: &str,
     version: i32,
     enc: Encoding,
+    cache: Option<&mut Option<Cache>>,
 ) -> String {
-    let diagnostics = locate(linter, text, enc).iter().map(to_lsp).collect();
+    let found = lint_ready(ready, None, text, enc, cache);
+    let diagnostics = to_lsp_all(&found);
     let params = lsp_types::PublishDiagnosticsParams {
         uri: uri.clone(),
         diagnostics,
@@ -417,10 +474,31 @@ pub fn severity(s: Severity) -> DiagnosticSeverity {
 /// help and the rationale are in the hover), a link to the rule's page, and for a finding
 /// about a whole tender the tender's other files.
 pub fn to_lsp(l: &Located) -> Diagnostic {
-    let d = &l.finding;
-    let code_description = crate::docs::url_for(&d.rule)
+    with_link(l, link(&l.finding.rule))
+}
+
+/// Every finding as the editor lists it ([`to_lsp`]), each rule's link made once.
+pub fn to_lsp_all(found: &[Located]) -> Vec<Diagnostic> {
+    let mut links: HashMap<Arc<str>, Option<CodeDescription>> = HashMap::new();
+    found
+        .iter()
+        .map(|l| {
+            let rule = &l.finding.rule;
+            let link = links.entry(rule.clone()).or_insert_with(|| link(rule));
+            with_link(l, link.clone())
+        })
+        .collect()
+}
+
+/// The link to a rule's page.
+fn link(rule: &str) -> Option<CodeDescription> {
+    crate::docs::url_for(rule)
         .and_then(|u| Uri::from_str(&u).ok())
-        .map(|href| CodeDescription { href });
+        .map(|href| CodeDescription { href })
+}
+
+fn with_link(l: &Located, code_description: Option<CodeDescription>) -> Diagnostic {
+    let d = &l.finding;
     let related: Vec<DiagnosticRelatedInformation> = l
         .related
         .files
@@ -610,5 +688,43 @@ mod tests {
         assert_eq!(d.source.as_deref(), Some("tenderlint"));
         let utf8 = locate(&linter, text, Encoding::Utf8);
         assert!(utf8.iter().any(|l| l.range.start == Position::new(2, 28)));
+    }
+
+    #[test]
+    fn a_cache_that_panics_is_dropped_and_the_buffer_linted_whole() {
+        let linter = Linter::new(
+            crate::rules::RuleSet::load(&crate::builtin::files())
+                .unwrap_or_else(|e| panic!("{e:?}")),
+        );
+        let ready = Arc::new(Ready::new(linter));
+        let text = "# T\n\nService credits apply.\n\nThe provider shall report monthly.\n";
+        let codes = |found: &[Located]| -> Vec<(String, Range)> {
+            found
+                .iter()
+                .map(|l| (l.finding.rule.to_string(), l.range))
+                .collect()
+        };
+        let whole = codes(&lint_ready(&ready, None, text, Encoding::Utf16, None));
+        assert!(
+            whole.iter().any(|(r, _)| r == "service-credits"),
+            "{whole:?}"
+        );
+        let mut slot = None;
+        let kept = lint_ready(&ready, None, text, Encoding::Utf16, Some(&mut slot));
+        assert_eq!(codes(&kept), whole);
+        let Some(cache) = slot.as_mut() else {
+            panic!("no pieces kept")
+        };
+        cache.pieces.fail = true;
+        let after_panic = lint_ready(&ready, None, text, Encoding::Utf16, Some(&mut slot));
+        assert_eq!(codes(&after_panic), whole);
+        assert!(slot.is_none(), "the pieces that panicked are kept");
+        // The next lint keeps pieces again; another linter's pieces are not used.
+        lint_ready(&ready, None, text, Encoding::Utf16, Some(&mut slot));
+        assert!(slot.as_ref().is_some_and(|c| Arc::ptr_eq(&c.ready, &ready)));
+        let other = Arc::new(Ready::new(ready.linter.clone()));
+        let with_other = lint_ready(&other, None, text, Encoding::Utf16, Some(&mut slot));
+        assert_eq!(codes(&with_other), whole);
+        assert!(slot.as_ref().is_some_and(|c| Arc::ptr_eq(&c.ready, &other)));
     }
 }

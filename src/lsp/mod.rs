@@ -26,6 +26,7 @@
 #![allow(clippy::mutable_key_type)]
 
 pub mod fixes;
+pub mod incremental;
 pub mod lint;
 pub mod text;
 pub mod transport;
@@ -530,7 +531,14 @@ impl Server {
         }
         let path = lint::uri_to_path(uri);
         let s = &self.shared;
-        let outcome = lint::lint(&s.linters, path.as_deref(), &s.root, &buffer.text, s.enc);
+        let outcome = lint::lint(
+            &s.linters,
+            path.as_deref(),
+            &s.root,
+            &buffer.text,
+            s.enc,
+            None,
+        );
         // Saved for the worker, which then publishes it without linting again.
         let mut results = lock(&s.results);
         if results
@@ -699,7 +707,10 @@ fn work(queue: &mpsc::Receiver<Job>, sender: &Sender<Message>, shared: &Shared) 
     // The newest text of each buffer waiting to be linted: (opened, version, text).
     type Pending = HashMap<Uri, (u64, i32, Arc<str>)>;
     let mut pending: Pending = HashMap::new();
-    let take = |job: Job, pending: &mut Pending| match job {
+    // Each open buffer's pieces from its last lint here, so that an edit re-lints only
+    // the pieces it touched (see `incremental`).
+    let mut caches: HashMap<Uri, lint::Cache> = HashMap::new();
+    let take = |job: Job, pending: &mut Pending, caches: &mut HashMap<Uri, lint::Cache>| match job {
         Job::Lint {
             uri,
             opened,
@@ -710,6 +721,7 @@ fn work(queue: &mpsc::Receiver<Job>, sender: &Sender<Message>, shared: &Shared) 
         }
         Job::Close(uri) => {
             pending.remove(&uri);
+            caches.remove(&uri);
             lock(&shared.results).remove(&uri);
             publish(sender, uri, Vec::new(), None);
         }
@@ -717,7 +729,7 @@ fn work(queue: &mpsc::Receiver<Job>, sender: &Sender<Message>, shared: &Shared) 
     loop {
         if pending.is_empty() {
             match queue.recv() {
-                Ok(job) => take(job, &mut pending),
+                Ok(job) => take(job, &mut pending, &mut caches),
                 Err(_) => return,
             }
             if pending.is_empty() {
@@ -731,7 +743,7 @@ fn work(queue: &mpsc::Receiver<Job>, sender: &Sender<Message>, shared: &Shared) 
             let deadline = (last + DEBOUNCE).min(first + MAX_WAIT);
             match queue.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
                 Ok(job) => {
-                    take(job, &mut pending);
+                    take(job, &mut pending, &mut caches);
                     last = Instant::now();
                 }
                 Err(mpsc::RecvTimeoutError::Timeout) => break,
@@ -749,12 +761,17 @@ fn work(queue: &mpsc::Receiver<Job>, sender: &Sender<Message>, shared: &Shared) 
                 .filter(|p| p.is_for(opened, version, generation))
                 .map(|p| p.outcome.clone());
             let path = lint::uri_to_path(&uri);
+            let mut cache = caches.remove(&uri);
             let linted = catch_unwind(AssertUnwindSafe(|| {
                 done.unwrap_or_else(|| {
                     let s = shared;
-                    lint::lint(&s.linters, path.as_deref(), &s.root, &text, s.enc)
+                    let cache = Some(&mut cache);
+                    lint::lint(&s.linters, path.as_deref(), &s.root, &text, s.enc, cache)
                 })
             }));
+            if let Some(cache) = cache {
+                caches.insert(uri.clone(), cache);
+            }
             let Ok(outcome) = linted else {
                 eprintln!("tenderlint lsp: failed while linting {}", uri.as_str());
                 continue;
@@ -766,7 +783,7 @@ fn work(queue: &mpsc::Receiver<Job>, sender: &Sender<Message>, shared: &Shared) 
                 if matches!(&job, Job::Close(u) if *u == uri) {
                     closed = true;
                 }
-                take(job, &mut pending);
+                take(job, &mut pending, &mut caches);
             }
             if closed || pending.contains_key(&uri) {
                 continue;
