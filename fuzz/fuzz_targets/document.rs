@@ -7,16 +7,19 @@
 //!   and column that agree with its byte offset (counted independently here, in one pass,
 //!   and by the library's slow reference for the first and last finding);
 //! - the findings come sorted by position;
-//! - the JSON output is valid JSON with one diagnostic per finding and the same spans.
+//! - the JSON output is valid JSON with one diagnostic per finding and the same spans;
+//! - cut into pieces wherever a cut is allowed, the text gives the same findings,
+//!   locations and metrics as parsed whole.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
 use std::sync::OnceLock;
 use tenderlint::check::{check_text, Finish};
 use tenderlint::diagnostic::Diagnostic;
+use tenderlint::document::{Document, Locator, Pieces};
 use tenderlint::engine::Linter;
 use tenderlint::history::History;
-use tenderlint::line_index::reference_position;
+use tenderlint::line_index::{reference_position, LineIndex};
 use tenderlint::report::html::{Html, Page, Section};
 use tenderlint::report::human::Human;
 use tenderlint::report::{github, json, junit, sarif, Outcome, Summary};
@@ -142,6 +145,26 @@ fn check_json(out: &[u8], diags: &[Diagnostic]) {
     }
 }
 
+/// The text cut into pieces wherever a cut is allowed (as a long document is, and the
+/// language server's buffers) gives the findings, locations and metrics of the text
+/// parsed whole.
+fn same_in_pieces(linter: &Linter, text: &str) {
+    let doc = Document::parse(text);
+    let (mut whole, whole_metrics) = linter.lint_with_metrics(&doc);
+    Locator::new(&doc).locate_all(&mut whole);
+    let lines = LineIndex::new(text);
+    let (pieces, piece_metrics) = linter.lint_pieces(text, &lines, Pieces::new(text, &lines, 0));
+    assert_eq!(
+        whole, pieces,
+        "findings in pieces differ from the whole text's"
+    );
+    assert_eq!(
+        format!("{whole_metrics:?}"),
+        format!("{piece_metrics:?}"),
+        "metrics in pieces differ"
+    );
+}
+
 fuzz_target!(|data: &[u8]| {
     let linter = linter();
     let human = Human::new(false);
@@ -162,6 +185,7 @@ fuzz_target!(|data: &[u8]| {
                 .as_deref()
                 .expect("text that decoded must be checked");
             check_spans(&text, diags);
+            same_in_pieces(linter, &text);
             // What `report` renders for the same findings while the text is in memory.
             let html = Html::new(&linter.catalogue, None);
             report.rendered = html.render_document(PATH, &text, diags);
