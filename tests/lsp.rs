@@ -2,6 +2,8 @@
 //! Content-Length framed JSON-RPC over its standard input and output. Every wait has a
 //! time limit, so a server that hangs fails the test instead of hanging it.
 
+mod common;
+
 use serde_json::{json, Value};
 use std::collections::VecDeque;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -1526,17 +1528,11 @@ fn position16(text: &str, at: usize) -> Value {
 #[test]
 fn edits_to_a_long_buffer_give_what_the_same_text_opened_afresh_gives() {
     // Long enough for the server to keep several pieces of it between edits.
-    let mut names: Vec<_> = std::fs::read_dir("fixtures")
-        .unwrap_or_else(|e| panic!("{e}"))
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| e == "md"))
-        .collect();
-    names.sort();
+    let fixtures = common::markdown_fixtures();
     let mut text = String::from("# Tender — “Community nursing” 😀\n\n");
     while text.len() < 150_000 {
-        for p in &names {
-            text.push_str(&std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{e}")));
+        for f in &fixtures {
+            text.push_str(f);
             text.push_str("\n\n");
         }
     }

@@ -5,6 +5,8 @@
 //! linted whole and fresh; and that the pieces the edit did not touch were not scanned
 //! again, so that a stale piece would show.
 
+mod common;
+
 use proptest::prelude::*;
 use std::sync::OnceLock;
 use tenderlint::document::{Document, Locator};
@@ -28,17 +30,11 @@ fn linter() -> &'static Linter {
 /// A tender of every Markdown fixture, twice: findings, clean clauses, tables, lists,
 /// suppression comments, front matter, code, CRLF lines.
 fn tender() -> String {
-    let mut names: Vec<_> = std::fs::read_dir("fixtures")
-        .unwrap()
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| e == "md"))
-        .collect();
-    names.sort();
+    let fixtures = common::markdown_fixtures();
     let mut text = String::from("# Tender — “Community nursing” 😀\n\n");
     for _ in 0..2 {
-        for p in &names {
-            text.push_str(&std::fs::read_to_string(p).unwrap());
+        for f in &fixtures {
+            text.push_str(f);
             text.push_str("\n\n");
         }
     }

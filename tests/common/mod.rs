@@ -108,3 +108,20 @@ pub fn assert_valid(validator: &jsonschema::Validator, instance: &Value, what: &
         errors.join("\n")
     );
 }
+
+/// The texts of the Markdown fixtures (`fixtures/*.md`), in the order of their names:
+/// findings, clean clauses, tables, lists, suppression comments, front matter, code,
+/// CRLF lines. Run from the repository's root, as cargo runs tests.
+pub fn markdown_fixtures() -> Vec<String> {
+    let mut names: Vec<PathBuf> = std::fs::read_dir("fixtures")
+        .unwrap_or_else(|e| panic!("fixtures: {e}"))
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        .collect();
+    names.sort();
+    names
+        .iter()
+        .map(|p| std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display())))
+        .collect()
+}
