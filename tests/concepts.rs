@@ -174,6 +174,8 @@ fn every_negation_form_cancels_a_match() {
             "Payments will not be withheld while the improvement plan is agreed.",
             "Deductions are suspended and replaced with a block payment.",
             "There will be no financial penalties.",
+            // Typographic apostrophes, as Word and PDF write them.
+            "The Authority doesn’t deduct any sums from the monthly charges for late reports.",
         ],
     );
     assert_silent(
@@ -354,6 +356,14 @@ fn partnership_ingredients_in_paraphrase() {
             "The parties sign a data management and confidentiality agreement.",
             "Discharge records are exchanged between the ward and the community team every day.",
             "The service joins the regional health information exchange.",
+            // Data exchanged, one dataset seen by both, data protection and ownership.
+            "The guide supports data exchange between payers and providers.",
+            "Practices agree the electronic exchange of information for shared patients.",
+            "The system is to provide one source of truth for data, owned by the government.",
+            "Hospitals should see the same data that the provider sees.",
+            "A single common data environment hosts the building information models.",
+            "The Supplier shall process Personal Data only as the Data Protection Legislation allows.",
+            "The Department retains sole ownership of all data the Contractor holds.",
         ],
     );
     // Publishing data, or giving staff access to it, shares nothing between organisations.
@@ -377,7 +387,12 @@ fn partnership_ingredients_in_paraphrase() {
     assert_silent(
         &l,
         "missing-patient-voice",
-        &["Representatives of service users sit on the steering group."],
+        &[
+            "Representatives of service users sit on the steering group.",
+            // Feedback from the people served through surveys, complaints and appeals.
+            "The plan reports the results of its CAHPS enrollee survey.",
+            "The plan reports enrollee grievances and appeals each quarter.",
+        ],
     );
     // An organisation's name is not a joint board.
     assert_fires(
