@@ -420,6 +420,19 @@ fn table_rules_share_one_list_of_targets() {
     assert_silent(&l, "incomplete-measure", &[tolerance]);
 }
 
+/// A table that a PDF conversion flattened into lines, its header cells each a bold line
+/// of its own, is read as a table; bold titles over a paragraph are not.
+#[test]
+fn tables_flattened_into_bold_lines_are_tables() {
+    let l = linter();
+    let flattened = "## **Success measure**\n\n**2026/27 target**\n\n**2028/29 target**\n\nImprove the percentage of patients seen within 18 weeks to 65%\n";
+    assert_fires(&l, "performance-matrix", &[flattened]);
+    assert_fires(&l, "incomplete-measure", &[flattened]);
+    let titles = "**Step 1: scoring the metrics**\n\n**Selecting metrics**\n\nWe have selected the delivery metrics that give a headline view of delivery.\n";
+    assert_silent(&l, "incomplete-measure", &[titles]);
+    assert_silent(&l, "performance-matrix", &[titles]);
+}
+
 #[test]
 fn user_rule_files_compose_built_in_concepts() {
     let user = TomlFile::new(
