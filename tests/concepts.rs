@@ -176,6 +176,8 @@ fn every_negation_form_cancels_a_match() {
             "There will be no financial penalties.",
             // Typographic apostrophes, as Word and PDF write them.
             "The Authority doesn’t deduct any sums from the monthly charges for late reports.",
+            // A negation over a list of nouns.
+            "The Supplier has no right of set-off, counterclaim, discount or abatement against the charges.",
         ],
     );
     assert_silent(
@@ -216,6 +218,9 @@ fn trigger_words_in_another_sense_are_not_findings() {
             "Union dues are deducted from the salary each month.",
             "Individuals may face a tax penalty under section 5000A for late enrolment.",
             "Consent shall not be unreasonably withheld from the payment request.",
+            // A penalty on someone else; the provider suspending its own work.
+            "States, territories, and tribes must meet the work participation rate or be subject to a financial penalty.",
+            "The Supplier may suspend the works under the Construction Act for non-payment of the invoice.",
         ],
     );
     // Contract boilerplate that names a patient state in another sense.
@@ -266,6 +271,15 @@ fn context_carries_the_money_object_or_the_regime() {
         &l,
         "payment-deduction",
         &["# Payment Mechanism\n\nAn abatement applies for each Service Failure.\n"],
+    );
+    // Fines and administrative penalties in a section on sanctions.
+    assert_fires(
+        &l,
+        "payment-deduction",
+        &[
+            "## Sanctions\n\nWhat type of intervention was imposed?\n\n- Fine\n- Corrective action plan\n",
+            "## Sanctions\n\nReport all actions taken: sanctions, administrative penalties and corrective action plans.\n",
+        ],
     );
     // The consequence column of a KPI table.
     assert_fires(
