@@ -329,6 +329,8 @@ fn outcome_measures_in_plain_words_are_recognised_and_slogans_are_not() {
             // A clinical marker at or under a threshold written in words; healthy weight.
             "Percentage of patients whose HbA1c is 58 mmol/mol or less.",
             "Proportion of children in Year 6 who are a healthy weight.",
+            // Patient experience or satisfaction named as data or results.
+            "Patient experience and satisfaction data for the practice, reviewed each year.",
         ],
     );
     assert_fires(
