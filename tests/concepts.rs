@@ -165,6 +165,9 @@ fn every_negation_form_cancels_a_match() {
             "Service credits are not available to the Authority.",
             "The service credit regime is disapplied for the first year.",
             "No service credits apply.",
+            // A contracted negation after the match, with either apostrophe.
+            "Service credits won’t be payable under this agreement.",
+            "Service credits won't apply in the first year.",
         ],
     );
     assert_silent(
