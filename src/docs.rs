@@ -315,7 +315,9 @@ fn kind_sentence(rule: &Rule, raw: &toml::Table) -> String {
              concepts below, and reports a clause once however many matches it holds."
         ),
         Check::Table { .. } => "A table rule. It reads the header row of every table and \
-             reports a table, once, at its header when the header matches the concepts below."
+             reports a table, once, at its header when the header matches the concepts below. \
+             A table that a PDF conversion flattened into lines, its header cells each a line \
+             wholly in bold, counts as a table, reported at the cell that names its measures."
             .to_string(),
         Check::Require { min, .. } => format!(
             "A document rule: one of the ingredients of a partnership. It searches the {scope} \

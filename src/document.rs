@@ -210,6 +210,60 @@ pub fn reads_as_prose(text: &str) -> bool {
     words > 12 || (words >= 6 && text.ends_with(['.', ';', ':']))
 }
 
+/// Whether a block is a line of its own wholly in bold (`**Success measure**`, also
+/// under a heading mark): how a PDF conversion writes the header cells of a table it
+/// could not keep as one.
+fn bold_line(source: &str, block: &Block) -> bool {
+    if !matches!(block.kind, BlockKind::Paragraph | BlockKind::Heading { .. })
+        || block.text.split_whitespace().count() > 8
+    {
+        return false;
+    }
+    let start = source[..block.range.start].rfind('\n').map_or(0, |i| i + 1);
+    let end = source[block.range.end..]
+        .find('\n')
+        .map_or(source.len(), |i| block.range.end + i);
+    let line = source[start..end].trim();
+    let line = line.trim_start_matches('#').trim();
+    ["**", "__"].iter().any(|m| {
+        line.len() > 4
+            && line.starts_with(m)
+            && line.ends_with(m)
+            && !line[2..line.len() - 2].contains(m)
+    })
+}
+
+/// Tables a PDF conversion flattened into lines: two or more blocks in a row, each a
+/// line of a few words wholly in bold, followed by a block that does not end as a
+/// sentence does (a body cell, often several run together, not the paragraph under a
+/// heading). Table rules read the bold lines as the header row.
+fn flattened_tables(source: &str, blocks: &[Block]) -> Vec<Table> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < blocks.len() {
+        let mut j = i;
+        while j < blocks.len() && bold_line(source, &blocks[j]) {
+            j += 1;
+        }
+        let cell = |b: &Block| {
+            let text = b.text.trim();
+            text.split_whitespace().count() < 6 || !text.ends_with(['.', ';', ':'])
+        };
+        if j - i >= 2 && blocks.get(j).is_some_and(cell) {
+            out.push(Table {
+                range: blocks[i].range.start..blocks[j - 1].range.end,
+                header_range: blocks[i].range.clone(),
+                header: (i..j).enumerate().collect(),
+                first_column: Vec::new(),
+                body_rows: 0,
+                flattened: true,
+            });
+        }
+        i = j.max(i + 1);
+    }
+    out
+}
+
 /// The level of a title written as a paragraph: below every real heading.
 const WRITTEN_TITLE: u8 = 7;
 
@@ -224,6 +278,9 @@ pub struct Table {
     /// laid out sideways); empty cells have no block.
     pub first_column: Vec<usize>,
     pub body_rows: usize,
+    /// A table that a PDF conversion flattened into lines (see [`flattened_tables`]): its
+    /// header cells are lines of their own, so a finding names the cell, not a row.
+    pub flattened: bool,
 }
 
 #[derive(Debug)]
@@ -871,6 +928,8 @@ impl Builder {
                 b.clause = Some(n.into());
             }
         }
+        let mut tables = self.tables;
+        tables.extend(flattened_tables(source, &blocks));
         Document {
             source,
             lines,
@@ -878,7 +937,7 @@ impl Builder {
             headings: self.headings,
             carried: 0,
             before: None,
-            tables: self.tables,
+            tables,
             html: self.html,
         }
     }

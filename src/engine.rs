@@ -843,7 +843,18 @@ impl<'d> Pass<'d> {
                     };
                     // A table with no header row (its labels in its first column) is
                     // reported at its first row.
-                    let r = if table.header_range.is_empty() {
+                    // A flattened table is reported at the cell that names its measures.
+                    let named = table.flattened.then(|| {
+                        table
+                            .header
+                            .iter()
+                            .map(|&(_, b)| &self.doc.blocks[b])
+                            .find(|b| !reads_as_prose(&b.text) && header.is_match(&b.text))
+                    });
+                    let r = if let Some(Some(cell)) = named {
+                        let rest = &self.doc.source[cell.range.start..];
+                        cell.range.start..cell.range.start + rest.find('\n').unwrap_or(rest.len())
+                    } else if table.header_range.is_empty() {
                         let first = table.first_column.first().map(|&b| &self.doc.blocks[b]);
                         let start = first.map_or(table.range.start, |b| b.range.start);
                         let rest = &self.doc.source[start..];

@@ -165,6 +165,9 @@ fn every_negation_form_cancels_a_match() {
             "Service credits are not available to the Authority.",
             "The service credit regime is disapplied for the first year.",
             "No service credits apply.",
+            // A contracted negation after the match, with either apostrophe.
+            "Service credits won’t be payable under this agreement.",
+            "Service credits won't apply in the first year.",
         ],
     );
     assert_silent(
@@ -174,6 +177,10 @@ fn every_negation_form_cancels_a_match() {
             "Payments will not be withheld while the improvement plan is agreed.",
             "Deductions are suspended and replaced with a block payment.",
             "There will be no financial penalties.",
+            // Typographic apostrophes, as Word and PDF write them.
+            "The Authority doesn’t deduct any sums from the monthly charges for late reports.",
+            // A negation over a list of nouns.
+            "The Supplier has no right of set-off, counterclaim, discount or abatement against the charges.",
         ],
     );
     assert_silent(
@@ -214,6 +221,9 @@ fn trigger_words_in_another_sense_are_not_findings() {
             "Union dues are deducted from the salary each month.",
             "Individuals may face a tax penalty under section 5000A for late enrolment.",
             "Consent shall not be unreasonably withheld from the payment request.",
+            // A penalty on someone else; the provider suspending its own work.
+            "States, territories, and tribes must meet the work participation rate or be subject to a financial penalty.",
+            "The Supplier may suspend the works under the Construction Act for non-payment of the invoice.",
         ],
     );
     // Contract boilerplate that names a patient state in another sense.
@@ -265,6 +275,15 @@ fn context_carries_the_money_object_or_the_regime() {
         "payment-deduction",
         &["# Payment Mechanism\n\nAn abatement applies for each Service Failure.\n"],
     );
+    // Fines and administrative penalties in a section on sanctions.
+    assert_fires(
+        &l,
+        "payment-deduction",
+        &[
+            "## Sanctions\n\nWhat type of intervention was imposed?\n\n- Fine\n- Corrective action plan\n",
+            "## Sanctions\n\nReport all actions taken: sanctions, administrative penalties and corrective action plans.\n",
+        ],
+    );
     // The consequence column of a KPI table.
     assert_fires(
         &l,
@@ -313,6 +332,8 @@ fn outcome_measures_in_plain_words_are_recognised_and_slogans_are_not() {
             // A clinical marker at or under a threshold written in words; healthy weight.
             "Percentage of patients whose HbA1c is 58 mmol/mol or less.",
             "Proportion of children in Year 6 who are a healthy weight.",
+            // Patient experience or satisfaction named as data or results.
+            "Patient experience and satisfaction data for the practice, reviewed each year.",
         ],
     );
     assert_fires(
@@ -354,6 +375,14 @@ fn partnership_ingredients_in_paraphrase() {
             "The parties sign a data management and confidentiality agreement.",
             "Discharge records are exchanged between the ward and the community team every day.",
             "The service joins the regional health information exchange.",
+            // Data exchanged, one dataset seen by both, data protection and ownership.
+            "The guide supports data exchange between payers and providers.",
+            "Practices agree the electronic exchange of information for shared patients.",
+            "The system is to provide one source of truth for data, owned by the government.",
+            "Hospitals should see the same data that the provider sees.",
+            "A single common data environment hosts the building information models.",
+            "The Supplier shall process Personal Data only as the Data Protection Legislation allows.",
+            "The Department retains sole ownership of all data the Contractor holds.",
         ],
     );
     // Publishing data, or giving staff access to it, shares nothing between organisations.
@@ -377,7 +406,12 @@ fn partnership_ingredients_in_paraphrase() {
     assert_silent(
         &l,
         "missing-patient-voice",
-        &["Representatives of service users sit on the steering group."],
+        &[
+            "Representatives of service users sit on the steering group.",
+            // Feedback from the people served through surveys, complaints and appeals.
+            "The plan reports the results of its CAHPS enrollee survey.",
+            "The plan reports enrollee grievances and appeals each quarter.",
+        ],
     );
     // An organisation's name is not a joint board.
     assert_fires(
@@ -403,6 +437,19 @@ fn table_rules_share_one_list_of_targets() {
     let tolerance =
         "| Measure | Tolerance | Baseline | Timeframe | Data source |\n|---|---|---|---|---|\n| Calls answered | 95% | 90% | by 2027 | telephony |\n";
     assert_silent(&l, "incomplete-measure", &[tolerance]);
+}
+
+/// A table that a PDF conversion flattened into lines, its header cells each a bold line
+/// of its own, is read as a table; bold titles over a paragraph are not.
+#[test]
+fn tables_flattened_into_bold_lines_are_tables() {
+    let l = linter();
+    let flattened = "## **Success measure**\n\n**2026/27 target**\n\n**2028/29 target**\n\nImprove the percentage of patients seen within 18 weeks to 65%\n";
+    assert_fires(&l, "performance-matrix", &[flattened]);
+    assert_fires(&l, "incomplete-measure", &[flattened]);
+    let titles = "**Step 1: scoring the metrics**\n\n**Selecting metrics**\n\nWe have selected the delivery metrics that give a headline view of delivery.\n";
+    assert_silent(&l, "incomplete-measure", &[titles]);
+    assert_silent(&l, "performance-matrix", &[titles]);
 }
 
 #[test]
