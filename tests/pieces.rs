@@ -292,3 +292,15 @@ fn the_binary_cutting_every_document_into_pieces_reports_the_same() {
         assert_eq!(run(args, true, stdin), whole, "{args:?}");
     }
 }
+
+#[test]
+fn a_table_flattened_into_bold_lines_is_never_cut_from_its_body() {
+    // A PDF conversion writes a table's header cells as lines in bold, and the body cells
+    // after them; the document model reads them as one table. A cut between the bold
+    // lines and the first body cell (a paragraph starting with a letter) would lose the
+    // table and its findings in pieces.
+    let text = "# Plan\n\nSome intro text here.\n\n**Success measure**\n\n**Target**\n\nEmergency readmissions within 30 days\n\nFewer than last year\n\n## Second\n\n__Indicator__\n\n## **Baseline**\n\nPatients back at work\n";
+    let whole = whole(text);
+    assert!(whole.contains("incomplete-measure"), "{whole}");
+    assert!(same("flattened", text) > 1);
+}

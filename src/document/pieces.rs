@@ -5,7 +5,8 @@
 //! document's blocks copy its text: together about six times the file. [`Pieces`] cuts
 //! the text where a new top-level block starts and nothing before it can go on: at an
 //! ATX heading (`# ...` in the first column), or a paragraph starting with a letter in
-//! the first column, after a blank line, outside metadata blocks (front matter, and
+//! the first column, after a blank line (but not after a line ending in bold, which may
+//! head a table a PDF conversion flattened into lines), outside metadata blocks (front matter, and
 //! what pulldown-cmark reads as one further down),
 //! fenced code and the raw HTML blocks that a blank line does not end (`<!--`, `<script>`,
 //! `<pre>`, `<style>`, `<textarea>`, `<?`, `<!X`, `<![CDATA[`). Each piece is parsed on
@@ -348,6 +349,11 @@ pub struct Cutter<'a> {
     yaml: bool,
     pluses: bool,
     prev_blank: bool,
+    /// The last line with text ended in bold (`**` or `__`): what follows may be the
+    /// body of a table that a PDF conversion flattened into bold header lines, which the
+    /// document model reads as one table with the lines before it (see
+    /// `document::flattened_tables`), so no cut falls between them.
+    after_bold: bool,
 }
 
 impl<'a> Cutter<'a> {
@@ -362,6 +368,7 @@ impl<'a> Cutter<'a> {
             yaml: false,
             pluses: false,
             prev_blank: false,
+            after_bold: false,
         }
     }
 
@@ -412,27 +419,36 @@ impl Iterator for Cutter<'_> {
                         self.state = State::Text;
                     }
                     self.prev_blank = false;
+                    self.after_bold = false;
                 }
                 State::Html(end) => {
                     if line.to_ascii_lowercase().contains(end) {
                         self.state = State::Text;
                     }
                     self.prev_blank = false;
+                    self.after_bold = false;
                 }
                 State::Text if opens_meta => {
                     self.yaml |= t == "---";
                     self.pluses |= t == "+++";
                     self.prev_blank = false;
+                    self.after_bold = false;
                 }
                 State::Text if self.yaml || self.pluses => {
                     self.yaml &= !(t == "---" || t == "...");
                     self.pluses &= t != "+++";
                     self.prev_blank = false;
+                    self.after_bold = false;
                 }
                 State::Text => {
-                    let place = self.prev_blank && i > self.from && starts_block(line);
+                    let place =
+                        self.prev_blank && !self.after_bold && i > self.from && starts_block(line);
                     self.state = opens(line);
                     self.prev_blank = line.bytes().all(|c| c == b' ' || c == b'\t');
+                    if !self.prev_blank {
+                        let t = line.trim_end();
+                        self.after_bold = t.ends_with("**") || t.ends_with("__");
+                    }
                     if place {
                         return Some(i);
                     }
