@@ -239,6 +239,11 @@ const INSERTS: &[&str] = &[
     "\n\n1. An item\n2. Another\n\n",
     "> quoted ",
     "Partnership with a joint board",
+    // Bold lines: the header cells of a table that a PDF conversion flattened, read as
+    // one table with the body cell after them, so never cut from it.
+    "\n\n**Success measure**\n\n**Target**\n\n",
+    "\n\n__Indicator__\n\n",
+    "**",
 ];
 
 fn edit() -> impl Strategy<Value = Edit> {
