@@ -177,25 +177,46 @@ struct LabelledClause {
     rules: Vec<String>,
     #[serde(default)]
     why: Option<String>,
+    /// A clause that states a measure (or promises an outcome instead) is also scored as
+    /// the labelled measure lines are: does `missing-patient-outcomes` stay quiet on it?
+    #[serde(default)]
+    measure: Option<MeasureKind>,
 }
 
-/// Each clause is a document of its own; only clause rules are scored.
-fn score_clauses(linter: &Linter) -> Scores {
+/// Each clause is a document of its own; clause rules are scored, and the clauses labelled
+/// as measures are scored as measures.
+fn score_clauses(linter: &Linter) -> (Scores, MeasureScores) {
     let path = Path::new(ROOT).join("eval/clauses.toml");
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{e}"));
     let file: ClauseFile =
         toml::from_str(&text).unwrap_or_else(|e| panic!("eval/clauses.toml: {e}"));
     let clause_rules = clause_rules(linter);
     let mut scores = Scores::default();
+    let mut measures = MeasureScores::default();
     for (n, c) in file.clause.iter().enumerate() {
         let doc = format!("clause {}", n + 1);
+        let all = findings(linter, &doc, &c.text);
+        if let Some(kind) = c.measure {
+            let taken = !all.iter().any(|f| f.rule == "missing-patient-outcomes");
+            let k = measures.kinds.entry(kind).or_default();
+            k.0 += usize::from(taken);
+            k.1 += 1;
+            if taken != (kind == MeasureKind::Outcome) {
+                measures.wrong.push(Item {
+                    doc: doc.clone(),
+                    rule: format!("{kind:?}").to_lowercase(),
+                    line: 0,
+                    note: c.text.chars().take(100).collect(),
+                });
+            }
+        }
         for r in &c.rules {
             assert!(
                 clause_rules.contains(r),
                 "{doc}: `{r}` is not a clause rule"
             );
         }
-        let found: Vec<Item> = findings(linter, &doc, &c.text)
+        let found: Vec<Item> = all
             .into_iter()
             .filter(|f| clause_rules.contains(&f.rule))
             .map(|f| Item { line: 0, ..f })
@@ -216,7 +237,7 @@ fn score_clauses(linter: &Linter) -> Scores {
             .collect();
         scores.compare(found, labels, 0);
     }
-    scores
+    (scores, measures)
 }
 
 /// The fixtures' `.expected` files are exact labels.
@@ -749,8 +770,11 @@ fn every_rule_meets_its_precision_and_recall_floor_on_every_labelled_set() {
     .unwrap_or_else(|e| panic!("eval/thresholds.toml: {e}"));
     let show_held_out = std::env::var_os("TENDERLINT_EVAL_SHOW_HELDOUT").is_some();
     let mut failures = Vec::new();
+    let (clauses, clause_measures) = score_clauses(&linter);
+    println!("{}", clause_measures.table("clauses-measures", true));
+    failures.extend(check_measures("clauses", &clause_measures, &floors));
     let mut clause_sets = vec![
-        ("clauses", score_clauses(&linter), true),
+        ("clauses", clauses, true),
         ("fixtures", score_fixtures(&linter), true),
     ];
     let mut labelled_sets = Vec::new();
