@@ -75,6 +75,10 @@ pub const UNUSED_SUPPRESSION_CHECK: EngineCheck = EngineCheck {
 
 /// Documents with more blocks than this compile every group whole regardless.
 const WHOLE_GROUPS_BLOCKS: usize = 2_000;
+
+/// The fewest words that make a sentence for the `requirement-ratio` and
+/// `requirement-sentences` measures.
+const SENTENCE_WORDS: usize = 4;
 /// Blocks per task when a long document is searched on all cores.
 const CHUNK_BLOCKS: usize = 1_000;
 
@@ -910,15 +914,30 @@ impl<'d> Pass<'d> {
     }
 
     /// Sentences in the document, and those that match `requirement`.
+    ///
+    /// A sentence has at least [`SENTENCE_WORDS`] words and is not a heading: the labels
+    /// of a requirements table ("DIMR_EU_1", "End user computing", "Yes") are not
+    /// sentences, and counting them would dilute the table's requirements.
     fn requirement_sentences(&mut self, requirement: &Regex) -> (usize, usize) {
         let (mut total, mut matching) = (0usize, 0usize);
         for i in 0..self.doc.blocks.len() {
-            let text = &self.doc.blocks[i].text;
+            if matches!(self.doc.blocks[i].kind, BlockKind::Heading { .. }) {
+                continue;
+            }
             let starts = self.sentence_starts(i).to_vec();
+            let text = &self.doc.blocks[i].text;
             for (k, &s) in starts.iter().enumerate() {
                 let e = starts.get(k + 1).copied().unwrap_or(text.len());
+                let sentence = &text[s..e];
+                if sentence
+                    .split_whitespace()
+                    .nth(SENTENCE_WORDS - 1)
+                    .is_none()
+                {
+                    continue;
+                }
                 total += 1;
-                matching += usize::from(requirement.is_match(&text[s..e]));
+                matching += usize::from(requirement.is_match(sentence));
             }
         }
         (total, matching)
@@ -1101,6 +1120,27 @@ mod tests {
             found(&l, "").is_empty(),
             "an empty document has nothing to judge"
         );
+    }
+
+    #[test]
+    fn a_requirements_table_is_judged_by_its_statements_not_its_labels() {
+        // Four requirement statements in a table whose other cells are labels (an id, a
+        // domain, "Yes"), under headings, and one prose sentence without a requirement:
+        // 4 of 5 sentences are requirements. Counting every cell and heading as a sentence
+        // would make it 4 of 19 and hide a rigid specification.
+        let mut src = String::from("# Requirements\n\n## Access\n\nThis menu lists what the Trust expects of every solution.\n\n| Id | Domain | Statement | Hosted |\n|---|---|---|---|\n");
+        for i in 1..=4 {
+            src.push_str(&format!(
+                "| R{i} | Access | The solution MUST support single sign-on for staff | Yes |\n"
+            ));
+        }
+        let l = linter(&format!(
+            "[[rule]]\nid = \"rigid\"\nkind = \"metric\"\n{META}measure = \"requirement-ratio\"\nmax = 0.5\npatterns = ['(?-i:MUST)']\n"
+        ));
+        assert_eq!(found(&l, &src), vec![("rigid".into(), 1, 3)]);
+        let doc = Document::parse(&src);
+        let d = l.lint(&doc);
+        assert_eq!(d.len(), 1);
     }
 
     #[test]
