@@ -188,6 +188,17 @@ fn every_negation_form_cancels_a_match() {
         "volume-payment",
         &["No volumes are guaranteed and no minimum volume applies."],
     );
+    // What does not exist yet is not there.
+    assert_fires(
+        &l,
+        "missing-joint-governance",
+        &["The plan needs a joint partnership board that does not currently exist."],
+    );
+    assert_fires(
+        &l,
+        "missing-data-sharing",
+        &["Linking the visit data to hospital records requires a data sharing agreement that doesn’t yet exist."],
+    );
     // A failure is not a negation of what follows it.
     assert_fires(
         &l,
@@ -383,6 +394,9 @@ fn partnership_ingredients_in_paraphrase() {
             "A single common data environment hosts the building information models.",
             "The Supplier shall process Personal Data only as the Data Protection Legislation allows.",
             "The Department retains sole ownership of all data the Contractor holds.",
+            // Data made available to every partner, or linked across organisations' records.
+            "The metrics are made available to all partner organisations through one portal.",
+            "Hospitals submit the core dataset, which the agency links with claims data.",
         ],
     );
     // Publishing data, or giving staff access to it, shares nothing between organisations.
@@ -401,6 +415,12 @@ fn partnership_ingredients_in_paraphrase() {
         &[
             "The analysis uses a representative sample of people from each district.",
             "The Panel on Clinical Guidelines for Adults sets the dosing rules.",
+            // User research with staff, a panel of registered patients, comments on a draft.
+            "The team ran user interviews with 12 practitioners who process the forms.",
+            "Each practice is paid a fixed amount per month for its patient panel under capitation.",
+            "We are looking for feedback from the community on this revised section.",
+            // Experience named as a domain of quality is nobody's voice.
+            "Providers are scored on cost, utilisation and patient experience.",
         ],
     );
     assert_silent(
@@ -411,6 +431,22 @@ fn partnership_ingredients_in_paraphrase() {
             // Feedback from the people served through surveys, complaints and appeals.
             "The plan reports the results of its CAHPS enrollee survey.",
             "The plan reports enrollee grievances and appeals each quarter.",
+            "Patient experience survey results are reviewed with the patient panel each year.",
+        ],
+    );
+    // Principles of a standards body the document follows are not shared between the parties.
+    assert_fires(
+        &l,
+        "missing-shared-goals",
+        &["Like all Da Capo guides, it follows the Da Capo Guiding Principles for exchanging records."],
+    );
+    assert_silent(
+        &l,
+        "missing-shared-goals",
+        &[
+            "The guiding principles of the partnership are set out in section 2.",
+            "This plan will help us both prepare for a successful first release.",
+            "The compact sets out how we will work together and what each organisation is committing to deliver.",
         ],
     );
     // An organisation's name is not a joint board.
