@@ -75,12 +75,12 @@ pub const UNUSED_SUPPRESSION_CHECK: EngineCheck = EngineCheck {
 
 /// Documents with more blocks than this compile every group whole regardless.
 const WHOLE_GROUPS_BLOCKS: usize = 2_000;
+/// Blocks per task when a long document is searched on all cores.
+const CHUNK_BLOCKS: usize = 1_000;
 
 /// The fewest words that make a sentence for the `requirement-ratio` and
 /// `requirement-sentences` measures.
 const SENTENCE_WORDS: usize = 4;
-/// Blocks per task when a long document is searched on all cores.
-const CHUNK_BLOCKS: usize = 1_000;
 
 impl Linter {
     pub fn new(rules: RuleSet) -> Self {

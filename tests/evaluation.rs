@@ -197,18 +197,7 @@ fn score_clauses(linter: &Linter) -> (Scores, MeasureScores) {
         let doc = format!("clause {}", n + 1);
         let all = findings(linter, &doc, &c.text);
         if let Some(kind) = c.measure {
-            let taken = !all.iter().any(|f| f.rule == "missing-patient-outcomes");
-            let k = measures.kinds.entry(kind).or_default();
-            k.0 += usize::from(taken);
-            k.1 += 1;
-            if taken != (kind == MeasureKind::Outcome) {
-                measures.wrong.push(Item {
-                    doc: doc.clone(),
-                    rule: format!("{kind:?}").to_lowercase(),
-                    line: 0,
-                    note: c.text.chars().take(100).collect(),
-                });
-            }
+            measures.record(kind, &all, &doc, 0, &c.text);
         }
         for r in &c.rules {
             assert!(
@@ -325,6 +314,23 @@ struct MeasureScores {
 }
 
 impl MeasureScores {
+    /// Scores one measure line of `kind`, linted alone into `found`: it is taken for a
+    /// patient-outcome measure when `missing-patient-outcomes` does not fire on it.
+    fn record(&mut self, kind: MeasureKind, found: &[Item], doc: &str, line: usize, text: &str) {
+        let taken = !found.iter().any(|f| f.rule == "missing-patient-outcomes");
+        let k = self.kinds.entry(kind).or_default();
+        k.0 += usize::from(taken);
+        k.1 += 1;
+        if taken != (kind == MeasureKind::Outcome) {
+            self.wrong.push(Item {
+                doc: doc.to_string(),
+                rule: format!("{kind:?}").to_lowercase(),
+                line,
+                note: text.chars().take(100).collect(),
+            });
+        }
+    }
+
     /// The share judged right: outcomes recognised, slogans and process measures refused.
     fn rate(&self, kind: MeasureKind) -> Option<f64> {
         let &(taken, n) = self.kinds.get(&kind)?;
@@ -567,20 +573,8 @@ fn score_labelled(
                 m.quote
             );
             let alone = on(m.line);
-            let taken = !findings(linter, &doc, alone)
-                .iter()
-                .any(|f| f.rule == "missing-patient-outcomes");
-            let k = out.measures.kinds.entry(m.kind).or_default();
-            k.0 += usize::from(taken);
-            k.1 += 1;
-            if taken != (m.kind == MeasureKind::Outcome) {
-                out.measures.wrong.push(Item {
-                    doc: doc.clone(),
-                    rule: format!("{:?}", m.kind).to_lowercase(),
-                    line: m.line,
-                    note: alone.chars().take(100).collect(),
-                });
-            }
+            let found = findings(linter, &doc, alone);
+            out.measures.record(m.kind, &found, &doc, m.line, alone);
         }
     }
     out
