@@ -423,32 +423,39 @@ impl Senses {
             return false;
         };
         let before = &clause[..at.start];
-        let start = n
+        let clause_start = n
             .breaks
             .get()
             .find_iter(before)
             .last()
             .map_or(0, |m| m.end());
-        let start = last_words(before, start, n.window);
-        let pre = &before[start..];
-        let cued = |text: &str| {
+        let after = &clause[at.end..];
+        let clause_end = at.end + first_break(n.breaks.get(), after);
+        // A cue in `range` that is not part of a phrase that is no negation ("does not
+        // meet", "no later than") within `scope`. The phrase is looked for from the
+        // clause's start, so one that begins before the window of words still excuses
+        // its "not"; it must end before the match, whose own words are judged apart.
+        let cued = |scope: Range<usize>, range: Range<usize>| {
             let exceptions: Vec<Range<usize>> = match &n.not_cues {
-                Some(re) => re.get().find_iter(text).map(|m| m.range()).collect(),
+                Some(re) => re
+                    .get()
+                    .find_iter(&clause[scope.clone()])
+                    .map(|m| scope.start + m.start()..scope.start + m.end())
+                    .collect(),
                 None => Vec::new(),
             };
-            n.before
-                .get()
-                .find_iter(text)
-                .any(|m| !exceptions.iter().any(|e| e.contains(&m.start())))
+            n.before.get().find_iter(&clause[range.clone()]).any(|m| {
+                let at = range.start + m.start();
+                !exceptions.iter().any(|e| e.contains(&at))
+            })
         };
-        // A cue before the match, or inside a match that spans words ("payments will
-        // not be withheld").
-        if cued(pre) || cued(&clause[at.clone()]) {
+        // A cue among the last words before the match, or inside a match that spans
+        // words ("payments will not be withheld").
+        let window = last_words(before, clause_start, n.window)..at.start;
+        if cued(clause_start..at.start, window) || cued(at.clone(), at.clone()) {
             return true;
         }
-        let after = &clause[at.end..];
-        let end = first_break(n.breaks.get(), after);
-        n.after.is_match(&after[..end])
+        n.after.is_match(&clause[at.end..clause_end])
     }
 
     /// The other sense `matched` is used in, judged by its context (the clause and the
