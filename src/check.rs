@@ -214,7 +214,7 @@ fn checked(path: String, text: &str, linted: Linted, finish: Finish) -> FileRepo
     let mut rendered = match (finish.human, finish.html, doc) {
         (Some(h), _, _) => h.render_file(&path, text, lines, &diagnostics),
         (None, Some(h), Some(doc)) => h.render_blocks(&path, doc, &diagnostics),
-        (None, Some(h), None) => h.render_document(&path, text, &diagnostics),
+        (None, Some(h), None) => h.render_document(&path, text, &diagnostics, in_pieces(text)),
         (None, None, _) => String::new(),
     };
     if finish.stats && finish.human.is_some() {
@@ -399,7 +399,7 @@ fn finish_member(m: Member, tender: std::sync::Arc<str>, finish: Finish) -> Opti
     };
     let rendered = match (finish.human, finish.html) {
         (Some(h), _) => h.render_file(&m.path, &m.text, &m.lines, &diagnostics),
-        (None, Some(h)) => h.render_document(&m.path, &m.text, &diagnostics),
+        (None, Some(h)) => h.render_document(&m.path, &m.text, &diagnostics, in_pieces(&m.text)),
         (None, None) => String::new(),
     };
     Some(FileReport {

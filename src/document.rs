@@ -14,7 +14,10 @@ use std::borrow::Cow;
 use std::ops::Range;
 
 mod pieces;
-pub use pieces::{parse_piece, Carry, Cutter, Labels, Pieces, LONG_DOCUMENT, PIECE_BYTES};
+pub use pieces::{
+    parse_piece, piece_ranges, with_piece_events, Carry, Cutter, Labels, Pieces, LONG_DOCUMENT,
+    PIECE_BYTES,
+};
 
 /// The kinds of block a rule can be scoped to, as written in rule files.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

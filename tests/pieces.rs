@@ -304,3 +304,49 @@ fn a_table_flattened_into_bold_lines_is_never_cut_from_its_body() {
     assert!(whole.contains("incomplete-measure"), "{whole}");
     assert!(same("flattened", text) > 1);
 }
+
+#[test]
+fn the_report_lays_out_a_document_in_pieces_as_the_whole_one() {
+    // `report` gives a long Markdown text to the parser a piece at a time, cut where
+    // `check` cuts it, so that the parser's tree never holds the whole text. The page is
+    // the same: links and footnotes whose definitions are in other pieces, tables, code
+    // and raw HTML included. `TENDERLINT_PIECE_BYTES=0` cuts every document wherever it
+    // can be cut; the fixtures hold reference links and footnotes defined far from their
+    // use.
+    let dir = tempfile::tempdir().unwrap();
+    let far = dir.path().join("far.md");
+    std::fs::write(
+        &far,
+        "# Outcomes\n\nRead [the guidance][g] and the note.[^n]\n\n# Later\n\nThe Provider \
+         shall pay a service credit of 2% of the monthly charge for each KPI failure.\n\n\
+         [g]: https://example.org/guidance \"Guidance\"\n\n[^n]: A note defined far away.\n",
+    )
+    .unwrap();
+    let mut pages = Vec::new();
+    for pieces in [false, true] {
+        let out = dir.path().join(format!("report-{pieces}.html"));
+        let mut cmd = assert_cmd::Command::new(env!("CARGO_BIN_EXE_tenderlint"));
+        cmd.args(["report", "--no-config", "-o"])
+            .arg(&out)
+            .args(["fixtures", "fixtures/packs"])
+            .arg(&far);
+        if pieces {
+            cmd.env("TENDERLINT_PIECE_BYTES", "0");
+        } else {
+            cmd.env_remove("TENDERLINT_PIECE_BYTES");
+        }
+        cmd.assert().success();
+        let page = std::fs::read_to_string(&out).unwrap();
+        // The page says when it was written, to the minute: the two runs may straddle one.
+        let line = page.find("Written on").unwrap();
+        let end = page[line..].find('.').unwrap() + line;
+        pages.push(format!("{}{}", &page[..line], &page[end..]));
+    }
+    assert!(pages[0].len() > 100_000, "{}", pages[0].len());
+    assert!(
+        pages[0].contains("href=\"https://example.org/guidance\""),
+        "{}",
+        pages[0]
+    );
+    assert_eq!(pages[0], pages[1]);
+}

@@ -34,7 +34,8 @@ use super::{options, Block, Builder, Document, Heading, LastBlock, TopLevel};
 use crate::line_index::LineIndex;
 use pulldown_cmark::{BrokenLink, CowStr, Event, Parser, Tag};
 use std::borrow::Cow;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
 use unicase::UniCase;
 
 /// Documents longer than this are parsed in pieces (see [`Pieces`]).
@@ -86,10 +87,11 @@ impl Carry {
 }
 
 /// The labels of the link reference definitions and footnote definitions of a text, as
-/// the parser compares them (Unicode case folding).
+/// the parser compares them (Unicode case folding); for each link label, the destination
+/// and title of its first definition.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Labels {
-    defined: HashSet<UniCase<String>>,
+    defined: HashMap<UniCase<String>, (String, String)>,
     notes: HashSet<UniCase<String>>,
 }
 
@@ -99,11 +101,15 @@ impl Labels {
     pub fn of_piece(source: &str, start: usize, end: usize) -> Option<Labels> {
         let (base, text) = piece_text(source, start, end);
         let parser = Parser::new_ext(text, options()).into_offset_iter();
-        let defined = parser
-            .reference_definitions()
-            .iter()
-            .map(|(label, _)| UniCase::new(label.to_string()))
-            .collect();
+        let mut defined = HashMap::new();
+        for (label, def) in parser.reference_definitions().iter() {
+            defined
+                .entry(UniCase::new(label.to_string()))
+                .or_insert_with(|| {
+                    let title = def.title.as_deref().unwrap_or_default();
+                    (def.dest.to_string(), title.to_string())
+                });
+        }
         let mut top = TopLevel::default();
         let mut notes = HashSet::new();
         for (event, range) in parser {
@@ -117,7 +123,12 @@ impl Labels {
 
     /// Adds `other`'s labels to these.
     pub fn extend(&mut self, other: &Labels) {
-        self.defined.extend(other.defined.iter().cloned());
+        for (label, def) in &other.defined {
+            // The first definition of a label is the one that counts.
+            self.defined
+                .entry(label.clone())
+                .or_insert_with(|| def.clone());
+        }
         self.notes.extend(other.notes.iter().cloned());
     }
 }
@@ -165,24 +176,38 @@ impl<'a> Pieces<'a> {
     /// Parses every piece once for its link reference definitions (pieces that turn out
     /// not to end at a boundary are joined, here already).
     fn collect_definitions(&mut self) {
-        let (mut start, mut k) = (0, 0);
-        let mut kept = Vec::new();
-        loop {
-            let end = self.end_at(k);
-            let Some(labels) = Labels::of_piece(self.source, start, end) else {
-                k += 1;
-                continue;
-            };
-            self.labels.extend(&labels);
-            if end == self.source.len() {
-                break;
-            }
-            kept.push(end);
-            start = end;
-            k += 1;
-        }
-        self.cuts = kept;
+        let (ranges, labels) = checked_ranges(self.source, &self.cuts);
+        self.labels = labels;
+        self.cuts = ranges.iter().skip(1).map(|r| r.start).collect();
     }
+}
+
+/// The pieces of `source` at the cuts `cuts`, each parsed once to see that it ends at a
+/// boundary (one that does not is joined to the next), and the labels defined in all.
+fn checked_ranges(source: &str, cuts: &[usize]) -> (Vec<Range<usize>>, Labels) {
+    let mut labels = Labels::default();
+    let mut ranges = Vec::new();
+    let (mut start, mut k) = (0, 0);
+    loop {
+        let end = cuts.get(k).copied().unwrap_or(source.len());
+        k += 1;
+        let Some(found) = Labels::of_piece(source, start, end) else {
+            continue;
+        };
+        labels.extend(&found);
+        ranges.push(start..end);
+        if end == source.len() {
+            return (ranges, labels);
+        }
+        start = end;
+    }
+}
+
+/// The pieces of a long text for a reader of the parser's events (the HTML report): the
+/// range of each, in order, ending at a boundary, and the labels defined anywhere in the
+/// text. Each piece is parsed once here; [`with_piece_events`] parses it again.
+pub fn piece_ranges(source: &str, piece_bytes: usize) -> (Vec<Range<usize>>, Labels) {
+    checked_ranges(source, &cut_points(source, piece_bytes))
 }
 
 impl<'a> Iterator for Pieces<'a> {
@@ -216,44 +241,18 @@ impl<'a> Iterator for Pieces<'a> {
 pub fn parse_piece<'a>(
     source: &'a str,
     lines: &'a LineIndex,
-    range: std::ops::Range<usize>,
+    range: Range<usize>,
     carry: &Carry,
     labels: &Labels,
 ) -> Option<(Document<'a>, Carry)> {
-    let (start, end) = (range.start, range.end);
-    let (base, text) = piece_text(source, start, end);
-    // A footnote reference is one only where its definition is known to the parser (GFM
-    // footnotes), and the parser asks nothing for them: the definitions from other pieces
-    // that this piece refers to are written before its text (which starts a top-level
-    // block after a blank line), and the events they give dropped. Before the first
-    // piece they would hide its front matter, so there they follow its text (which ends
-    // in a blank line).
-    let notes = notes_wanted(&labels.notes, text);
-    let (input, skip): (Cow<'_, str>, usize) = if notes.is_empty() {
-        (Cow::Borrowed(text), 0)
-    } else if start == 0 {
-        (Cow::Owned(format!("{text}\n\n{notes}")), 0)
-    } else {
-        (Cow::Owned(format!("{notes}{text}")), notes.len())
-    };
+    let end = range.end;
     let mut builder = Builder::new();
     builder.first_paragraph = carry.blocks;
     builder.headings = carry.headings.clone();
     builder.heading_stack = (0..builder.headings.len()).collect();
-    // A link whose definition is in another piece is a link, as in the whole text.
-    let callback = |link: BrokenLink<'_>| {
-        let label = UniCase::new(link.reference.to_string());
-        (labels.defined)
-            .contains(&label)
-            .then_some((CowStr::Borrowed(""), CowStr::Borrowed("")))
-    };
-    let parser = Parser::new_with_broken_link_callback(&input, options(), Some(callback));
-    let len = text.len();
-    let events = parser
-        .into_offset_iter()
-        .filter(|(_, range)| range.start >= skip && range.start - skip < len)
-        .map(|(event, range)| (event, range.start - skip..(range.end - skip).min(len)));
-    let (builder, last) = builder.read(source, base, events);
+    let (builder, last) = with_piece_events(source, range, labels, |events| {
+        builder.read(source, 0, events)
+    });
     if ran_over(source, last, end) {
         return None;
     }
@@ -284,6 +283,51 @@ pub fn parse_piece<'a>(
         before,
     };
     Some((doc, next))
+}
+
+/// Calls `read` with the parser's events for the piece `source[range]`, at their offsets
+/// in `source`, where `labels` are the definitions anywhere in the text: a link or a
+/// footnote reference whose definition is in another piece is one, as in the whole text.
+pub fn with_piece_events<R>(
+    source: &str,
+    range: Range<usize>,
+    labels: &Labels,
+    read: impl FnOnce(&mut dyn Iterator<Item = (Event<'_>, Range<usize>)>) -> R,
+) -> R {
+    let (base, text) = piece_text(source, range.start, range.end);
+    // A footnote reference is one only where its definition is known to the parser (GFM
+    // footnotes), and the parser asks nothing for them: the definitions from other pieces
+    // that this piece refers to are written before its text (which starts a top-level
+    // block after a blank line), and the events they give dropped. Before the first
+    // piece they would hide its front matter, so there they follow its text (which ends
+    // in a blank line).
+    let notes = notes_wanted(&labels.notes, text);
+    let (input, skip): (Cow<'_, str>, usize) = if notes.is_empty() {
+        (Cow::Borrowed(text), 0)
+    } else if range.start == 0 {
+        (Cow::Owned(format!("{text}\n\n{notes}")), 0)
+    } else {
+        (Cow::Owned(format!("{notes}{text}")), notes.len())
+    };
+    let callback = |link: BrokenLink<'_>| {
+        let label = UniCase::new(link.reference.to_string());
+        (labels.defined.get(&label)).map(|(dest, title)| {
+            (
+                CowStr::Boxed(dest.clone().into_boxed_str()),
+                CowStr::Boxed(title.clone().into_boxed_str()),
+            )
+        })
+    };
+    let parser = Parser::new_with_broken_link_callback(&input, options(), Some(callback));
+    let len = text.len();
+    let mut events = parser
+        .into_offset_iter()
+        .filter(|(_, range)| range.start >= skip && range.start - skip < len)
+        .map(|(event, range)| {
+            let start = range.start - skip + base;
+            (event, start..(range.end - skip).min(len) + base)
+        });
+    read(&mut events)
 }
 
 /// Definitions of the footnotes defined elsewhere (`notes`) that `text` refers to

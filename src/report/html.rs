@@ -289,15 +289,22 @@ impl<'a> Html<'a> {
 
     /// The document as a reader sees it, findings marked, with a box at the top for
     /// findings about the whole document. Findings are numbered in the order of
-    /// `diagnostics` (by position), from 1.
-    pub fn render_document(&self, path: &str, source: &str, diagnostics: &[Diagnostic]) -> String {
-        self.render(path, source, diagnostics, None)
+    /// `diagnostics` (by position), from 1. A long document is parsed in pieces of at
+    /// least `pieces` bytes, as `check` parses it, so that memory follows one piece.
+    pub fn render_document(
+        &self,
+        path: &str,
+        source: &str,
+        diagnostics: &[Diagnostic],
+        pieces: Option<usize>,
+    ) -> String {
+        self.render(path, source, diagnostics, Layout::Markdown { pieces })
     }
 
     /// As [`Html::render_document`], for a document that is not Markdown (a Word file):
     /// its text is laid out from the document model's blocks, one paragraph each.
     pub fn render_blocks(&self, path: &str, doc: &Document, diagnostics: &[Diagnostic]) -> String {
-        self.render(path, doc.source, diagnostics, Some(doc))
+        self.render(path, doc.source, diagnostics, Layout::Blocks(doc))
     }
 
     fn render(
@@ -305,7 +312,7 @@ impl<'a> Html<'a> {
         path: &str,
         source: &str,
         diagnostics: &[Diagnostic],
-        blocks: Option<&Document>,
+        layout: Layout,
     ) -> String {
         let id = doc_id(path);
         let known = self.known(path, diagnostics);
@@ -382,9 +389,9 @@ impl<'a> Html<'a> {
         // The writer goes on in `out`: a long document's text is written once, not
         // written and then copied.
         let mut w = Writer::new(source, &id, marks, notes, out);
-        match blocks {
-            Some(doc) => w.blocks(doc),
-            None => w.document(),
+        match layout {
+            Layout::Blocks(doc) => w.blocks(doc),
+            Layout::Markdown { pieces } => w.document(pieces),
         }
         let mut out = w.out;
         out.push_str("</div>\n");
@@ -1254,6 +1261,13 @@ struct Note<'n> {
     help_in: Option<usize>,
 }
 
+/// How a document's text is laid out: Markdown from its source (parsed whole, or in
+/// pieces of at least so many bytes), or a Word document from its model's blocks.
+enum Layout<'d> {
+    Markdown { pieces: Option<usize> },
+    Blocks(&'d Document<'d>),
+}
+
 /// A finding shown in the text.
 #[derive(Debug, Clone)]
 struct Mark {
@@ -1322,14 +1336,27 @@ impl<'s> Writer<'s> {
         }
     }
 
-    fn document(&mut self) {
+    fn document(&mut self, pieces: Option<usize>) {
         let src = self.src;
-        // A UTF-8 byte order mark is skipped, as the document model does; offsets stay
-        // file offsets.
-        let base = if src.starts_with('\u{feff}') { 3 } else { 0 };
-        let parser = Parser::new_ext(&src[base..], crate::document::options());
-        for (event, range) in parser.into_offset_iter() {
-            self.event(event, range.start + base..range.end + base);
+        if let Some(bytes) = pieces {
+            // The parser builds a tree of all it is given before its first event: a long
+            // text is given a piece at a time, cut where `check` cuts it.
+            let (ranges, labels) = crate::document::piece_ranges(src, bytes);
+            for range in ranges {
+                crate::document::with_piece_events(src, range, &labels, |events| {
+                    for (event, range) in events {
+                        self.event(event, range);
+                    }
+                });
+            }
+        } else {
+            // A UTF-8 byte order mark is skipped, as the document model does; offsets
+            // stay file offsets.
+            let base = if src.starts_with('\u{feff}') { 3 } else { 0 };
+            let parser = Parser::new_ext(&src[base..], crate::document::options());
+            for (event, range) in parser.into_offset_iter() {
+                self.event(event, range.start + base..range.end + base);
+            }
         }
         if self.marks.iter().any(|m| !m.done) {
             self.out.push_str("<p class=\"refs\">");
@@ -1883,7 +1910,7 @@ mod tests {
     }
 
     fn render(src: &str, diags: &[Diagnostic]) -> String {
-        Html::new(&[], None).render_document("t.md", src, diags)
+        Html::new(&[], None).render_document("t.md", src, diags, None)
     }
 
     /// Tags in order, as `<name` and `</name`, to check nesting.
@@ -2031,7 +2058,7 @@ mod tests {
         let html = Html::new(&[], None);
         let file = |path: &str, src: &str, diags: Vec<Diagnostic>| FileReport {
             path: path.into(),
-            rendered: html.render_document(path, src, &diags),
+            rendered: html.render_document(path, src, &diags, None),
             result: Ok(diags),
             baselined: 0,
             fixed: Vec::new(),
