@@ -288,6 +288,9 @@ pub fn parse_piece<'a>(
 /// Calls `read` with the parser's events for the piece `source[range]`, at their offsets
 /// in `source`, where `labels` are the definitions anywhere in the text: a link or a
 /// footnote reference whose definition is in another piece is one, as in the whole text.
+/// One difference is left: a link label defined twice, in two pieces, takes its own
+/// piece's destination there, where the whole text takes the first (only the HTML
+/// report shows destinations).
 pub fn with_piece_events<R>(
     source: &str,
     range: Range<usize>,
