@@ -15,8 +15,8 @@ use std::ops::Range;
 
 mod pieces;
 pub use pieces::{
-    parse_piece, piece_ranges, with_piece_events, Carry, Cutter, Labels, Pieces, LONG_DOCUMENT,
-    PIECE_BYTES,
+    parse_piece, piece_ranges, with_piece_events, Carry, Cutter, Labels, Piece, Pieces,
+    LONG_DOCUMENT, PIECE_BYTES,
 };
 
 /// The kinds of block a rule can be scoped to, as written in rule files.

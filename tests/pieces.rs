@@ -311,15 +311,16 @@ fn the_report_lays_out_a_document_in_pieces_as_the_whole_one() {
     // `check` cuts it, so that the parser's tree never holds the whole text. The page is
     // the same: links and footnotes whose definitions are in other pieces, tables, code
     // and raw HTML included. `TENDERLINT_PIECE_BYTES=0` cuts every document wherever it
-    // can be cut; the fixtures hold reference links and footnotes defined far from their
-    // use.
+    // can be cut; the text written here holds reference links and footnotes defined
+    // far from their use, and a label defined twice.
     let dir = tempfile::tempdir().unwrap();
     let far = dir.path().join("far.md");
     std::fs::write(
         &far,
         "# Outcomes\n\nRead [the guidance][g] and the note.[^n]\n\n# Later\n\nThe Provider \
          shall pay a service credit of 2% of the monthly charge for each KPI failure.\n\n\
-         [g]: https://example.org/guidance \"Guidance\"\n\n[^n]: A note defined far away.\n",
+         [g]: https://example.org/guidance \"Guidance\"\n\n[^n]: A note defined far away.\n\n\
+         # Again\n\nThe [guidance][g] once more.\n\n[g]: https://example.org/other\n",
     )
     .unwrap();
     let mut pages = Vec::new();
@@ -348,5 +349,8 @@ fn the_report_lays_out_a_document_in_pieces_as_the_whole_one() {
         "{}",
         pages[0]
     );
+    // A label defined again in a later piece keeps its first destination, as in the
+    // whole text.
+    assert!(!pages[0].contains("example.org/other"), "{}", pages[0]);
     assert_eq!(pages[0], pages[1]);
 }

@@ -189,11 +189,13 @@ fuzz_target!(|data: &[u8]| {
             // What `report` renders for the same findings while the text is in memory.
             let html = Html::new(&linter.catalogue, None);
             report.rendered = html.render_document(PATH, &text, diags, None);
-            // And as it renders a long text, a piece at a time (cut wherever it can be).
-            // Not compared with the whole: a link label defined twice, in two pieces,
-            // takes its own piece's destination there, where the whole text takes the
-            // first.
-            html.render_document(PATH, &text, diags, Some(0));
+            // As it renders a long text, a piece at a time (cut wherever it can be): the
+            // same page.
+            let pieces = html.render_document(PATH, &text, diags, Some(0));
+            assert!(
+                pieces == report.rendered,
+                "the report of the text in pieces differs from the whole"
+            );
             report
         }
         // Refused input is reported as an unreadable file, in every format too.

@@ -176,17 +176,25 @@ impl<'a> Pieces<'a> {
     /// Parses every piece once for its link reference definitions (pieces that turn out
     /// not to end at a boundary are joined, here already).
     fn collect_definitions(&mut self) {
-        let (ranges, labels) = checked_ranges(self.source, &self.cuts);
+        let (pieces, labels) = checked_ranges(self.source, &self.cuts);
         self.labels = labels;
-        self.cuts = ranges.iter().skip(1).map(|r| r.start).collect();
+        self.cuts = pieces.iter().skip(1).map(|p| p.range.start).collect();
     }
+}
+
+/// A piece of a long text, for a reader of the parser's events (see [`piece_ranges`]).
+pub struct Piece {
+    pub range: Range<usize>,
+    /// The definitions its parser reads first: those of the link labels it defines again,
+    /// as an earlier piece first defined them.
+    pub first: String,
 }
 
 /// The pieces of `source` at the cuts `cuts`, each parsed once to see that it ends at a
 /// boundary (one that does not is joined to the next), and the labels defined in all.
-fn checked_ranges(source: &str, cuts: &[usize]) -> (Vec<Range<usize>>, Labels) {
+fn checked_ranges(source: &str, cuts: &[usize]) -> (Vec<Piece>, Labels) {
     let mut labels = Labels::default();
-    let mut ranges = Vec::new();
+    let mut pieces = Vec::new();
     let (mut start, mut k) = (0, 0);
     loop {
         let end = cuts.get(k).copied().unwrap_or(source.len());
@@ -194,19 +202,47 @@ fn checked_ranges(source: &str, cuts: &[usize]) -> (Vec<Range<usize>>, Labels) {
         let Some(found) = Labels::of_piece(source, start, end) else {
             continue;
         };
+        // In the whole text, the first definition of a label is the one that counts.
+        let mut first = String::new();
+        for label in found.defined.keys() {
+            if let Some((dest, title)) = labels.defined.get(label) {
+                write_definition(&mut first, label, dest, title);
+            }
+        }
         labels.extend(&found);
-        ranges.push(start..end);
+        pieces.push(Piece {
+            range: start..end,
+            first,
+        });
         if end == source.len() {
-            return (ranges, labels);
+            return (pieces, labels);
         }
         start = end;
     }
 }
 
-/// The pieces of a long text for a reader of the parser's events (the HTML report): the
-/// range of each, in order, ending at a boundary, and the labels defined anywhere in the
-/// text. Each piece is parsed once here; [`with_piece_events`] parses it again.
-pub fn piece_ranges(source: &str, piece_bytes: usize) -> (Vec<Range<usize>>, Labels) {
+/// A link reference definition, followed by a blank line.
+fn write_definition(out: &mut String, label: &str, dest: &str, title: &str) {
+    let escaped = |text: &str, special: &[char]| {
+        text.chars().fold(String::new(), |mut s, c| {
+            if c == '\\' || special.contains(&c) {
+                s.push('\\');
+            }
+            s.push(c);
+            s
+        })
+    };
+    out.push_str(&format!(
+        "[{label}]: <{}> \"{}\"\n\n",
+        escaped(dest, &['<', '>']),
+        escaped(title, &['"'])
+    ));
+}
+
+/// The pieces of a long text for a reader of the parser's events (the HTML report), in
+/// order, each ending at a boundary, and the labels defined anywhere in the text. Each
+/// piece is parsed once here; [`with_piece_events`] parses it again.
+pub fn piece_ranges(source: &str, piece_bytes: usize) -> (Vec<Piece>, Labels) {
     checked_ranges(source, &cut_points(source, piece_bytes))
 }
 
@@ -250,7 +286,7 @@ pub fn parse_piece<'a>(
     builder.first_paragraph = carry.blocks;
     builder.headings = carry.headings.clone();
     builder.heading_stack = (0..builder.headings.len()).collect();
-    let (builder, last) = with_piece_events(source, range, labels, |events| {
+    let (builder, last) = with_piece_events(source, range, labels, "", |events| {
         builder.read(source, 0, events)
     });
     if ran_over(source, last, end) {
@@ -288,13 +324,12 @@ pub fn parse_piece<'a>(
 /// Calls `read` with the parser's events for the piece `source[range]`, at their offsets
 /// in `source`, where `labels` are the definitions anywhere in the text: a link or a
 /// footnote reference whose definition is in another piece is one, as in the whole text.
-/// One difference is left: a link label defined twice, in two pieces, takes its own
-/// piece's destination there, where the whole text takes the first (only the HTML
-/// report shows destinations).
+/// The parser reads the definitions `first` before the piece (see [`Piece::first`]).
 pub fn with_piece_events<R>(
     source: &str,
     range: Range<usize>,
     labels: &Labels,
+    first: &str,
     read: impl FnOnce(&mut dyn Iterator<Item = (Event<'_>, Range<usize>)>) -> R,
 ) -> R {
     let (base, text) = piece_text(source, range.start, range.end);
@@ -305,12 +340,13 @@ pub fn with_piece_events<R>(
     // piece they would hide its front matter, so there they follow its text (which ends
     // in a blank line).
     let notes = notes_wanted(&labels.notes, text);
-    let (input, skip): (Cow<'_, str>, usize) = if notes.is_empty() {
+    let (input, skip): (Cow<'_, str>, usize) = if notes.is_empty() && first.is_empty() {
         (Cow::Borrowed(text), 0)
     } else if range.start == 0 {
         (Cow::Owned(format!("{text}\n\n{notes}")), 0)
     } else {
-        (Cow::Owned(format!("{notes}{text}")), notes.len())
+        let before = format!("{first}{notes}");
+        (Cow::Owned(format!("{before}{text}")), before.len())
     };
     let callback = |link: BrokenLink<'_>| {
         let label = UniCase::new(link.reference.to_string());

@@ -1341,9 +1341,10 @@ impl<'s> Writer<'s> {
         if let Some(bytes) = pieces {
             // The parser builds a tree of all it is given before its first event: a long
             // text is given a piece at a time, cut where `check` cuts it.
-            let (ranges, labels) = crate::document::piece_ranges(src, bytes);
-            for range in ranges {
-                crate::document::with_piece_events(src, range, &labels, |events| {
+            let (pieces, labels) = crate::document::piece_ranges(src, bytes);
+            for piece in pieces {
+                let (range, first) = (piece.range, &piece.first);
+                crate::document::with_piece_events(src, range, &labels, first, |events| {
                     for (event, range) in events {
                         self.event(event, range);
                     }
