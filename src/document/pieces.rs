@@ -361,7 +361,9 @@ pub fn with_piece_events<R>(
     let len = text.len();
     let mut events = parser
         .into_offset_iter()
-        .filter(|(_, range)| range.start >= skip && range.start - skip < len)
+        // The prelude's events are dropped, and the footnotes after a first piece; an
+        // event at the very end of the text (a table row's missing cell) is kept.
+        .filter(|(_, range)| range.start >= skip && range.start - skip <= len)
         .map(|(event, range)| {
             let start = range.start - skip + base;
             (event, start..(range.end - skip).min(len) + base)
