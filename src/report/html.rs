@@ -23,7 +23,7 @@ use crate::files::FileError;
 use crate::history::{self, History};
 use crate::metrics::Metrics;
 use crate::rules::Rule;
-use pulldown_cmark::{Alignment, Event, Parser, Tag, TagEnd};
+use pulldown_cmark::{Alignment, Event, Tag, TagEnd};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::ops::Range;
@@ -1337,27 +1337,26 @@ impl<'s> Writer<'s> {
     }
 
     fn document(&mut self, pieces: Option<usize>) {
+        use crate::document::{piece_ranges, with_piece_events, Labels, Piece};
         let src = self.src;
-        if let Some(bytes) = pieces {
-            // The parser builds a tree of all it is given before its first event: a long
-            // text is given a piece at a time, cut where `check` cuts it.
-            let (pieces, labels) = crate::document::piece_ranges(src, bytes);
-            for piece in pieces {
-                let (range, first) = (piece.range, &piece.first);
-                crate::document::with_piece_events(src, range, &labels, first, |events| {
-                    for (event, range) in events {
-                        self.event(event, range);
-                    }
-                });
+        // The parser builds a tree of all it is given before its first event: a long
+        // text is given a piece at a time, cut where `check` cuts it; a short one whole.
+        let (pieces, labels) = match pieces {
+            Some(bytes) => piece_ranges(src, bytes),
+            None => {
+                let whole = Piece {
+                    range: 0..src.len(),
+                    first: String::new(),
+                };
+                (vec![whole], Labels::default())
             }
-        } else {
-            // A UTF-8 byte order mark is skipped, as the document model does; offsets
-            // stay file offsets.
-            let base = if src.starts_with('\u{feff}') { 3 } else { 0 };
-            let parser = Parser::new_ext(&src[base..], crate::document::options());
-            for (event, range) in parser.into_offset_iter() {
-                self.event(event, range.start + base..range.end + base);
-            }
+        };
+        for piece in pieces {
+            with_piece_events(src, piece.range, &labels, &piece.first, |events| {
+                for (event, range) in events {
+                    self.event(event, range);
+                }
+            });
         }
         if self.marks.iter().any(|m| !m.done) {
             self.out.push_str("<p class=\"refs\">");
