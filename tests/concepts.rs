@@ -215,6 +215,24 @@ fn every_negation_form_cancels_a_match() {
         "volume-payment",
         &["Where the Distributor does not meet its minimum purchase requirements, the discount ends."],
     );
+    // People counted by what did not happen to them, or by a habit that has ended: the
+    // measure is still there.
+    assert_silent(
+        &l,
+        "missing-patient-outcomes",
+        &[
+            "Percentage of patients not readmitted within 30 days of discharge.",
+            "The proportion of people who did not return to hospital within 91 days.",
+            "The proportion of smokers who have not smoked for four weeks, confirmed by CO test.",
+            "The percentage of participants who are no longer using opioids at six months.",
+        ],
+    );
+    // The same words as the provider's duty, negated, still cancel a sanction.
+    assert_silent(
+        &l,
+        "payment-deduction",
+        &["Where patients are not readmitted, no deduction will be made from the charges."],
+    );
 }
 
 #[test]
