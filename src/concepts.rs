@@ -16,7 +16,7 @@
 //! rule lists them again.
 
 use crate::error::{LoadErrors, SourceError, TomlFile};
-use crate::matcher::LazyRegex;
+use crate::matcher::{LazyRegex, LazySet};
 use regex_automata::meta::Regex;
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -331,6 +331,9 @@ pub(crate) fn references(pattern: &str) -> Vec<(Range<usize>, &str)> {
 pub struct Senses {
     negation: Option<Negation>,
     other: Vec<OtherSense>,
+    /// Each other sense's trigger, in the order of `other`: asked together, since every
+    /// match of every rule is checked against all of them.
+    triggers: LazySet,
 }
 
 #[derive(Debug, Clone)]
@@ -345,7 +348,6 @@ struct Negation {
 #[derive(Debug, Clone)]
 struct OtherSense {
     name: String,
-    trigger: LazyRegex,
     cue: LazyRegex,
 }
 
@@ -359,10 +361,13 @@ impl Senses {
             all.extend([&n.before, &n.after, &n.breaks]);
             all.extend(&n.not_cues);
         }
-        for o in &self.other {
-            all.extend([&o.trigger, &o.cue]);
-        }
+        all.extend(self.other.iter().map(|o| &o.cue));
         all
+    }
+
+    /// Compiles the other senses' triggers (see [`Senses::regexes`]).
+    pub fn prepare_triggers(&self) {
+        self.triggers.get();
     }
 
     /// `negation`: the last `[negation]` table of the files, if any; `senses`: every
@@ -403,17 +408,22 @@ impl Senses {
                 window: n.window,
             })
         });
-        let other = senses
+        let (other, triggers): (Vec<OtherSense>, Vec<String>) = senses
             .into_iter()
             .filter_map(|(file, s)| {
-                Some(OtherSense {
+                let trigger = compile(file, vec![s.trigger])?;
+                let sense = OtherSense {
                     name: s.name,
-                    trigger: compile(file, vec![s.trigger])?,
                     cue: compile(file, vec![s.cue])?,
-                })
+                };
+                Some((sense, trigger.as_str().to_string()))
             })
-            .collect();
-        Senses { negation, other }
+            .unzip();
+        Senses {
+            negation,
+            other,
+            triggers: LazySet::new(triggers, SIZE_LIMIT),
+        }
     }
 
     /// Whether the match at `at` in `clause` is negated: a cue among the `window` words
@@ -462,9 +472,9 @@ impl Senses {
     /// headings above it), if any. `context` is built only once a trigger matches.
     pub fn other_sense(&self, matched: &str, context: impl FnOnce() -> String) -> Option<&str> {
         let mut triggered = self
-            .other
-            .iter()
-            .filter(|s| s.trigger.is_match(matched))
+            .triggers
+            .matching(matched)
+            .map(|i| &self.other[i])
             .peekable();
         triggered.peek()?;
         let context = context();

@@ -99,21 +99,27 @@ impl Location {
 /// `?` followed by a space or the end, or a line break, outside quotes and brackets; "e.g."
 /// and "i.e." do not end a sentence.
 pub fn first_sentence(text: &str) -> &str {
-    let mut depth = 0i32;
-    let mut quoted = false;
-    let mut chars = text.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
-        match c {
-            '"' => quoted = !quoted,
-            '\u{201c}' => quoted = true,
-            '\u{201d}' => quoted = false,
-            '(' | '[' if !quoted => depth += 1,
-            ')' | ']' if !quoted => depth -= 1,
-            '\n' if depth <= 0 => return text[..i].trim(),
-            '.' | '!' | '?'
-                if depth <= 0 && !quoted && chars.peek().is_none_or(|(_, n)| n.is_whitespace()) =>
+    // Byte by byte: every mark that matters is ASCII but the curly quotes, which are
+    // known by their last byte after its two lead bytes (the language server cuts every
+    // finding's message on every re-lint).
+    let bytes = text.as_bytes();
+    let (mut depth, mut quoted) = (0i32, false);
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b'"' => quoted = !quoted,
+            // “ (U+201C) and ” (U+201D): E2 80 9C and E2 80 9D.
+            0x9C | 0x9D if i >= 2 && bytes[i - 2] == 0xE2 && bytes[i - 1] == 0x80 => {
+                quoted = b == 0x9C
+            }
+            b'(' | b'[' if !quoted => depth += 1,
+            b')' | b']' if !quoted => depth -= 1,
+            b'\n' if depth <= 0 => return text[..i].trim(),
+            b'.' | b'!' | b'?'
+                if depth <= 0
+                    && !quoted
+                    && text[i + 1..].chars().next().is_none_or(char::is_whitespace) =>
             {
-                let head = &text[..i + c.len_utf8()];
+                let head = &text[..=i];
                 if !(head.ends_with("e.g.") || head.ends_with("i.e.")) {
                     return head.trim();
                 }
@@ -189,6 +195,55 @@ mod tests {
             first_sentence("Quoted “a. b” ends here."),
             "Quoted “a. b” ends here."
         );
+    }
+
+    /// The byte-wise cut is the character-wise one it replaced, on texts with every
+    /// mark it reads next to multi-byte characters.
+    #[test]
+    fn the_first_sentence_is_cut_as_by_characters() {
+        fn by_chars(text: &str) -> &str {
+            let (mut depth, mut quoted) = (0i32, false);
+            let mut chars = text.char_indices().peekable();
+            while let Some((i, c)) = chars.next() {
+                match c {
+                    '"' => quoted = !quoted,
+                    '\u{201c}' => quoted = true,
+                    '\u{201d}' => quoted = false,
+                    '(' | '[' if !quoted => depth += 1,
+                    ')' | ']' if !quoted => depth -= 1,
+                    '\n' if depth <= 0 => return text[..i].trim(),
+                    '.' | '!' | '?'
+                        if depth <= 0
+                            && !quoted
+                            && chars.peek().is_none_or(|(_, n)| n.is_whitespace()) =>
+                    {
+                        let head = &text[..i + c.len_utf8()];
+                        if !(head.ends_with("e.g.") || head.ends_with("i.e.")) {
+                            return head.trim();
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            text.trim()
+        }
+        let marks = [
+            "a", "é", ".", "!", "?", " ", "\u{a0}", "\u{3000}", "\n", "\"", "“", "”", "(", ")",
+            "[", "]", "e.g.", "i.e.", "£", "—", "\u{201e}", "\u{2019}",
+        ];
+        // Every text of up to four marks.
+        let mut texts = vec![String::new()];
+        for _ in 0..4 {
+            let longer: Vec<String> = texts
+                .iter()
+                .flat_map(|t| marks.iter().map(move |m| format!("{t}{m}")))
+                .collect();
+            texts.extend(longer);
+            texts.dedup();
+        }
+        for t in &texts {
+            assert_eq!(first_sentence(t), by_chars(t), "{t:?}");
+        }
     }
 
     #[test]

@@ -175,9 +175,10 @@ pub extern "C" fn init() {
 /// Compiles one more part of the built-in rules ahead of the first check, so that the
 /// page can do it while the officer picks a file, a step at a time between other work:
 /// step 0 builds the word index, then one pattern group whole per step, then each
-/// rule's filters and the negation and other-sense cues. Returns how many steps are
-/// left; when none is, every check searches with the compiled groups instead of
-/// compiling the parts a document needs. A check before then is right, only slower.
+/// rule's filters, the negation and other-sense cues, and last the other senses'
+/// triggers as one set. Returns how many steps are left; when none is, every check
+/// searches with the compiled groups instead of compiling the parts a document needs.
+/// A check before then is right, only slower.
 #[no_mangle]
 pub extern "C" fn warm(step: u32) -> u32 {
     init();
@@ -195,13 +196,15 @@ pub extern "C" fn warm(step: u32) -> u32 {
                 None => {
                     rules.words();
                 }
-                Some(i) => {
-                    if let Some(re) = regexes.get(i) {
+                Some(i) => match regexes.get(i) {
+                    Some(re) => {
                         re.get();
                     }
-                }
+                    // The last step: the other senses' triggers, compiled as one set.
+                    None => rules.senses.prepare_triggers(),
+                },
             }
-            regexes.len().saturating_sub(step)
+            (regexes.len() + 1).saturating_sub(step)
         };
         if left == 0 {
             linter.whole_groups = true;
