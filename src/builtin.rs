@@ -2,6 +2,9 @@
 //! They use exactly the format users write, and load through the same path.
 
 use crate::error::TomlFile;
+use crate::matcher::Needs;
+use std::collections::HashMap;
+use std::sync::OnceLock;
 
 /// Every file in `rules/`. A test checks that this list and the directory agree.
 pub const PACKS: &[(&str, &str)] = &[
@@ -23,6 +26,22 @@ pub const PACKS: &[(&str, &str)] = &[
         include_str!("../rules/partnership.toml"),
     ),
 ];
+
+/// The words each part of the built-in rules' pattern groups needs (see
+/// [`crate::matcher::needed_words`]), by the part's regex: what loading found by parsing
+/// every pattern at every start. Written by the test `needed_words_are_current`, which
+/// fails when the packs change until it is run with `TENDERLINT_BLESS=1`. A part that is
+/// not listed is parsed, as a user's pattern is, so a stale list costs time, not findings.
+const NEEDED_WORDS: &str = include_str!("builtin_needed_words.json");
+
+/// The words the built-in part `source` needs, if listed.
+pub fn needed_words(source: &str) -> Option<Needs> {
+    static TABLE: OnceLock<HashMap<String, Needs>> = OnceLock::new();
+    TABLE
+        .get_or_init(|| serde_json::from_str(NEEDED_WORDS).unwrap_or_default())
+        .get(source)
+        .cloned()
+}
 
 pub fn files() -> Vec<TomlFile> {
     PACKS
@@ -68,6 +87,42 @@ mod tests {
         if let Err(e) = crate::rules::RuleSet::load(&untrusted) {
             panic!("{e:?}");
         }
+    }
+
+    /// The list of each built-in part's needed words is what parsing finds now.
+    #[test]
+    fn needed_words_are_current() {
+        let untrusted: Vec<TomlFile> = PACKS
+            .iter()
+            .map(|(name, text)| TomlFile::new(*name, *text))
+            .collect();
+        let set = crate::rules::RuleSet::load(&untrusted).unwrap_or_else(|e| panic!("{e:?}"));
+        let mut parts: Vec<(&str, &Needs)> = set.matchers.iter().flat_map(|m| m.parts()).collect();
+        parts.sort();
+        parts.dedup();
+        let mut json = String::from("{\n");
+        for (i, (source, needs)) in parts.iter().enumerate() {
+            let entry = serde_json::to_string(&(source, needs)).unwrap_or_default();
+            // `["source",needs]` as `"source": needs`, one part a line.
+            let (key, value) = entry[1..entry.len() - 1]
+                .split_at(serde_json::to_string(source).unwrap_or_default().len());
+            json.push_str(&format!("  {key}: {}", &value[1..]));
+            json.push_str(if i + 1 < parts.len() { ",\n" } else { "\n" });
+        }
+        json.push_str("}\n");
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/src/builtin_needed_words.json");
+        if std::env::var_os("TENDERLINT_BLESS").is_some() {
+            // The next build embeds it.
+            std::fs::write(path, &json).unwrap_or_else(|e| panic!("{path}: {e}"));
+            return;
+        }
+        assert!(
+            NEEDED_WORDS == json,
+            "src/builtin_needed_words.json is not what the rules need now: run \
+             `TENDERLINT_BLESS=1 cargo test --lib needed_words_are_current`"
+        );
+        let table: HashMap<String, Needs> = serde_json::from_str(NEEDED_WORDS).unwrap_or_default();
+        assert_eq!(table.len(), parts.len());
     }
 
     #[test]

@@ -185,7 +185,7 @@ struct MatcherInner {
     parts: Vec<String>,
     /// For each part, words a match must contain: every inner list must have one of
     /// its words in the text. ASCII, lower-case.
-    needs: Vec<Vec<Vec<String>>>,
+    needs: Vec<Needs>,
     whole: LazyRegex,
     /// Regexes of some of the parts, by which parts they hold, for editors that lint
     /// the same buffer again and again.
@@ -211,20 +211,17 @@ impl std::fmt::Debug for Matcher {
 }
 
 impl Matcher {
-    /// `parts`: each part's regex (without flags) and its syntax tree, parsed without
-    /// the case flag. `prefilter`: whether the whole group compiles with the literal
-    /// prefilter, to search many documents.
+    /// `parts`: each part's regex (without flags) and the words any match of it
+    /// contains ([`needed_words`]). `prefilter`: whether the whole group compiles with
+    /// the literal prefilter, to search many documents.
     pub fn new(
-        parts: Vec<(String, Hir)>,
+        parts: Vec<(String, Needs)>,
         case_insensitive: bool,
         size_limit: usize,
         prefilter: bool,
     ) -> Self {
         let flags = if case_insensitive { "(?i)" } else { "" };
-        let (sources, needs): (Vec<String>, _) = parts
-            .into_iter()
-            .map(|(source, hir)| (source, needed_words(&hir)))
-            .unzip();
+        let (sources, needs): (Vec<String>, _) = parts.into_iter().unzip();
         let source = format!("{flags}{}", sources.join("|"));
         let whole = if prefilter {
             LazyRegex::searching(source, size_limit)
@@ -238,6 +235,11 @@ impl Matcher {
             whole,
             subsets: Mutex::new(HashMap::new()),
         }))
+    }
+
+    /// Each part's regex (without flags) and the words it needs, in order.
+    pub fn parts(&self) -> impl Iterator<Item = (&str, &Needs)> {
+        self.0.parts.iter().map(String::as_str).zip(&self.0.needs)
     }
 
     /// The whole group as one regex.
@@ -422,11 +424,15 @@ const MIN_WORD: usize = 3;
 /// Most alternatives one requirement may list before it is not worth checking.
 const MAX_CHOICES: usize = 512;
 
+/// Words any match of a pattern contains, as a list of requirements that must all hold,
+/// each satisfied by any one of its words (see [`needed_words`]).
+pub type Needs = Vec<Vec<String>>;
+
 /// Words any match of `hir` contains, as a list of requirements that must all hold,
 /// each satisfied by any one of its words. `hir` is parsed without the case flag; the
 /// words are lower-cased, and are looked for without regard to ASCII case. Only
 /// certain requirements are listed: a pattern whose needs are unknown gets none.
-fn needed_words(hir: &Hir) -> Vec<Vec<String>> {
+pub fn needed_words(hir: &Hir) -> Needs {
     match hir.kind() {
         HirKind::Literal(lit) => {
             // Any piece of a literal is needed; the longest ASCII piece is the best clue.
@@ -516,7 +522,10 @@ mod tests {
 
     fn matcher(parts: &[&str]) -> Matcher {
         Matcher::new(
-            parts.iter().map(|p| (p.to_string(), hir(p))).collect(),
+            parts
+                .iter()
+                .map(|p| (p.to_string(), needed_words(&hir(p))))
+                .collect(),
             true,
             1 << 20,
             true,
