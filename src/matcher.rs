@@ -346,13 +346,43 @@ impl Words {
         }
     }
 
-    /// For each group, which of its parts can match somewhere in `texts`.
+    /// For each group, which of its parts can match in one of `texts`. A match lies in
+    /// one text (a block), so a part is wanted only where one text holds all its words,
+    /// not where they are spread over the document: a fifth fewer instructions for a
+    /// 16 KB NHS tender checked alone, almost all of them compiling parts that could
+    /// not match.
     pub fn wanted(&self, texts: &[&str]) -> Vec<Vec<bool>> {
+        let mut wanted: Vec<Vec<bool>> = self
+            .needs
+            .iter()
+            .map(|parts| vec![false; parts.len()])
+            .collect();
         let mut found = Found::default();
-        let known = self.find(texts, &mut found);
-        let part = |part: &Vec<Vec<usize>>| !known || satisfied(part, &found.present);
-        let group = |parts: &Vec<Vec<Vec<usize>>>| parts.iter().map(part).collect();
-        self.needs.iter().map(group).collect()
+        for text in texts {
+            if !self.find(&[text], &mut found) {
+                return self
+                    .needs
+                    .iter()
+                    .map(|parts| vec![true; parts.len()])
+                    .collect();
+            }
+            for &w in &found.list {
+                for &(g, p) in &self.users[w] {
+                    if !wanted[g][p] && satisfied(&self.needs[g][p], &found.present) {
+                        wanted[g][p] = true;
+                    }
+                }
+            }
+        }
+        // Parts that need no word can match anywhere.
+        for (g, parts) in self.needs.iter().enumerate() {
+            for (p, part) in parts.iter().enumerate() {
+                if part.is_empty() {
+                    wanted[g][p] = true;
+                }
+            }
+        }
+        wanted
     }
 
     /// Sets `out[g]` for each group `g` that can match somewhere in `text`. `found` is
@@ -569,6 +599,9 @@ mod tests {
         let again = m.subset(&wanted[0], 100).expect("can match");
         assert!(Arc::ptr_eq(&again, &re));
         assert!(none.subset(&wanted[1], 100).is_none());
+        // Words spread over two blocks: no block can hold a match.
+        let spread = ["The service is new.", "Credits apply."];
+        assert_eq!(words.wanted(&spread)[0], [false, false, true]);
     }
 
     #[test]
