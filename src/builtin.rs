@@ -77,37 +77,35 @@ mod tests {
     /// The built-in files load trusted: their patterns compile on first use, not when
     /// they load. This is the check that loading skips: every one of them compiles, as
     /// a user's rule file must.
-    #[test]
-    fn every_built_in_pattern_compiles() {
+    /// The packs as a user's files: every pattern checked when it loads.
+    fn load_untrusted() -> crate::rules::RuleSet {
         let untrusted: Vec<TomlFile> = PACKS
             .iter()
             .map(|(name, text)| TomlFile::new(*name, *text))
             .collect();
+        crate::rules::RuleSet::load(&untrusted).unwrap_or_else(|e| panic!("{e:?}"))
+    }
+
+    #[test]
+    fn every_built_in_pattern_compiles() {
         assert!(files().iter().all(|f| f.trusted));
-        if let Err(e) = crate::rules::RuleSet::load(&untrusted) {
-            panic!("{e:?}");
-        }
+        load_untrusted();
     }
 
     /// The list of each built-in part's needed words is what parsing finds now.
     #[test]
     fn needed_words_are_current() {
-        let untrusted: Vec<TomlFile> = PACKS
-            .iter()
-            .map(|(name, text)| TomlFile::new(*name, *text))
-            .collect();
-        let set = crate::rules::RuleSet::load(&untrusted).unwrap_or_else(|e| panic!("{e:?}"));
+        let set = load_untrusted();
         let mut parts: Vec<(&str, &Needs)> = set.matchers.iter().flat_map(|m| m.parts()).collect();
         parts.sort();
         parts.dedup();
         let mut json = String::from("{\n");
+        // One part a line, in order, so that a change to the packs is a readable diff.
         for (i, (source, needs)) in parts.iter().enumerate() {
-            let entry = serde_json::to_string(&(source, needs)).unwrap_or_default();
-            // `["source",needs]` as `"source": needs`, one part a line.
-            let (key, value) = entry[1..entry.len() - 1]
-                .split_at(serde_json::to_string(source).unwrap_or_default().len());
-            json.push_str(&format!("  {key}: {}", &value[1..]));
-            json.push_str(if i + 1 < parts.len() { ",\n" } else { "\n" });
+            let key = serde_json::to_string(source).unwrap_or_default();
+            let value = serde_json::to_string(needs).unwrap_or_default();
+            let end = if i + 1 < parts.len() { "," } else { "" };
+            json.push_str(&format!("  {key}: {value}{end}\n"));
         }
         json.push_str("}\n");
         let path = concat!(env!("CARGO_MANIFEST_DIR"), "/src/builtin_needed_words.json");
