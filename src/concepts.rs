@@ -378,7 +378,9 @@ impl Senses {
         senses: Vec<(&TomlFile, RawSense)>,
         errors: &mut LoadErrors,
     ) -> Senses {
-        let mut compile = |file: &TomlFile, list: Vec<Spanned<String>>| -> Option<LazyRegex> {
+        // The alternation of `list` as one pattern, its concepts expanded and, in a
+        // user's file, each part checked.
+        let mut source = |file: &TomlFile, list: Vec<Spanned<String>>| -> Option<String> {
             let mut parts = Vec::new();
             for mut p in list {
                 if let Err(e) = concepts.expand(file, &mut p) {
@@ -396,27 +398,28 @@ impl Senses {
                 }
                 parts.push(format!("(?:{})", p.get_ref()));
             }
-            (!parts.is_empty())
-                .then(|| LazyRegex::new(format!("(?i){}", parts.join("|")), SIZE_LIMIT))
+            (!parts.is_empty()).then(|| format!("(?i){}", parts.join("|")))
         };
+        let lazy = |source: String| LazyRegex::new(source, SIZE_LIMIT);
         let negation = negation.and_then(|(file, n)| {
             Some(Negation {
-                before: compile(file, n.before)?,
-                not_cues: compile(file, n.not_cues),
-                after: compile(file, n.after)?,
-                breaks: compile(file, n.breaks)?,
+                before: source(file, n.before).map(lazy)?,
+                not_cues: source(file, n.not_cues).map(lazy),
+                after: source(file, n.after).map(lazy)?,
+                breaks: source(file, n.breaks).map(lazy)?,
                 window: n.window,
             })
         });
+        // The triggers are compiled together (`triggers`), the cues one by one.
         let (other, triggers): (Vec<OtherSense>, Vec<String>) = senses
             .into_iter()
             .filter_map(|(file, s)| {
-                let trigger = compile(file, vec![s.trigger])?;
+                let trigger = source(file, vec![s.trigger])?;
                 let sense = OtherSense {
                     name: s.name,
-                    cue: compile(file, vec![s.cue])?,
+                    cue: source(file, vec![s.cue]).map(lazy)?,
                 };
-                Some((sense, trigger.as_str().to_string()))
+                Some((sense, trigger))
             })
             .unzip();
         Senses {
