@@ -117,10 +117,41 @@ mod tests {
         assert!(
             NEEDED_WORDS == json,
             "src/builtin_needed_words.json is not what the rules need now: run \
-             `TENDERLINT_BLESS=1 cargo test --lib needed_words_are_current`"
+             `TENDERLINT_BLESS=1 cargo test --lib builtin::tests`"
         );
         let table: HashMap<String, Needs> = serde_json::from_str(NEEDED_WORDS).unwrap_or_default();
         assert_eq!(table.len(), parts.len());
+    }
+
+    /// The list of the built-in rules' filters (`unless`, `with`, sections, table
+    /// columns), whose automata build.rs builds, is what the rules load now.
+    #[test]
+    fn filters_are_current() {
+        let set = load_untrusted();
+        let mut filters: Vec<&str> = set
+            .rules
+            .iter()
+            .flat_map(|r| r.filters())
+            .map(|f| f.as_str())
+            .collect();
+        filters.sort();
+        filters.dedup();
+        let lines: Vec<String> = filters
+            .iter()
+            .map(|f| format!("  {}", serde_json::to_string(f).unwrap_or_default()))
+            .collect();
+        let json = format!("[\n{}\n]\n", lines.join(",\n"));
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/src/builtin_filters.json");
+        if std::env::var_os("TENDERLINT_BLESS").is_some() {
+            std::fs::write(path, &json).unwrap_or_else(|e| panic!("{path}: {e}"));
+            return;
+        }
+        let listed = std::fs::read_to_string(path).unwrap_or_default();
+        assert!(
+            listed == json,
+            "src/builtin_filters.json is not what the rules load now: run \
+             `TENDERLINT_BLESS=1 cargo test --lib builtin::tests`"
+        );
     }
 
     #[test]

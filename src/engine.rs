@@ -582,7 +582,10 @@ impl<'d> Pass<'d> {
             // Alone, a document compiles only the parts of each group whose words it holds.
             let texts: Vec<&str> = doc.blocks.iter().map(|b| b.text.as_str()).collect();
             let bytes = texts.iter().map(|t| t.len()).sum();
-            let wanted = words.wanted(&texts);
+            let places = words.places(&texts);
+            let wanted: Vec<Vec<bool>> = (rules.matchers.par_iter().zip(&places))
+                .map(|(m, places)| m.possible(places, &texts))
+                .collect();
             let compiled: Vec<Option<Arc<Regex>>> = (rules.matchers.par_iter().zip(&wanted))
                 .map(|(m, wanted)| m.subset(wanted, bytes))
                 .collect();
@@ -593,7 +596,8 @@ impl<'d> Pass<'d> {
             }
             hits
         };
-        // The filters that the rules with hits will read, compiled ahead on all cores.
+        // The filters that the rules with hits will read, compiled ahead on all cores;
+        // not those with an automaton, which answers most questions without compiling.
         let read: Vec<&LazyRegex> = rules
             .rules
             .iter()
@@ -603,6 +607,7 @@ impl<'d> Pass<'d> {
                 _ => r.groups().iter().any(|g| !hits[g.matcher].is_empty()),
             })
             .flat_map(Rule::filters)
+            .filter(|re| !re.has_automaton())
             .collect();
         read.par_iter().for_each(|re| {
             re.get();

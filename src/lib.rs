@@ -52,5 +52,6 @@ pub mod resolve;
 pub mod review;
 pub mod rules;
 pub mod source;
+pub mod supersets;
 pub mod suppress;
 pub mod tender;

@@ -93,8 +93,22 @@ impl LazyRegex {
         Ok(self.0.regex.get_or_init(|| Arc::new(re)))
     }
 
+    /// Whether the regex matches somewhere in `text`. Until it is compiled, a built-in
+    /// regex asks its automaton first (see [`crate::supersets`]): where that finds
+    /// nothing, the regex cannot match, and is not compiled for the answer.
     pub fn is_match(&self, text: &str) -> bool {
+        if self.0.regex.get().is_none()
+            && crate::supersets::may_match(&self.0.source, &[text]) == Some(false)
+        {
+            return false;
+        }
         self.get().is_match(text)
+    }
+
+    /// Whether the regex has an automaton built with the program, which answers most
+    /// `is_match` questions without compiling it.
+    pub fn has_automaton(&self) -> bool {
+        crate::supersets::has(&self.0.source)
     }
 
     /// The regex, compiled on first use.
@@ -242,6 +256,11 @@ impl Matcher {
         self.0.parts.iter().map(String::as_str).zip(&self.0.needs)
     }
 
+    /// `(?i)` or nothing.
+    pub fn flags(&self) -> &'static str {
+        self.0.flags
+    }
+
     /// The whole group as one regex.
     pub fn whole(&self) -> &LazyRegex {
         &self.0.whole
@@ -249,6 +268,22 @@ impl Matcher {
 
     pub fn as_str(&self) -> &str {
         self.0.whole.as_str()
+    }
+
+    /// Which parts can match in `texts`, given where their words are (see
+    /// [`Words::places`]): not those whose words no block holds, nor those whose
+    /// automaton (see [`crate::supersets`]) finds nothing in the blocks that hold them.
+    pub fn possible(&self, places: &[Place], texts: &[&str]) -> Vec<bool> {
+        (self.0.parts.iter().zip(places))
+            .map(|(part, place)| {
+                let searched: Vec<&str> = match place {
+                    Place::In(blocks) if blocks.is_empty() => return false,
+                    Place::In(blocks) => blocks.iter().map(|&b| texts[b]).collect(),
+                    Place::Anywhere => texts.to_vec(),
+                };
+                crate::supersets::may_match(part, &searched) != Some(false)
+            })
+            .collect()
     }
 
     /// A regex of the `wanted` parts only (see [`Words::wanted`]) to search `bytes`
@@ -346,43 +381,41 @@ impl Words {
         }
     }
 
-    /// For each group, which of its parts can match in one of `texts`. A match lies in
-    /// one text (a block), so a part is wanted only where one text holds all its words,
-    /// not where they are spread over the document: a fifth fewer instructions for a
-    /// 16 KB NHS tender checked alone, almost all of them compiling parts that could
-    /// not match.
-    pub fn wanted(&self, texts: &[&str]) -> Vec<Vec<bool>> {
-        let mut wanted: Vec<Vec<bool>> = self
-            .needs
-            .iter()
-            .map(|parts| vec![false; parts.len()])
+    /// For each group, for each part, the texts (blocks) that hold all its words. A
+    /// match lies in one block, so a part is compiled only if one block holds all its
+    /// words, not where they are spread over the document (a fifth fewer instructions
+    /// for a 16 KB NHS tender checked alone), and its automaton (see
+    /// [`Matcher::possible`]) searches only those blocks.
+    pub fn places(&self, texts: &[&str]) -> Vec<Vec<Place>> {
+        let mut places: Vec<Vec<Place>> = (self.needs.iter())
+            .map(|parts| {
+                let place = |part: &Vec<Vec<usize>>| match part.is_empty() {
+                    // Parts that need no word can match anywhere.
+                    true => Place::Anywhere,
+                    false => Place::In(Vec::new()),
+                };
+                parts.iter().map(place).collect()
+            })
             .collect();
         let mut found = Found::default();
-        for text in texts {
+        for (t, text) in texts.iter().enumerate() {
             if !self.find(&[text], &mut found) {
-                return self
-                    .needs
-                    .iter()
-                    .map(|parts| vec![true; parts.len()])
+                return (self.needs.iter())
+                    .map(|parts| vec![Place::Anywhere; parts.len()])
                     .collect();
             }
             for &w in &found.list {
                 for &(g, p) in &self.users[w] {
-                    if !wanted[g][p] && satisfied(&self.needs[g][p], &found.present) {
-                        wanted[g][p] = true;
+                    if let Place::In(blocks) = &mut places[g][p] {
+                        if blocks.last() != Some(&t) && satisfied(&self.needs[g][p], &found.present)
+                        {
+                            blocks.push(t);
+                        }
                     }
                 }
             }
         }
-        // Parts that need no word can match anywhere.
-        for (g, parts) in self.needs.iter().enumerate() {
-            for (p, part) in parts.iter().enumerate() {
-                if part.is_empty() {
-                    wanted[g][p] = true;
-                }
-            }
-        }
-        wanted
+        places
     }
 
     /// Sets `out[g]` for each group `g` that can match somewhere in `text`. `found` is
@@ -440,6 +473,15 @@ pub struct Found {
     list: Vec<usize>,
 }
 
+/// Where in a document a part of a pattern group can match.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Place {
+    /// In these texts (indices, ascending); none if the list is empty.
+    In(Vec<usize>),
+    /// In any text: the part needs no word, or the word search could not tell.
+    Anywhere,
+}
+
 /// Whether every requirement of a part has one of its words present.
 fn satisfied(part: &[Vec<usize>], present: &[bool]) -> bool {
     part.iter().all(|clause| clause.iter().any(|&w| present[w]))
@@ -447,7 +489,7 @@ fn satisfied(part: &[Vec<usize>], present: &[bool]) -> bool {
 
 /// The non-ASCII characters that `(?i)` matches with ASCII letters; a test checks the
 /// list against the regex crate's case folding.
-const FOLDS_TO_ASCII: [char; 2] = ['\u{17F}', '\u{212A}'];
+pub(crate) const FOLDS_TO_ASCII: [char; 2] = ['\u{17F}', '\u{212A}'];
 
 /// Shortest word worth looking for: shorter ones occur in almost any text.
 const MIN_WORD: usize = 3;
@@ -589,8 +631,20 @@ mod tests {
         let none = matcher(&[r"performance\s+points?", r"liquidated\s+damages"]);
         let words = Words::new(&[m.clone(), none.clone()]);
         let text = ["The SERVICE Credits apply.", "Fees rise 5%."];
-        let wanted = words.wanted(&text);
+        let places = words.places(&text);
+        let wanted: Vec<Vec<bool>> = [&m, &none]
+            .iter()
+            .zip(&places)
+            .map(|(m, places)| m.possible(places, &text))
+            .collect();
         assert_eq!(wanted, [vec![true, false, true], vec![false, false]]);
+        assert_eq!(
+            places,
+            [
+                vec![Place::In(vec![0]), Place::In(vec![]), Place::Anywhere],
+                vec![Place::In(vec![]), Place::In(vec![])]
+            ]
+        );
         let re = m.subset(&wanted[0], 100).expect("can match");
         // The liquidated damages part was left out.
         assert!(!re.is_match("Liquidated damages"));
@@ -601,7 +655,8 @@ mod tests {
         assert!(none.subset(&wanted[1], 100).is_none());
         // Words spread over two blocks: no block can hold a match.
         let spread = ["The service is new.", "Credits apply."];
-        assert_eq!(words.wanted(&spread)[0], [false, false, true]);
+        let places = &words.places(&spread)[0];
+        assert_eq!(m.possible(places, &spread), [false, false, true]);
     }
 
     #[test]
@@ -632,7 +687,7 @@ mod tests {
         let words = Words::new(std::slice::from_ref(&m));
         let text = "ſervice credit";
         assert!(m.whole().get().is_match(text));
-        assert_eq!(words.wanted(&[text]), [vec![true, true]]);
+        assert_eq!(words.places(&[text]), [vec![Place::Anywhere; 2]]);
         let mut out = vec![false];
         words.groups(text, &mut Found::default(), &mut out);
         assert_eq!(out, [true]);

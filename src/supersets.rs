@@ -1,0 +1,195 @@
+//! Automata of the built-in patterns, built with the program (`build.rs`), that say
+//! which parts of a pattern group cannot match a text, without compiling anything.
+//!
+//! Compiling the parts a document needs was three quarters of checking one tender
+//! alone, and most parts compiled never matched: their words were in one block, but
+//! not in the order or the nearness the pattern asks. Each built-in part has here a DFA
+//! of a superset of its language (byte classes for character classes, long bounded
+//! gaps unbounded; see `build.rs`), serialised when the program is built and read in
+//! place. Where it finds nothing, the part cannot match, and is not compiled; where it
+//! finds something, the part is compiled and searched exactly as before. So findings
+//! never depend on these automata, only the work does.
+//!
+//! Only with the `automata` feature; without it (the browser build) every part is
+//! "maybe".
+
+use crate::matcher::FOLDS_TO_ASCII;
+use regex_automata::dfa::{sparse::DFA, Automaton as _};
+use regex_automata::Input;
+use std::sync::OnceLock;
+
+/// The serialised automata, one after another (sparse DFAs need no alignment).
+static BLOB: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/supersets.bin"));
+
+/// For each part with an automaton, in the order of its regex (without flags): where
+/// its automaton is in `BLOB`, and how long.
+static INDEX: &[(&str, usize, usize)] = include!(concat!(env!("OUT_DIR"), "/supersets_index.rs"));
+
+/// A serialised automaton, read in place.
+type Automaton = DFA<&'static [u8]>;
+
+/// How many built-in parts have an automaton.
+pub fn len() -> usize {
+    INDEX.len()
+}
+
+/// The automaton of the built-in regex `source`, read the first time it is asked for;
+/// None if it has none.
+fn automaton(source: &str) -> Option<&'static Automaton> {
+    static READ: OnceLock<Vec<OnceLock<Option<Automaton>>>> = OnceLock::new();
+    let i = INDEX.binary_search_by(|(s, _, _)| (*s).cmp(source)).ok()?;
+    let read = READ.get_or_init(|| INDEX.iter().map(|_| OnceLock::new()).collect());
+    read[i]
+        .get_or_init(|| {
+            let (_, start, len) = INDEX[i];
+            let bytes = BLOB.get(start..start + len)?;
+            // SAFETY: `bytes` is what build.rs serialised with this version of
+            // regex-automata, and checked with `DFA::from_bytes` there; the test
+            // `every_automaton_is_valid` checks them all again. Checking the
+            // transitions at each run was a tenth of checking one tender.
+            unsafe { DFA::from_bytes_unchecked(bytes) }
+                .ok()
+                .map(|(dfa, _)| dfa)
+        })
+        .as_ref()
+}
+
+/// Whether the regex `source` has an automaton.
+pub fn has(source: &str) -> bool {
+    INDEX.binary_search_by(|(s, _, _)| (*s).cmp(source)).is_ok()
+}
+
+/// Whether the built-in regex `source` (a part of a group, without its flags, or a
+/// filter, with them) can match somewhere in one of `texts`: `Some(false)` is sure,
+/// `Some(true)` is maybe, and None means it has no automaton.
+pub fn may_match(source: &str, texts: &[&str]) -> Option<bool> {
+    let dfa = automaton(source)?;
+    // The automata leave out the letters that `(?i)` folds to ASCII (see build.rs).
+    if texts.iter().any(|t| t.contains(FOLDS_TO_ASCII)) {
+        return Some(true);
+    }
+    Some(texts.iter().any(|text| {
+        // An error (the automaton gave up) counts as a match: compile the part.
+        !matches!(
+            dfa.try_search_fwd(&Input::new(text).earliest(true)),
+            Ok(None)
+        )
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::matcher::Place;
+    use crate::rules::RuleSet;
+    use std::path::Path;
+
+    /// What `automaton` trusts: each automaton, checked in full.
+    #[test]
+    fn every_automaton_is_valid() {
+        for (source, start, len) in INDEX {
+            let bytes = &BLOB[*start..start + len];
+            let (_, read) = DFA::from_bytes(bytes).unwrap_or_else(|e| panic!("{source}: {e}"));
+            assert_eq!(read, *len, "{source}");
+        }
+    }
+
+    /// The paragraphs of the fixtures, and of the real and development corpora when
+    /// `../shared` is beside the checkout.
+    fn paragraphs() -> Vec<String> {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut folders = vec![root.join("fixtures")];
+        for corpus in ["../shared/corpus/real", "../shared/corpus/dev"] {
+            if let Ok(sources) = std::fs::read_dir(root.join(corpus)) {
+                folders.extend(sources.flatten().map(|e| e.path()));
+            }
+        }
+        let mut texts = Vec::new();
+        for folder in folders {
+            let Ok(files) = std::fs::read_dir(&folder) else {
+                continue;
+            };
+            for file in files.flatten() {
+                if file.path().extension().is_some_and(|e| e == "md") {
+                    let text = std::fs::read_to_string(file.path()).expect("UTF-8 Markdown");
+                    texts.extend(text.split("\n\n").map(str::to_string));
+                }
+            }
+        }
+        texts
+    }
+
+    fn builtin() -> RuleSet {
+        RuleSet::load(&crate::builtin::files()).expect("the built-in rules load")
+    }
+
+    /// The automata are supersets: wherever a built-in part matches a paragraph, its
+    /// automaton finds something there too. Else a part would be left out where it
+    /// matches, and a finding lost.
+    #[test]
+    fn each_automaton_finds_something_wherever_its_part_matches() {
+        let texts = paragraphs();
+        let mut checked = 0;
+        for m in &builtin().matchers {
+            for (part, _) in m.parts() {
+                if automaton(part).is_none() {
+                    continue;
+                }
+                let exact = regex::Regex::new(&format!("{}{part}", m.flags())).expect("compiles");
+                for text in texts.iter().filter(|t| exact.is_match(t)) {
+                    assert_eq!(may_match(part, &[text]), Some(true), "{part}\nin {text:?}");
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 500, "only {checked} matches checked");
+    }
+
+    /// Letters that `(?i)` folds to ASCII are left out of the automata, so a text
+    /// holding them is searched by the exact part.
+    #[cfg(feature = "automata")]
+    #[test]
+    fn a_text_with_the_long_s_is_maybe() {
+        let (source, _, _) = INDEX
+            .iter()
+            .find(|(s, _, _)| s.contains("credit"))
+            .expect("a part");
+        assert_eq!(may_match(source, &["nothing here"]), Some(false));
+        assert_eq!(may_match(source, &["nothing ſ here"]), Some(true));
+    }
+
+    /// The automata rule out parts whose words one block holds, but not in the order or
+    /// nearness the part asks: those are never compiled. On this fixture, dense with
+    /// findings, more than a quarter of them.
+    #[cfg(feature = "automata")]
+    #[test]
+    fn the_automata_rule_out_parts_whose_words_a_block_holds() {
+        let rules = builtin();
+        // Nearly every built-in part has its automaton.
+        let parts: std::collections::HashSet<&str> = rules
+            .matchers
+            .iter()
+            .flat_map(|m| m.parts().map(|(p, _)| p))
+            .collect();
+        let with = parts.iter().filter(|p| automaton(p).is_some()).count();
+        assert!(
+            with * 10 > parts.len() * 9,
+            "{with} of {} parts",
+            parts.len()
+        );
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let text =
+            std::fs::read_to_string(root.join("fixtures/performance-centric.md")).expect("fixture");
+        let texts: Vec<&str> = text.split("\n\n").collect();
+        let places = rules.words().places(&texts);
+        let (mut placed, mut possible) = (0, 0);
+        for (m, places) in rules.matchers.iter().zip(&places) {
+            placed += places.iter().filter(|p| **p != Place::In(vec![])).count();
+            possible += m.possible(places, &texts).iter().filter(|p| **p).count();
+        }
+        assert!(
+            possible * 4 < placed * 3,
+            "{possible} of {placed} parts still to compile"
+        );
+    }
+}
