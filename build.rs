@@ -33,6 +33,7 @@ const DFA_SIZE_LIMIT: usize = 1 << 20;
 const KEPT_REPEAT: u32 = 3;
 /// The characters beyond ASCII that `(?i)` matches with ASCII letters (the long s, the
 /// Kelvin sign): left out of the automata, which are not asked about texts holding them.
+/// The same list as `FOLDS_TO_ASCII` in src/matcher.rs (a test there checks both).
 const FOLDS_TO_ASCII: [char; 2] = ['\u{17F}', '\u{212A}'];
 /// A class with more UTF-8 sequences than this beyond ASCII is loosened to any character.
 const WIDE_SEQUENCES: usize = 8;

@@ -580,7 +580,8 @@ impl<'d> Pass<'d> {
                 whole.iter().enumerate().map(search_group).collect()
             }
         } else {
-            // Alone, a document compiles only the parts of each group whose words it holds.
+            // Alone, a document compiles only the parts of each group that can match it:
+            // one block holds their words, and their automaton finds something there.
             let texts: Vec<&str> = doc.blocks.iter().map(|b| b.text.as_str()).collect();
             let bytes = texts.iter().map(|t| t.len()).sum();
             let places = words.places(&texts);

@@ -170,6 +170,23 @@ mod tests {
         assert!(checked > 500, "only {checked} matches checked");
     }
 
+    /// build.rs leaves out of the automata the letters that `may_match` does not ask
+    /// about: the same list.
+    #[test]
+    fn build_leaves_out_the_letters_folded_to_ascii() {
+        let build = include_str!("../build.rs");
+        let listed: Vec<String> = FOLDS_TO_ASCII
+            .iter()
+            .map(|c| format!("'\\u{{{:X}}}'", *c as u32))
+            .collect();
+        let line = format!(
+            "const FOLDS_TO_ASCII: [char; {}] = [{}];",
+            listed.len(),
+            listed.join(", ")
+        );
+        assert!(build.contains(&line), "build.rs lacks {line}");
+    }
+
     /// Letters that `(?i)` folds to ASCII are left out of the automata, so a text
     /// holding them is searched by the exact part.
     #[cfg(feature = "automata")]
