@@ -5,12 +5,13 @@
 //! and searched exactly, as before. So the automata change what is compiled, never what
 //! is found.
 //!
-//! The rules' filters (`unless`, `with`, sections, table columns) get one too: a filter
-//! whose automaton finds nothing in a text does not match it, and is not compiled.
+//! The rules' filters (`unless`, `with`, sections, table columns) and the senses'
+//! regexes (negation, other senses) get one too: a regex whose automaton finds nothing
+//! in a text does not match it, and is not compiled to say so.
 //!
-//! The parts are the keys of `src/builtin_needed_words.json`, the filters are listed in
-//! `src/builtin_filters.json`; the tests `builtin::tests::needed_words_are_current` and
-//! `filters_are_current` keep both equal to what the rules load. A pattern missing from
+//! The parts are the keys of `src/builtin_needed_words.json`, the filters and senses are listed in
+//! `src/builtin_regexes.json`; the tests `builtin::tests::needed_words_are_current` and
+//! `regexes_are_current` keep both equal to what the rules load. A pattern missing from
 //! them (a stale list, or a user's rule file) has no automaton and is compiled as before.
 //!
 //! Only with the `automata` feature (part of `cli`): the browser build goes without,
@@ -41,7 +42,7 @@ const WIDE_SEQUENCES: usize = 8;
 fn main() {
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-changed=src/builtin_needed_words.json");
-    println!("cargo:rerun-if-changed=src/builtin_filters.json");
+    println!("cargo:rerun-if-changed=src/builtin_regexes.json");
     let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
     let mut blob: Vec<u8> = Vec::new();
     let mut index: Vec<(String, usize, usize)> = Vec::new();
@@ -51,10 +52,10 @@ fn main() {
             .expect("src/builtin_needed_words.json is readable");
         let parts: serde_json::Map<String, serde_json::Value> =
             serde_json::from_str(&list).expect("src/builtin_needed_words.json is a JSON object");
-        let list = std::fs::read_to_string("src/builtin_filters.json")
-            .expect("src/builtin_filters.json is readable");
+        let list = std::fs::read_to_string("src/builtin_regexes.json")
+            .expect("src/builtin_regexes.json is readable");
         let filters: Vec<String> =
-            serde_json::from_str(&list).expect("src/builtin_filters.json is a JSON array");
+            serde_json::from_str(&list).expect("src/builtin_regexes.json is a JSON array");
         for source in parts.keys().chain(&filters) {
             if !seen.insert(source) {
                 continue;

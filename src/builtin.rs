@@ -124,16 +124,17 @@ mod tests {
     }
 
     /// The list of the built-in rules' filters (`unless`, `with`, sections, table
-    /// columns), whose automata build.rs builds, is what the rules load now.
+    /// columns) and senses (negation, other senses' triggers and cues), whose automata
+    /// build.rs builds, is what the rules load now.
     #[test]
-    fn filters_are_current() {
+    fn regexes_are_current() {
         let set = load_untrusted();
-        let mut filters: Vec<&str> = set
+        let filters = set
             .rules
             .iter()
             .flat_map(|r| r.filters())
-            .map(|f| f.as_str())
-            .collect();
+            .map(|f| f.as_str());
+        let mut filters: Vec<&str> = filters.chain(set.senses.sources()).collect();
         filters.sort();
         filters.dedup();
         let lines: Vec<String> = filters
@@ -141,7 +142,7 @@ mod tests {
             .map(|f| format!("  {}", serde_json::to_string(f).unwrap_or_default()))
             .collect();
         let json = format!("[\n{}\n]\n", lines.join(",\n"));
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/src/builtin_filters.json");
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/src/builtin_regexes.json");
         if std::env::var_os("TENDERLINT_BLESS").is_some() {
             std::fs::write(path, &json).unwrap_or_else(|e| panic!("{path}: {e}"));
             return;
@@ -149,7 +150,7 @@ mod tests {
         let listed = std::fs::read_to_string(path).unwrap_or_default();
         assert!(
             listed == json,
-            "src/builtin_filters.json is not what the rules load now: run \
+            "src/builtin_regexes.json is not what the rules load now: run \
              `TENDERLINT_BLESS=1 cargo test --lib builtin::tests`"
         );
     }

@@ -370,6 +370,25 @@ impl Senses {
         self.triggers.get();
     }
 
+    /// Compiles the triggers, the cues and the negation's regexes now. Over many
+    /// blocks their compiled regexes answer faster than their automata, which a text
+    /// asks until then (see [`crate::supersets`]): left to them, the cues were a third
+    /// of the language server's whole-buffer re-lint.
+    pub fn prepare(&self) {
+        self.prepare_triggers();
+        for sense in &self.other {
+            sense.cue.get();
+        }
+        if let Some(n) = &self.negation {
+            for re in [&n.before, &n.after, &n.breaks]
+                .into_iter()
+                .chain(&n.not_cues)
+            {
+                re.get();
+            }
+        }
+    }
+
     /// `negation`: the last `[negation]` table of the files, if any; `senses`: every
     /// `[[other_sense]]`. Their patterns may name concepts.
     pub(crate) fn build(
@@ -435,20 +454,32 @@ impl Senses {
         let Some(n) = &self.negation else {
             return false;
         };
+        // Each regex is compiled only once its automaton (see [`crate::supersets`])
+        // finds something.
         let before = &clause[..at.start];
-        let clause_start = n
-            .breaks
-            .get()
-            .find_iter(before)
-            .last()
-            .map_or(0, |m| m.end());
+        let clause_start = match n.breaks.may_match(before) {
+            true => n
+                .breaks
+                .get()
+                .find_iter(before)
+                .last()
+                .map_or(0, |m| m.end()),
+            false => 0,
+        };
         let after = &clause[at.end..];
-        let clause_end = at.end + first_break(n.breaks.get(), after);
+        let clause_end = at.end
+            + match n.breaks.may_match(after) {
+                true => first_break(n.breaks.get(), after),
+                false => after.len(),
+            };
         // A cue in `range` that is not part of a phrase that is no negation ("does not
         // meet", "no later than") within `scope`. The phrase is looked for from the
         // clause's start, so one that begins before the window of words still excuses
         // its "not"; it must end before the match, whose own words are judged apart.
         let cued = |scope: Range<usize>, range: Range<usize>| {
+            if !n.before.may_match(&clause[range.clone()]) {
+                return false;
+            }
             let exceptions: Vec<Range<usize>> = match &n.not_cues {
                 Some(re) => re
                     .get()
@@ -473,17 +504,40 @@ impl Senses {
 
     /// The other sense `matched` is used in, judged by its context (the clause and the
     /// headings above it), if any. `context` is built only once a trigger matches.
+    ///
+    /// The triggers' automata (see [`crate::supersets`]) rule out most senses, and the
+    /// cues of the others are asked before the triggers are compiled: most contexts
+    /// hold no cue, and then the triggers never are. The answer is the same: the first
+    /// sense whose trigger matches and whose cue is in the context.
     pub fn other_sense(&self, matched: &str, context: impl FnOnce() -> String) -> Option<&str> {
-        let mut triggered = self
-            .triggers
-            .matching(matched)
-            .map(|i| &self.other[i])
-            .peekable();
-        triggered.peek()?;
+        let maybe = self.triggers.maybe_matching(matched);
+        if maybe.is_empty() {
+            return None;
+        }
         let context = context();
-        triggered
-            .find(|s| s.cue.is_match(&context))
-            .map(|s| s.name.as_str())
+        let cued: Vec<usize> = (maybe.into_iter())
+            .filter(|&i| self.other[i].cue.is_match(&context))
+            .collect();
+        if cued.is_empty() {
+            return None;
+        }
+        let triggered: Vec<usize> = self.triggers.matching(matched).collect();
+        (cued.into_iter())
+            .find(|i| triggered.contains(i))
+            .map(|i| self.other[i].name.as_str())
+    }
+
+    /// Every regex the senses ask, as its complete pattern: the negation's, and each
+    /// other sense's cue and trigger.
+    pub fn sources(&self) -> Vec<&str> {
+        let mut out = Vec::new();
+        if let Some(n) = &self.negation {
+            out.extend([&n.before, &n.after, &n.breaks].map(LazyRegex::as_str));
+            out.extend(n.not_cues.as_ref().map(LazyRegex::as_str));
+        }
+        out.extend(self.other.iter().map(|s| s.cue.as_str()));
+        out.extend(self.triggers.sources().iter().map(String::as_str));
+        out
     }
 }
 

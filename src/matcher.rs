@@ -99,12 +99,15 @@ impl LazyRegex {
     /// regex asks its automaton first (see [`crate::supersets`]): where that finds
     /// nothing, the regex cannot match, and is not compiled for the answer.
     pub fn is_match(&self, text: &str) -> bool {
-        if self.0.regex.get().is_none()
-            && crate::supersets::may_match(&self.0.source, &[text]) == Some(false)
-        {
-            return false;
-        }
-        self.get().is_match(text)
+        self.may_match(text) && self.get().is_match(text)
+    }
+
+    /// False if the regex surely does not match in `text`: its automaton (see
+    /// [`crate::supersets`]) finds nothing there. Asked only until the regex is
+    /// compiled, which then answers itself.
+    pub fn may_match(&self, text: &str) -> bool {
+        self.0.regex.get().is_some()
+            || crate::supersets::may_match(&self.0.source, &[text]) != Some(false)
     }
 
     /// Whether the regex has an automaton built with the program, which answers most
@@ -157,6 +160,24 @@ impl LazySet {
     /// The indices of the regexes that match somewhere in `text`, in order.
     pub fn matching(&self, text: &str) -> impl Iterator<Item = usize> {
         self.get().matches(text).into_iter()
+    }
+
+    /// The indices of the regexes that may match somewhere in `text`, in order: all
+    /// that do, and, until the set is compiled, those whose automaton (see
+    /// [`crate::supersets`]) finds something there or that have none.
+    pub fn maybe_matching(&self, text: &str) -> Vec<usize> {
+        if self.set.get().is_some() {
+            return self.matching(text).collect();
+        }
+        (self.sources.iter().enumerate())
+            .filter(|(_, s)| crate::supersets::may_match(s, &[text]) != Some(false))
+            .map(|(i, _)| i)
+            .collect()
+    }
+
+    /// Each regex's complete pattern, in order.
+    pub fn sources(&self) -> &[String] {
+        &self.sources
     }
 
     /// The set, compiled on first use.
