@@ -345,6 +345,15 @@ struct Negation {
     window: usize,
 }
 
+impl Negation {
+    /// Its regexes.
+    fn regexes(&self) -> impl Iterator<Item = &LazyRegex> {
+        [&self.before, &self.after, &self.breaks]
+            .into_iter()
+            .chain(&self.not_cues)
+    }
+}
+
 #[derive(Debug, Clone)]
 struct OtherSense {
     name: String,
@@ -379,13 +388,8 @@ impl Senses {
         for sense in &self.other {
             sense.cue.get();
         }
-        if let Some(n) = &self.negation {
-            for re in [&n.before, &n.after, &n.breaks]
-                .into_iter()
-                .chain(&n.not_cues)
-            {
-                re.get();
-            }
+        for re in self.negation.iter().flat_map(Negation::regexes) {
+            re.get();
         }
     }
 
@@ -503,7 +507,7 @@ impl Senses {
     }
 
     /// The other sense `matched` is used in, judged by its context (the clause and the
-    /// headings above it), if any. `context` is built only once a trigger matches.
+    /// headings above it), if any. `context` is built only once a trigger may match.
     ///
     /// The triggers' automata (see [`crate::supersets`]) rule out most senses, and the
     /// cues of the others are asked before the triggers are compiled: most contexts
@@ -530,12 +534,9 @@ impl Senses {
     /// Every regex the senses ask, as its complete pattern: the negation's, and each
     /// other sense's cue and trigger.
     pub fn sources(&self) -> Vec<&str> {
-        let mut out = Vec::new();
-        if let Some(n) = &self.negation {
-            out.extend([&n.before, &n.after, &n.breaks].map(LazyRegex::as_str));
-            out.extend(n.not_cues.as_ref().map(LazyRegex::as_str));
-        }
-        out.extend(self.other.iter().map(|s| s.cue.as_str()));
+        let negation = self.negation.iter().flat_map(Negation::regexes);
+        let cues = self.other.iter().map(|s| &s.cue);
+        let mut out: Vec<&str> = negation.chain(cues).map(LazyRegex::as_str).collect();
         out.extend(self.triggers.sources().iter().map(String::as_str));
         out
     }
