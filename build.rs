@@ -106,13 +106,7 @@ fn superset_dfa(source: &str) -> Option<Vec<u8>> {
     }
     pieces.retain(|p| !p.is_empty());
     let n = pieces.len();
-    let gap = || {
-        Hir::repetition(Repetition {
-            min: 0,
-            ..run(bytes(0, 0xff))
-        })
-    };
-    let join = |a: &[Hir], b: &[Hir]| Hir::concat([a, &[gap()], b].concat());
+    let join = |a: &[Hir], b: &[Hir]| Hir::concat([a, &[any_bytes()], b].concat());
     let tries = [
         (n >= 2).then(|| join(&pieces[n - 2], &pieces[n - 1])),
         (n >= 3).then(|| join(&pieces[0], &pieces[1])),
@@ -175,7 +169,7 @@ fn loosen(hir: &Hir, coarse: bool) -> Hir {
                 .flat_map(|r| Utf8Sequences::new(r.start().max('\u{80}'), r.end()))
                 .collect();
             if wide.len() > WIDE_SEQUENCES {
-                choices.push(any_run(0x80));
+                choices.push(repeat(1, bytes(0x80, 0xff)));
             } else {
                 for seq in wide {
                     let seq = seq.as_slice().iter().map(|r| bytes(r.start, r.end));
@@ -193,17 +187,9 @@ fn loosen(hir: &Hir, coarse: bool) -> Hir {
             | Look::WordEndHalfUnicode,
         ) => Hir::empty(),
         HirKind::Look(look) => Hir::look(*look),
-        HirKind::Repetition(r) if coarse && r.max.is_none_or(|m| m > 1) => {
-            Hir::repetition(Repetition {
-                min: 0,
-                ..run(bytes(0, 0xff))
-            })
-        }
+        HirKind::Repetition(r) if coarse && r.max.is_none_or(|m| m > 1) => any_bytes(),
         HirKind::Repetition(r) => match r.max.is_none_or(|m| m > KEPT_REPEAT) {
-            true => Hir::repetition(Repetition {
-                min: 0,
-                ..run(loose(&r.sub))
-            }),
+            true => repeat(0, loose(&r.sub)),
             false => Hir::repetition(Repetition {
                 min: r.min,
                 max: r.max,
@@ -224,17 +210,17 @@ fn bytes(start: u8, end: u8) -> Hir {
     )])))
 }
 
-/// One or more of `sub`.
-fn run(sub: Hir) -> Repetition {
-    Repetition {
-        min: 1,
+/// `min` or more of `sub`.
+fn repeat(min: u32, sub: Hir) -> Hir {
+    Hir::repetition(Repetition {
+        min,
         max: None,
         greedy: true,
         sub: Box::new(sub),
-    }
+    })
 }
 
-/// One or more bytes from `start` up.
-fn any_run(start: u8) -> Hir {
-    Hir::repetition(run(bytes(start, 0xff)))
+/// Any bytes, or none.
+fn any_bytes() -> Hir {
+    repeat(0, bytes(0, 0xff))
 }

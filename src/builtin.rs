@@ -53,6 +53,19 @@ pub fn files() -> Vec<TomlFile> {
         .collect()
 }
 
+/// The complete patterns of the rules' filters (`unless`, `with`, sections, table
+/// columns) and senses (negation, other senses' triggers and cues), sorted, each once:
+/// those that build.rs builds automata of, besides the groups' parts.
+#[cfg(test)]
+pub(crate) fn filters_and_senses(set: &crate::rules::RuleSet) -> Vec<&str> {
+    let filters = set.rules.iter().flat_map(|r| r.filters());
+    let filters = filters.map(|f| f.as_str()).chain(set.senses.sources());
+    let mut all: Vec<&str> = filters.collect();
+    all.sort();
+    all.dedup();
+    all
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -129,14 +142,7 @@ mod tests {
     #[test]
     fn regexes_are_current() {
         let set = load_untrusted();
-        let filters = set
-            .rules
-            .iter()
-            .flat_map(|r| r.filters())
-            .map(|f| f.as_str());
-        let mut filters: Vec<&str> = filters.chain(set.senses.sources()).collect();
-        filters.sort();
-        filters.dedup();
+        let filters = filters_and_senses(&set);
         let lines: Vec<String> = filters
             .iter()
             .map(|f| format!("  {}", serde_json::to_string(f).unwrap_or_default()))

@@ -106,8 +106,7 @@ impl LazyRegex {
     /// [`crate::supersets`]) finds nothing there. Asked only until the regex is
     /// compiled, which then answers itself.
     pub fn may_match(&self, text: &str) -> bool {
-        self.0.regex.get().is_some()
-            || crate::supersets::may_match(&self.0.source, &[text]) != Some(false)
+        self.0.regex.get().is_some() || crate::supersets::may_match(&self.0.source, &[text])
     }
 
     /// Whether the regex has an automaton built with the program, which answers most
@@ -170,7 +169,7 @@ impl LazySet {
             return self.matching(text).collect();
         }
         (self.sources.iter().enumerate())
-            .filter(|(_, s)| crate::supersets::may_match(s, &[text]) != Some(false))
+            .filter(|(_, s)| crate::supersets::may_match(s, &[text]))
             .map(|(i, _)| i)
             .collect()
     }
@@ -304,7 +303,7 @@ impl Matcher {
                     Place::In(blocks) => blocks.iter().map(|&b| texts[b]).collect(),
                     Place::Anywhere => texts.to_vec(),
                 };
-                crate::supersets::may_match(part, &searched) != Some(false)
+                crate::supersets::may_match(part, &searched)
             })
             .collect()
     }

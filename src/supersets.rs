@@ -1,5 +1,6 @@
 //! Automata of the built-in patterns, built with the program (`build.rs`), that say
-//! which parts of a pattern group cannot match a text, without compiling anything.
+//! which parts of a pattern group, filters and senses' regexes cannot match a text,
+//! without compiling anything.
 //!
 //! Compiling the parts a document needs was three quarters of checking one tender
 //! alone, and most parts compiled never matched: their words were in one block, but
@@ -10,7 +11,7 @@
 //! finds something, the part is compiled and searched exactly as before. So findings
 //! never depend on these automata, only the work does.
 //!
-//! Only with the `automata` feature; without it (the browser build) every part is
+//! Only with the `automata` feature; without it (the browser build) every regex is
 //! "maybe".
 
 use crate::matcher::FOLDS_TO_ASCII;
@@ -21,8 +22,9 @@ use std::sync::OnceLock;
 /// The serialised automata, one after another (sparse DFAs need no alignment).
 static BLOB: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/supersets.bin"));
 
-/// For each part with an automaton, in the order of its regex (without flags): where
-/// its automaton is in `BLOB`, and how long.
+/// For each regex with an automaton (a part without its group's flags, a filter or a
+/// sense's regex with its own), in order: where its automaton is in `BLOB`, and how
+/// long.
 static INDEX: &[(&str, usize, usize)] = include!(concat!(env!("OUT_DIR"), "/supersets_index.rs"));
 
 /// A serialised automaton, read in place.
@@ -33,16 +35,16 @@ type Automaton = DFA<&'static [u8]>;
 /// buffer past its limit took longer than compiling and searching with the regexes.
 const MAX_SEARCHED: usize = 1 << 18;
 
-/// How many built-in parts have an automaton.
-pub fn len() -> usize {
-    INDEX.len()
+/// Where the regex `source` is in `INDEX`, if it has an automaton.
+fn index(source: &str) -> Option<usize> {
+    INDEX.binary_search_by(|(s, _, _)| (*s).cmp(source)).ok()
 }
 
 /// The automaton of the built-in regex `source`, read the first time it is asked for;
 /// None if it has none.
 fn automaton(source: &str) -> Option<&'static Automaton> {
     static READ: OnceLock<Vec<OnceLock<Option<Automaton>>>> = OnceLock::new();
-    let i = INDEX.binary_search_by(|(s, _, _)| (*s).cmp(source)).ok()?;
+    let i = index(source)?;
     let read = READ.get_or_init(|| INDEX.iter().map(|_| OnceLock::new()).collect());
     read[i]
         .get_or_init(|| {
@@ -61,30 +63,32 @@ fn automaton(source: &str) -> Option<&'static Automaton> {
 
 /// Whether the regex `source` has an automaton.
 pub fn has(source: &str) -> bool {
-    INDEX.binary_search_by(|(s, _, _)| (*s).cmp(source)).is_ok()
+    index(source).is_some()
 }
 
 /// Whether the built-in regex `source` (a part of a group, without its flags, or a
-/// filter, with them) can match somewhere in one of `texts`: `Some(false)` is sure,
-/// `Some(true)` is maybe, and None means it has no automaton.
-pub fn may_match(source: &str, texts: &[&str]) -> Option<bool> {
-    let dfa = automaton(source)?;
+/// filter or sense's regex, with them) may match somewhere in one of `texts`: false is
+/// sure, true is maybe, and always true for a regex without an automaton.
+pub fn may_match(source: &str, texts: &[&str]) -> bool {
+    let Some(dfa) = automaton(source) else {
+        return true;
+    };
     // Over long text, compiling the regex costs less than this search, which has no
     // literal prefilter to skip text with.
     if texts.iter().map(|t| t.len()).sum::<usize>() > MAX_SEARCHED {
-        return Some(true);
+        return true;
     }
     // The automata leave out the letters that `(?i)` folds to ASCII (see build.rs).
     if texts.iter().any(|t| t.contains(FOLDS_TO_ASCII)) {
-        return Some(true);
+        return true;
     }
-    Some(texts.iter().any(|text| {
+    texts.iter().any(|text| {
         // An error (the automaton gave up) counts as a match: compile the part.
         !matches!(
             dfa.try_search_fwd(&Input::new(text).earliest(true)),
             Ok(None)
         )
-    }))
+    })
 }
 
 #[cfg(test)]
@@ -143,7 +147,7 @@ mod tests {
         let mut checked = 0;
         let rules = builtin();
         // The parts of each group, with the group's flags for the exact regex, and the
-        // filters, whose regexes carry their flags.
+        // filters and senses' regexes, which carry their flags.
         let mut sets: Vec<(Vec<&str>, Vec<String>)> = (rules.matchers.iter())
             .map(|m| {
                 let parts: Vec<&str> = m.parts().map(|(p, _)| p).collect();
@@ -151,11 +155,7 @@ mod tests {
                 (parts, flagged)
             })
             .collect();
-        let filters = rules.rules.iter().flat_map(|r| r.filters());
-        let senses = rules.senses.sources();
-        let mut filters: Vec<&str> = filters.map(|f| f.as_str()).chain(senses).collect();
-        filters.sort();
-        filters.dedup();
+        let filters = crate::builtin::filters_and_senses(&rules);
         // A few at a time: one set of them all overflows its search cache.
         for few in filters.chunks(4) {
             sets.push((few.to_vec(), few.iter().map(|f| f.to_string()).collect()));
@@ -166,12 +166,7 @@ mod tests {
             for text in &texts {
                 for i in exact.matches(text).iter() {
                     if automaton(parts[i]).is_some() {
-                        assert_eq!(
-                            may_match(parts[i], &[text]),
-                            Some(true),
-                            "{}\nin {text:?}",
-                            parts[i]
-                        );
+                        assert!(may_match(parts[i], &[text]), "{}\nin {text:?}", parts[i]);
                         checked += 1;
                     }
                 }
@@ -206,11 +201,11 @@ mod tests {
             .iter()
             .find(|(s, _, _)| s.contains("credit"))
             .expect("a part");
-        assert_eq!(may_match(source, &["nothing here"]), Some(false));
-        assert_eq!(may_match(source, &["nothing ſ here"]), Some(true));
+        assert!(!may_match(source, &["nothing here"]));
+        assert!(may_match(source, &["nothing ſ here"]));
         // Long text is left to the regex.
         let long = "nothing ".repeat(MAX_SEARCHED / 8 + 1);
-        assert_eq!(may_match(source, &[&long]), Some(true));
+        assert!(may_match(source, &[&long]));
     }
 
     /// The automata rule out parts whose words one block holds, but not in the order or
