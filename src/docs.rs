@@ -517,6 +517,15 @@ fn message_shape(message: &str) -> String {
         .replace("{max}", "…the limit…")
 }
 
+/// A value to show in a configuration example: a share stays a share, a count doubles.
+fn example_limit(default: f64) -> f64 {
+    if default <= 1.0 {
+        0.5
+    } else {
+        default * 2.0
+    }
+}
+
 fn configuration(rule: &Rule) -> String {
     let id = &rule.id;
     let param = match &rule.check {
@@ -525,10 +534,27 @@ fn configuration(rule: &Rule) -> String {
              {min}).\n\n```toml\n[rules]\n{id} = {{ severity = \"{}\", min = 2 }}\n```\n",
             rule.severity
         ),
+        Check::Metric { limits, .. } if limits.len() == 1 => format!(
+            "\nIt takes one parameter, `max`: the limit of its measure (default {}).\n\n\
+             ```toml\n[rules]\n{id} = {{ max = {} }}\n```\n",
+            limits[0].max,
+            example_limit(limits[0].max)
+        ),
+        // With several limits `max` would be ambiguous (the configuration refuses it): each
+        // limit is set by the name of its measure.
         Check::Metric { limits, .. } => format!(
-            "\nIt takes one parameter, `max`: the limit of its first measure (default {}).\n\n\
-             ```toml\n[rules]\n{id} = {{ max = 0.5 }}\n```\n",
-            limits.first().map(|l| l.max).unwrap_or_default()
+            "\nIt takes one parameter per limit, named by its measure: {}.\n\n\
+             ```toml\n[rules]\n{id} = {{ {} = {} }}\n```\n",
+            limits
+                .iter()
+                .map(|l| format!("`{}` (default {})", l.measure.as_str(), l.max))
+                .collect::<Vec<_>>()
+                .join(", "),
+            limits
+                .first()
+                .map(|l| l.measure.as_str())
+                .unwrap_or_default(),
+            example_limit(limits.first().map(|l| l.max).unwrap_or_default())
         ),
         _ => String::new(),
     };

@@ -165,6 +165,54 @@ fn every_example_prints_what_its_page_says_and_triggers_its_rule() {
     }
 }
 
+/// Every configuration a page shows is one tenderlint accepts: each ```toml block of the
+/// "Configuration" section, written as `tenderlint.toml` beside the page's example, loads
+/// and checks the example (exit 0 or 1, never 2, the exit code of a broken configuration).
+#[test]
+fn every_configuration_a_page_shows_loads() {
+    for page in pages(&root().join("docs/rules")) {
+        let id = name(&page).trim_end_matches(".md").to_string();
+        if id == "README" {
+            continue;
+        }
+        let text = std::fs::read_to_string(&page).unwrap_or_default();
+        let example = format!("{}\n", block(&text, "markdown", "## Example"));
+        let at = text
+            .find("## Configuration")
+            .unwrap_or_else(|| panic!("{id}: no configuration section"));
+        let section = &text[at..];
+        let section = &section[..section[2..].find("\n## ").map_or(section.len(), |e| e + 2)];
+        let blocks: Vec<&str> = section
+            .split("```toml\n")
+            .skip(1)
+            .filter_map(|b| b.split_once("\n```").map(|(b, _)| b))
+            .collect();
+        // Severity and overrides, and the parameter's own example where the rule has one.
+        let wanted = if section.contains("parameter") { 3 } else { 1 };
+        assert!(
+            blocks.len() >= wanted,
+            "{id}: {} configuration examples, fewer than {wanted}",
+            blocks.len()
+        );
+        for config in blocks {
+            let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+            std::fs::write(dir.path().join("example.md"), &example)
+                .unwrap_or_else(|e| panic!("{e}"));
+            std::fs::write(dir.path().join("tenderlint.toml"), config)
+                .unwrap_or_else(|e| panic!("{e}"));
+            let run = tenderlint(dir.path())
+                .args(["check", "example.md"])
+                .output()
+                .unwrap_or_else(|e| panic!("{e}"));
+            assert!(
+                matches!(run.status.code(), Some(0 | 1)),
+                "{id}: the page's configuration\n{config}\nis refused:\n{}",
+                String::from_utf8_lossy(&run.stderr)
+            );
+        }
+    }
+}
+
 /// Pages cite publications by name, never "the domain brief", and no rule file paths.
 #[test]
 fn pages_speak_to_the_officer() {
