@@ -138,9 +138,15 @@ impl Scores {
 
 /// Lints `text` and returns its findings as items of `doc`.
 fn findings(linter: &Linter, doc: &str, text: &str) -> Vec<Item> {
+    findings_and_outcomes(linter, doc, text).0
+}
+
+/// The findings on `text`, and how many patient-outcome measures the recogniser found in
+/// it (the `outcome_measures` of `--format json`).
+fn findings_and_outcomes(linter: &Linter, doc: &str, text: &str) -> (Vec<Item>, usize) {
     let parsed = Document::parse(text);
-    linter
-        .lint(&parsed)
+    let (found, metrics) = linter.lint_with_metrics(&parsed);
+    let found = found
         .into_iter()
         .map(|d| Item {
             doc: doc.to_string(),
@@ -148,7 +154,8 @@ fn findings(linter: &Linter, doc: &str, text: &str) -> Vec<Item> {
             line: d.span.start.line,
             note: d.message.chars().take(90).collect(),
         })
-        .collect()
+        .collect();
+    (found, metrics.outcome_measures)
 }
 
 fn clause_rules(linter: &Linter) -> BTreeSet<String> {
@@ -178,7 +185,7 @@ struct LabelledClause {
     #[serde(default)]
     why: Option<String>,
     /// A clause that states a measure (or promises an outcome instead) is also scored as
-    /// the labelled measure lines are: does `missing-patient-outcomes` stay quiet on it?
+    /// the labelled measure lines are: does the recogniser find an outcome measure in it?
     #[serde(default)]
     measure: Option<MeasureKind>,
 }
@@ -195,9 +202,9 @@ fn score_clauses(linter: &Linter) -> (Scores, MeasureScores) {
     let mut measures = MeasureScores::default();
     for (n, c) in file.clause.iter().enumerate() {
         let doc = format!("clause {}", n + 1);
-        let all = findings(linter, &doc, &c.text);
+        let (all, outcomes) = findings_and_outcomes(linter, &doc, &c.text);
         if let Some(kind) = c.measure {
-            measures.record(kind, &all, &doc, 0, &c.text);
+            measures.record(kind, outcomes, &doc, 0, &c.text);
         }
         for r in &c.rules {
             assert!(
@@ -304,8 +311,10 @@ enum MeasureKind {
 }
 
 /// Labelled lines that state a measure (or promise an outcome instead): each is linted
-/// alone, and counts as taken for a patient-outcome measure when `missing-patient-outcomes`
-/// does not fire on it.
+/// alone, and counts as taken for a patient-outcome measure when the recogniser (the
+/// patterns of `missing-patient-outcomes`) finds one in it. Not "when the rule stays
+/// quiet": a line that is only a bold title leaves a document with no prose, on which
+/// document rules never fire, so that it passed for an outcome measure whatever it said.
 #[derive(Default)]
 struct MeasureScores {
     /// Per kind: (lines taken for an outcome measure, lines).
@@ -314,10 +323,10 @@ struct MeasureScores {
 }
 
 impl MeasureScores {
-    /// Scores one measure line of `kind`, linted alone into `found`: it is taken for a
-    /// patient-outcome measure when `missing-patient-outcomes` does not fire on it.
-    fn record(&mut self, kind: MeasureKind, found: &[Item], doc: &str, line: usize, text: &str) {
-        let taken = !found.iter().any(|f| f.rule == "missing-patient-outcomes");
+    /// Scores one measure line of `kind`, in which the recogniser found `outcomes`
+    /// patient-outcome measures when it was linted alone.
+    fn record(&mut self, kind: MeasureKind, outcomes: usize, doc: &str, line: usize, text: &str) {
+        let taken = outcomes > 0;
         let k = self.kinds.entry(kind).or_default();
         k.0 += usize::from(taken);
         k.1 += 1;
@@ -573,8 +582,8 @@ fn score_labelled(
                 m.quote
             );
             let alone = on(m.line);
-            let found = findings(linter, &doc, alone);
-            out.measures.record(m.kind, &found, &doc, m.line, alone);
+            let (_, outcomes) = findings_and_outcomes(linter, &doc, alone);
+            out.measures.record(m.kind, outcomes, &doc, m.line, alone);
         }
     }
     out
