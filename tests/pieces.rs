@@ -111,6 +111,34 @@ fn every_fuzzing_input_in_pieces_is_the_whole() {
 }
 
 #[test]
+fn every_fuzzing_input_renders_in_pieces_as_whole() {
+    // The HTML report renders a long text a piece at a time (here: cut wherever it can
+    // be); its page must be the one the whole text gives, for every input fuzzing kept.
+    let html = tenderlint::report::html::Html::new(&linter().catalogue, None);
+    let mut n = 0;
+    for entry in std::fs::read_dir("tests/fuzz-corpus/document")
+        .unwrap()
+        .flatten()
+    {
+        let Ok(text) = String::from_utf8(std::fs::read(entry.path()).unwrap()) else {
+            continue;
+        };
+        let doc = Document::parse(&text);
+        let mut diagnostics = linter().lint(&doc);
+        Locator::new(&doc).locate_all(&mut diagnostics);
+        let whole = html.render_document("t.md", &text, &diagnostics, None);
+        let pieces = html.render_document("t.md", &text, &diagnostics, Some(0));
+        assert!(
+            whole == pieces,
+            "{}: the page in pieces differs from the whole text's",
+            entry.path().display()
+        );
+        n += 1;
+    }
+    assert!(n > 1000, "only {n} inputs");
+}
+
+#[test]
 fn state_is_carried_across_pieces() {
     // Headings open across cuts (section paths), a title written as a paragraph, link
     // definitions after their use in another piece (and a label in another case),

@@ -339,7 +339,15 @@ pub fn with_piece_events<R>(
     // block after a blank line), and the events they give dropped. Before the first
     // piece they would hide its front matter, so there they follow its text (which ends
     // in a blank line).
-    let notes = notes_wanted(&labels.notes, text);
+    // A piece that is the whole text (a fence left open from the first piece joins them
+    // all) defines every footnote it refers to: stand-ins after it would only land in
+    // that open fence, and show on the page as code.
+    let whole = range.start == 0 && range.end == source.len();
+    let notes = if whole {
+        String::new()
+    } else {
+        notes_wanted(&labels.notes, text)
+    };
     let (input, skip): (Cow<'_, str>, usize) = if notes.is_empty() && first.is_empty() {
         (Cow::Borrowed(text), 0)
     } else if range.start == 0 {
@@ -660,6 +668,36 @@ mod tests {
             .map(|&c| text[c..].lines().next().unwrap())
             .collect();
         assert_eq!(at, ["C", "E"]);
+    }
+
+    /// The parser's events for `text` in the pieces the report reads (cut wherever it
+    /// can be), as text.
+    fn events_in_pieces(text: &str) -> Vec<String> {
+        let (pieces, labels) = piece_ranges(text, 0);
+        let mut out = Vec::new();
+        for piece in pieces {
+            with_piece_events(text, piece.range, &labels, &piece.first, |events| {
+                out.extend(events.map(|(e, r)| format!("{e:?} {r:?}")));
+            });
+        }
+        out
+    }
+
+    #[test]
+    fn a_fence_left_open_keeps_the_footnotes_out_of_it() {
+        // Found by fuzzing: the first piece ran to the end inside an open fence, so it
+        // was all of the text, and the stand-in definitions of its own footnotes, written
+        // after it, were read as code.
+        for text in [
+            "Note.[^n]\n\n[^n]: A note.\n\n```\ncode never closed\n",
+            "# A\n\nNote.[^n]\n\n[^n]: A note.\n\n# B\n\n~~~\n# not a heading\n\nText[^n]\n",
+        ] {
+            let whole: Vec<String> = Parser::new_ext(text, options())
+                .into_offset_iter()
+                .map(|(e, r)| format!("{e:?} {r:?}"))
+                .collect();
+            assert_eq!(events_in_pieces(text), whole, "{text:?}");
+        }
     }
 
     #[test]
