@@ -103,14 +103,21 @@ fn block<'a>(text: &'a str, lang: &str, from: &str) -> &'a str {
         .unwrap_or_else(|| panic!("no ```{lang} block after {from:?}"))
 }
 
+/// Each rule's page in `docs/rules` (not the index): its rule id and its text.
+fn rule_pages() -> Vec<(String, String)> {
+    pages(&root().join("docs/rules"))
+        .into_iter()
+        .map(|page| {
+            let id = name(&page).trim_end_matches(".md").to_string();
+            (id, std::fs::read_to_string(&page).unwrap_or_default())
+        })
+        .filter(|(id, _)| id != "README")
+        .collect()
+}
+
 #[test]
 fn every_example_prints_what_its_page_says_and_triggers_its_rule() {
-    for page in pages(&root().join("docs/rules")) {
-        let id = name(&page).trim_end_matches(".md").to_string();
-        if id == "README" {
-            continue;
-        }
-        let text = std::fs::read_to_string(&page).unwrap_or_default();
+    for (id, text) in rule_pages() {
         for section in [
             "## What it finds",
             "## Example",
@@ -170,12 +177,9 @@ fn every_example_prints_what_its_page_says_and_triggers_its_rule() {
 /// and checks the example (exit 0 or 1, never 2, the exit code of a broken configuration).
 #[test]
 fn every_configuration_a_page_shows_loads() {
-    for page in pages(&root().join("docs/rules")) {
-        let id = name(&page).trim_end_matches(".md").to_string();
-        if id == "README" {
-            continue;
-        }
-        let text = std::fs::read_to_string(&page).unwrap_or_default();
+    let pages = rule_pages();
+    assert!(pages.len() >= 15, "{} rule pages", pages.len());
+    for (id, text) in pages {
         let example = format!("{}\n", block(&text, "markdown", "## Example"));
         let at = text
             .find("## Configuration")

@@ -89,22 +89,30 @@ fn every_fixture_in_pieces_is_the_whole() {
     assert!(n > 20, "{n} pieces");
 }
 
-#[test]
-fn every_fuzzing_input_in_pieces_is_the_whole() {
-    let mut n = 0;
+/// The inputs fuzzing kept for the document target that are UTF-8 text: name and text.
+fn fuzzing_inputs() -> Vec<(String, String)> {
+    let mut out = Vec::new();
     for entry in std::fs::read_dir("tests/fuzz-corpus/document")
         .unwrap()
         .flatten()
     {
-        let Ok(text) = String::from_utf8(std::fs::read(entry.path()).unwrap()) else {
-            continue;
-        };
+        if let Ok(text) = String::from_utf8(std::fs::read(entry.path()).unwrap()) {
+            out.push((entry.path().display().to_string(), text));
+        }
+    }
+    out
+}
+
+#[test]
+fn every_fuzzing_input_in_pieces_is_the_whole() {
+    let mut n = 0;
+    for (name, text) in fuzzing_inputs() {
         // An input that is not cut is its whole document: nothing to compare.
         let lines = LineIndex::new(&text);
         if Pieces::new(&text, &lines, 0).nth(1).is_none() {
             continue;
         }
-        same(&entry.path().display().to_string(), &text);
+        same(&name, &text);
         n += 1;
     }
     assert!(n > 50, "only {n} inputs were cut");
@@ -115,14 +123,9 @@ fn every_fuzzing_input_renders_in_pieces_as_whole() {
     // The HTML report renders a long text a piece at a time (here: cut wherever it can
     // be); its page must be the one the whole text gives, for every input fuzzing kept.
     let html = tenderlint::report::html::Html::new(&linter().catalogue, None);
-    let mut n = 0;
-    for entry in std::fs::read_dir("tests/fuzz-corpus/document")
-        .unwrap()
-        .flatten()
-    {
-        let Ok(text) = String::from_utf8(std::fs::read(entry.path()).unwrap()) else {
-            continue;
-        };
+    let inputs = fuzzing_inputs();
+    assert!(inputs.len() > 1000, "only {} inputs", inputs.len());
+    for (name, text) in inputs {
         let doc = Document::parse(&text);
         let mut diagnostics = linter().lint(&doc);
         Locator::new(&doc).locate_all(&mut diagnostics);
@@ -130,12 +133,9 @@ fn every_fuzzing_input_renders_in_pieces_as_whole() {
         let pieces = html.render_document("t.md", &text, &diagnostics, Some(0));
         assert!(
             whole == pieces,
-            "{}: the page in pieces differs from the whole text's",
-            entry.path().display()
+            "{name}: the page in pieces differs from the whole text's"
         );
-        n += 1;
     }
-    assert!(n > 1000, "only {n} inputs");
 }
 
 #[test]
