@@ -353,7 +353,9 @@ pub fn check_pack(
     reports.extend(crashes.into_iter().flatten());
     let facts: Vec<_> = members.iter().map(|m| &m.scanned.facts).collect();
     let all = members.iter().flat_map(|m| &m.scanned.diagnostics);
-    let metrics = linter.metrics(&facts, all);
+    let mut metrics = linter.metrics(&facts, all);
+    let paths: Vec<String> = members.iter().map(|m| m.path.clone()).collect();
+    metrics.name_files(&paths);
 
     let finished: Vec<FileReport> = members
         .into_par_iter()

@@ -14,7 +14,7 @@ use crate::document::{
 };
 use crate::line_index::LineIndex;
 use crate::matcher::{Found, LazyRegex};
-use crate::metrics::{self, Ingredient, Metrics};
+use crate::metrics::{self, Evidence, Ingredient, Metrics};
 use crate::par::prelude::*;
 use crate::rules::{Check, Context, Filter, Group, Measure, Rule, RuleSet, With};
 use crate::suppress::{self, Suppressions};
@@ -293,10 +293,23 @@ impl Linter {
             if rule.category == metrics::PATIENT_OUTCOMES {
                 outcome_measures += count;
             }
+            let evidence = files.iter().enumerate().find_map(|(file, f)| {
+                let RuleFacts::Require(_, Some((span, text))) = &f.rules[k] else {
+                    return None;
+                };
+                Some(Evidence {
+                    path: None,
+                    line: span.start.line,
+                    column: span.start.column,
+                    text: text.clone(),
+                    file,
+                })
+            });
             ingredients.push(Ingredient {
                 name: Metrics::ingredient_name(&rule.id),
                 rule: rule.id.clone(),
                 present: count >= *min,
+                evidence,
             });
         }
         Metrics::new(performance_clauses, outcome_measures, ingredients)
@@ -393,7 +406,9 @@ impl Facts {
     fn merge(self, next: Facts) -> Facts {
         let rules = (self.rules.into_iter().zip(next.rules))
             .map(|pair| match pair {
-                (RuleFacts::Require(a), RuleFacts::Require(b)) => RuleFacts::Require(a + b),
+                (RuleFacts::Require(a, first), RuleFacts::Require(b, next)) => {
+                    RuleFacts::Require(a + b, first.or(next))
+                }
                 (
                     RuleFacts::Conditional { when, require },
                     RuleFacts::Conditional {
@@ -447,8 +462,9 @@ impl Facts {
 
 #[derive(Debug, Clone)]
 enum RuleFacts {
-    /// How many clauses match a `require` rule's patterns.
-    Require(usize),
+    /// How many clauses match a `require` rule's patterns, and the first match: where
+    /// it is and its words.
+    Require(usize, Option<(Span, String)>),
     /// A `conditional` rule: the finding each `when` group's first match would give,
     /// and whether each `require` group matched.
     Conditional {
@@ -465,7 +481,7 @@ enum RuleFacts {
 impl RuleFacts {
     fn count(&self) -> usize {
         match self {
-            RuleFacts::Require(n) => *n,
+            RuleFacts::Require(n, _) => *n,
             _ => 0,
         }
     }
@@ -891,7 +907,13 @@ impl<'d> Pass<'d> {
     fn facts(&mut self, rule: &Rule) -> RuleFacts {
         match &rule.check {
             Check::Require { find, .. } => {
-                RuleFacts::Require(self.accepted_any(&rule.filter, find).len())
+                let hits = self.accepted_any(&rule.filter, find);
+                let first = hits.first().map(|(hit, _)| {
+                    let block = &self.doc.blocks[hit.block];
+                    let span = self.span(block.source_start(hit.start), block.source_end(hit.end));
+                    (span, block.text[hit.start..hit.end].to_string())
+                });
+                RuleFacts::Require(hits.len(), first)
             }
             Check::Conditional { when, require } => RuleFacts::Conditional {
                 when: when
@@ -922,7 +944,7 @@ impl<'d> Pass<'d> {
                 }
             }
             // Clause-level rules are applied, not judged: `scan` never asks for their facts.
-            Check::Pattern { .. } | Check::Table { .. } => RuleFacts::Require(0),
+            Check::Pattern { .. } | Check::Table { .. } => RuleFacts::Require(0, None),
         }
     }
 

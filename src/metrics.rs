@@ -28,6 +28,27 @@ pub struct Ingredient {
     /// The `require` rule that looks for it.
     pub rule: Arc<str>,
     pub present: bool,
+    /// Where the document first says it: why the rule did not fire (or, below its `min`,
+    /// the one mention it found). None when nothing matched.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<Evidence>,
+}
+
+/// The first words of a document that match a `require` rule, as a finding would point
+/// at them.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Evidence {
+    /// The file, in a tender judged over several files; None for one document.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// 1-based, as the findings' `span.start` gives them (for Word, the paragraph).
+    pub line: usize,
+    pub column: usize,
+    /// The words matched.
+    pub text: String,
+    /// Which of the files judged together holds it (see [`Metrics::name_files`]).
+    #[serde(skip)]
+    pub file: usize,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -76,13 +97,27 @@ impl Metrics {
             .replace('-', " ")
     }
 
+    /// Names the file of each ingredient's evidence, for a tender judged over `paths`.
+    pub fn name_files(&mut self, paths: &[String]) {
+        for e in self
+            .ingredients
+            .iter_mut()
+            .filter_map(|i| i.evidence.as_mut())
+        {
+            e.path = paths.get(e.file).cloned();
+        }
+    }
+
     /// A few lines for people, as `check --stats` prints them under each file.
     pub fn describe(&self) -> String {
-        let present: Vec<&str> = self
+        let present: Vec<String> = self
             .ingredients
             .iter()
             .filter(|i| i.present)
-            .map(|i| i.name.as_str())
+            .map(|i| match &i.evidence {
+                Some(e) => format!("{} ({})", i.name, e.describe()),
+                None => i.name.clone(),
+            })
             .collect();
         let missing: Vec<&str> = self
             .ingredients
@@ -90,13 +125,13 @@ impl Metrics {
             .filter(|i| !i.present)
             .map(|i| i.name.as_str())
             .collect();
-        let list = |v: &[&str]| {
+        fn list<S: AsRef<str>>(v: &[S]) -> String {
             if v.is_empty() {
                 "none".to_string()
             } else {
-                v.join(", ")
+                v.iter().map(AsRef::as_ref).collect::<Vec<_>>().join(", ")
             }
-        };
+        }
         format!(
             "  outcome focus {:.2}: {} outcome measure(s) against {} performance-centric clause(s); \
              {} of {} partnership ingredients\n    present: {}\n    missing: {}\n",
@@ -111,6 +146,24 @@ impl Metrics {
     }
 }
 
+impl Evidence {
+    /// "line 12: “patient panel”", with the file first in a tender of several.
+    /// Control characters are shown as visible stand-ins, as in all human output.
+    pub fn describe(&self) -> String {
+        let words = self.text.split_whitespace().collect::<Vec<_>>().join(" ");
+        let text: String = words.chars().take(60).collect();
+        let cut = if text.len() < words.len() { "…" } else { "" };
+        let text = crate::excerpt::escape(&text);
+        match &self.path {
+            Some(p) => {
+                let p = crate::excerpt::escape(p);
+                format!("{p} line {}: “{text}{cut}”", self.line)
+            }
+            None => format!("line {}: “{text}{cut}”", self.line),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -121,6 +174,7 @@ mod tests {
                 name: format!("i{i}"),
                 rule: Arc::from(format!("missing-i{i}")),
                 present: i < present,
+                evidence: None,
             })
             .collect()
     }
@@ -134,6 +188,25 @@ mod tests {
         assert_eq!(Metrics::new(3, 1, ingredients(2, 5)).outcome_focus, 0.33);
         // With no require rule enabled, the balance alone.
         assert_eq!(Metrics::new(1, 1, vec![]).outcome_focus, 0.5);
+    }
+
+    #[test]
+    fn evidence_is_described_on_one_line_with_controls_shown() {
+        let mut e = Evidence {
+            path: None,
+            line: 12,
+            column: 3,
+            text: "patient\n  panel\u{1b}[2J".to_string(),
+            file: 1,
+        };
+        assert_eq!(e.describe(), "line 12: “patient panel␛[2J”");
+        e.text = "x".repeat(70);
+        assert_eq!(e.describe(), format!("line 12: “{}…”", "x".repeat(60)));
+        let mut m = Metrics::new(0, 1, ingredients(1, 1));
+        m.ingredients[0].evidence = Some(e);
+        m.name_files(&["a.md".to_string(), "b.md".to_string()]);
+        let shown = m.describe();
+        assert!(shown.contains("present: i0 (b.md line 12: “"), "{shown}");
     }
 
     #[test]

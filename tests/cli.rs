@@ -555,3 +555,74 @@ fn colour_only_on_a_terminal_and_never_with_no_color() {
         "NO_COLOR turns colour off: {plain}"
     );
 }
+
+#[test]
+fn json_stats_and_the_report_say_where_each_ingredient_was_found() {
+    // A present ingredient names its first mention: line and column counted in characters
+    // (the "£" and the em dash before it are one column each), the words matched; a
+    // control character in them is shown as a visible stand-in in human output.
+    let text = "# Plan\n\nCosts £5 — a patient panel meets.\n\nShared goals:\u{1b}[2J agreed.\n";
+    let dir = tree(&[("plan.md", text)]);
+    let r =
+        run(tenderlint(dir.path()).args(["check", "--no-config", "--format", "json", "plan.md"]));
+    let json: Value = serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("{e}"));
+    let ingredients = json["files"][0]["metrics"]["ingredients"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let evidence = |name: &str| {
+        ingredients
+            .iter()
+            .find(|i| i["name"] == name)
+            .map(|i| i["evidence"].clone())
+            .unwrap_or_default()
+    };
+    let voice = evidence("patient voice");
+    assert_eq!(voice["line"], 3, "{voice}");
+    assert_eq!(voice["column"], 14, "{voice}");
+    assert_eq!(voice["text"], "patient panel", "{voice}");
+    assert!(
+        voice.get("path").is_none(),
+        "one document: no path ({voice})"
+    );
+    assert_eq!(evidence("shared goals")["line"], 5);
+    // Nothing matched: no evidence at all.
+    assert!(evidence("joint governance").is_null(), "{ingredients:?}");
+
+    let r = run(tenderlint(dir.path()).args(["check", "--no-config", "--stats", "plan.md"]));
+    assert!(
+        r.stdout.contains("patient voice (line 3: “patient panel”)"),
+        "{}",
+        r.stdout
+    );
+    assert!(!r.stdout.contains('\u{1b}'), "{}", r.stdout);
+
+    let out = dir.path().join("report.html");
+    let r = run(tenderlint(dir.path())
+        .args(["report", "--no-config", "-o"])
+        .arg(&out)
+        .arg("plan.md"));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let page = std::fs::read_to_string(&out).unwrap_or_default();
+    assert!(page.contains("(line 3: “patient panel”)"), "{page}");
+
+    // In a report of several documents, each present cell of the summary table says it.
+    std::fs::write(
+        dir.path().join("other.md"),
+        "# Other
+
+Nothing here.
+",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let r = run(tenderlint(dir.path())
+        .args(["report", "--no-config", "-o"])
+        .arg(&out)
+        .args(["plan.md", "other.md"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let page = std::fs::read_to_string(&out).unwrap_or_default();
+    assert!(
+        page.contains("<span class=\"where\">line 3: “patient panel”</span>"),
+        "{page}"
+    );
+}

@@ -81,6 +81,23 @@ fn a_tender_is_judged_as_a_whole_and_files_outside_it_alone() {
     assert!(t["metrics"]["ingredients"]
         .as_array()
         .is_some_and(|a| a.iter().all(|i| i["present"] == true)));
+    // Each ingredient names the file of the tender where it is first said: the joint
+    // board only in the governance schedule.
+    let governance = t["metrics"]["ingredients"]
+        .as_array()
+        .and_then(|a| a.iter().find(|i| i["name"] == "joint governance"))
+        .map(|i| i["evidence"].clone())
+        .unwrap_or_default();
+    assert_eq!(
+        governance["path"],
+        format!("{MSK}/governance-schedule.md"),
+        "{governance}"
+    );
+    assert_eq!(governance["line"], 3, "{governance}");
+    assert_eq!(
+        governance["text"], "joint partnership board",
+        "{governance}"
+    );
 
     // Each file of the tender names it; a file that stands alone has its own figures.
     for f in json["files"].as_array().cloned().unwrap_or_default() {

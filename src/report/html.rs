@@ -607,7 +607,7 @@ impl<'a> Html<'a> {
                 out.push_str("</td>");
                 for name in &ingredient_names {
                     match m.ingredients.iter().find(|i| i.name == *name) {
-                        Some(i) => ingredient_cell(out, i.present),
+                        Some(i) => ingredient_cell(out, i),
                         None => out.push_str("<td class=\"na\">not checked</td>"),
                     }
                 }
@@ -782,6 +782,25 @@ impl<'a> Html<'a> {
             }
         }
         out.push_str("</div>");
+        // Why each present ingredient counts: where the document first says it.
+        let present: Vec<String> = (m.ingredients.iter())
+            .filter(|i| i.present)
+            .filter_map(|i| {
+                let e = i.evidence.as_ref()?;
+                Some(format!(
+                    "{} ({})",
+                    category_words(&i.name).to_lowercase(),
+                    e.describe()
+                ))
+            })
+            .collect();
+        if !present.is_empty() {
+            let _ = write!(
+                out,
+                "<p class=\"small present\">Present: {}.</p>",
+                escape(&present.join("; "))
+            );
+        }
         let groups = verdict::groups(&diags, |d| !self.is_document_level(d));
         if !groups.is_empty() {
             out.push_str("<h4>Change these first</h4><ol class=\"changes\">");
@@ -1215,9 +1234,16 @@ fn file_error(out: &mut String, e: &FileError) {
     out.push_str("</li>\n");
 }
 
-fn ingredient_cell(out: &mut String, present: bool) {
-    if present {
-        out.push_str("<td class=\"yes\"><span aria-hidden=\"true\">\u{2713}</span> present</td>");
+/// Present or missing; a present ingredient says where the document first names it.
+fn ingredient_cell(out: &mut String, ingredient: &crate::metrics::Ingredient) {
+    if ingredient.present {
+        out.push_str("<td class=\"yes\"><span aria-hidden=\"true\">\u{2713}</span> present");
+        if let Some(e) = &ingredient.evidence {
+            out.push_str("<span class=\"where\">");
+            escape_into(out, &e.describe());
+            out.push_str("</span>");
+        }
+        out.push_str("</td>");
     } else {
         out.push_str("<td class=\"no\"><span aria-hidden=\"true\">\u{2717}</span> missing</td>");
     }

@@ -8,7 +8,8 @@
 //!                   "location": {"paragraph", "section": [headings], "clause"},
 //!                   "tender" (only on a finding about a whole tender)}],
 //!  "files": [{"path", "metrics": {"performance_clauses", "outcome_measures",
-//!             "ingredients": [{"name", "rule", "present"}], "outcome_focus"}}
+//!             "ingredients": [{"name", "rule", "present", ("evidence": {("path"), "line",
+//!                              "column", "text"})}], "outcome_focus"}}
 //!            or, for a file of a tender, {"path", "tender"}],
 //!  "tenders": [{"id", "name", "root", "files", "metrics"}],
 //!  "file_errors": [{"path", ("path_bytes"), "message", "help"}],
