@@ -38,8 +38,9 @@ pub struct Ingredient {
 /// at them.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Evidence {
-    /// The file, in a tender judged over several files; None for one document.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The file, in a tender judged over several files; None for one document. In JSON a
+    /// byte of its name that is not UTF-8 is U+FFFD, as in every `path` there.
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "lossy_path")]
     pub path: Option<String>,
     /// 1-based, as the findings' `span.start` gives them (for Word, the paragraph).
     pub line: usize,
@@ -146,6 +147,13 @@ impl Metrics {
     }
 }
 
+fn lossy_path<S: serde::Serializer>(path: &Option<String>, s: S) -> Result<S::Ok, S::Error> {
+    match path {
+        Some(p) => s.serialize_str(&crate::files::lossy(p)),
+        None => s.serialize_none(),
+    }
+}
+
 impl Evidence {
     /// "line 12: “patient panel”", with the file first in a tender of several.
     /// Control characters are shown as visible stand-ins, as in all human output.
@@ -207,6 +215,20 @@ mod tests {
         m.name_files(&["a.md".to_string(), "b.md".to_string()]);
         let shown = m.describe();
         assert!(shown.contains("present: i0 (b.md line 12: “"), "{shown}");
+    }
+
+    #[test]
+    fn a_file_name_that_is_not_utf8_is_given_as_every_json_path_is() {
+        // Inside a run a byte that is not UTF-8 is a private-use character.
+        let e = Evidence {
+            path: Some("caf\u{10FFE9}.md".to_string()),
+            line: 1,
+            column: 1,
+            text: "x".to_string(),
+            file: 0,
+        };
+        let json = serde_json::to_string(&e).unwrap_or_default();
+        assert!(json.contains("\"path\":\"caf\u{FFFD}.md\""), "{json}");
     }
 
     #[test]
