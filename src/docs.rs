@@ -645,6 +645,14 @@ fn exclusions(rule: &Rule, raw: &toml::Table, data: &Data, cancels: &[String]) -
                 .to_string(),
         );
     }
+    if rule.kind == Kind::Require {
+        items.push(
+            "A document that names it: `check --stats`, the HTML report and the `evidence` \
+             of its ingredient in `--format json` say where it was first found (line and \
+             words), so that you can see why the rule did not fire."
+                .to_string(),
+        );
+    }
     let mut out = String::from("\n## When it does not apply\n\n");
     for i in items {
         out.push_str(&format!("- {i}\n"));
