@@ -461,20 +461,18 @@ impl Senses {
         // Each regex is compiled only once its automaton (see [`crate::supersets`])
         // finds something.
         let before = &clause[..at.start];
-        let clause_start = match n.breaks.may_match(before) {
-            true => n
-                .breaks
-                .get()
-                .find_iter(before)
-                .last()
-                .map_or(0, |m| m.end()),
-            false => 0,
+        let clause_start = if n.breaks.may_match(before) {
+            let breaks = n.breaks.get().find_iter(before);
+            breaks.last().map_or(0, |m| m.end())
+        } else {
+            0
         };
         let after = &clause[at.end..];
         let clause_end = at.end
-            + match n.breaks.may_match(after) {
-                true => first_break(n.breaks.get(), after),
-                false => after.len(),
+            + if n.breaks.may_match(after) {
+                first_break(n.breaks.get(), after)
+            } else {
+                after.len()
             };
         // A cue in `range` that is not part of a phrase that is no negation ("does not
         // meet", "no later than") within `scope`. The phrase is looked for from the

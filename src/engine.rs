@@ -909,9 +909,8 @@ impl<'d> Pass<'d> {
             Check::Require { find, .. } => {
                 let hits = self.accepted_any(&rule.filter, find);
                 let first = hits.first().map(|(hit, _)| {
-                    let block = &self.doc.blocks[hit.block];
-                    let span = self.span(block.source_start(hit.start), block.source_end(hit.end));
-                    (span, block.text[hit.start..hit.end].to_string())
+                    let (span, words) = self.hit_place(hit);
+                    (span, words.to_string())
                 });
                 RuleFacts::Require(hits.len(), first)
             }
@@ -981,10 +980,17 @@ impl<'d> Pass<'d> {
     /// A finding on the matched text, quoted in the message as `{match}`; its clause
     /// (for the fingerprint) is the numbered clause around the match within its
     /// sentence (see [`numbered_clause`]).
+    /// Where a hit is in the source, and its words.
+    fn hit_place(&self, hit: &Hit) -> (Span, &str) {
+        let block = &self.doc.blocks[hit.block];
+        let span = self.span(block.source_start(hit.start), block.source_end(hit.end));
+        (span, &block.text[hit.start..hit.end])
+    }
+
     fn at_hit(&self, rule: &Rule, hit: Hit, sentence: Range<usize>) -> Diagnostic {
         let block = &self.doc.blocks[hit.block];
-        let found = quote(&block.text[hit.start..hit.end]);
-        let span = self.span(block.source_start(hit.start), block.source_end(hit.end));
+        let (span, words) = self.hit_place(&hit);
+        let found = quote(words);
         let message = rule.message.replace("{match}", &found);
         let clause = numbered_clause(&block.text, sentence.clone(), hit.start..hit.end);
         let mut d = diagnostic(rule, message, span, &block.text[clause.clone()]);

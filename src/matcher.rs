@@ -411,10 +411,13 @@ impl Words {
     pub fn places(&self, texts: &[&str]) -> Vec<Vec<Place>> {
         let mut places: Vec<Vec<Place>> = (self.needs.iter())
             .map(|parts| {
-                let place = |part: &Vec<Vec<usize>>| match part.is_empty() {
-                    // Parts that need no word can match anywhere.
-                    true => Place::Anywhere,
-                    false => Place::In(Vec::new()),
+                // Parts that need no word can match anywhere.
+                let place = |part: &Vec<Vec<usize>>| {
+                    if part.is_empty() {
+                        Place::Anywhere
+                    } else {
+                        Place::In(Vec::new())
+                    }
                 };
                 parts.iter().map(place).collect()
             })
