@@ -193,7 +193,11 @@ mod tests {
                 assert_eq!(short.line_start(line), long.line_start(line), "{text:?}");
             }
             for offset in 0..=text.len() + 2 {
-                assert_eq!(short.line_of(offset), long.line_of(offset), "{text:?} {offset}");
+                assert_eq!(
+                    short.line_of(offset),
+                    long.line_of(offset),
+                    "{text:?} {offset}"
+                );
                 assert_eq!(short.position(text, offset), long.position(text, offset));
             }
             // An offset beyond 4 GiB is on the last line, as with 8-byte offsets.
