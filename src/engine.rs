@@ -977,9 +977,6 @@ impl<'d> Pass<'d> {
         (total, matching)
     }
 
-    /// A finding on the matched text, quoted in the message as `{match}`; its clause
-    /// (for the fingerprint) is the numbered clause around the match within its
-    /// sentence (see [`numbered_clause`]).
     /// Where a hit is in the source, and its words.
     fn hit_place(&self, hit: &Hit) -> (Span, &str) {
         let block = &self.doc.blocks[hit.block];
@@ -987,6 +984,9 @@ impl<'d> Pass<'d> {
         (span, &block.text[hit.start..hit.end])
     }
 
+    /// A finding on the matched text, quoted in the message as `{match}`; its clause
+    /// (for the fingerprint) is the numbered clause around the match within its
+    /// sentence (see [`numbered_clause`]).
     fn at_hit(&self, rule: &Rule, hit: Hit, sentence: Range<usize>) -> Diagnostic {
         let block = &self.doc.blocks[hit.block];
         let (span, words) = self.hit_place(&hit);

@@ -32,16 +32,10 @@ impl LineIndex {
             .filter(|&i| bytes[i] == b'\n' || bytes.get(i + 1) != Some(&b'\n'))
             .map(|i| i + 1);
         let starts = if long {
-            let mut starts = Vec::with_capacity(capacity);
-            starts.push(0);
-            starts.extend(ends);
-            Starts::Long(starts)
+            Starts::Long(first_and(ends, capacity))
         } else {
-            let mut starts = Vec::with_capacity(capacity);
-            starts.push(0);
             // Each start is at most the text's length, under 4 GiB here.
-            starts.extend(ends.map(|s| s as u32));
-            Starts::Short(starts)
+            Starts::Short(first_and(ends.map(|s| s as u32), capacity))
         };
         LineIndex { starts }
     }
@@ -110,6 +104,14 @@ impl LineIndex {
             end: self.position(text, end),
         }
     }
+}
+
+/// The first line's start (0), then `ends`, in a list of `capacity`.
+fn first_and<T: Default>(ends: impl Iterator<Item = T>, capacity: usize) -> Vec<T> {
+    let mut starts = Vec::with_capacity(capacity);
+    starts.push(T::default());
+    starts.extend(ends);
+    starts
 }
 
 /// The (line, column) of `offset`, counted one character at a time from the start of the
