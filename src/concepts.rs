@@ -17,7 +17,6 @@
 
 use crate::error::{LoadErrors, SourceError, TomlFile};
 use crate::matcher::{LazyRegex, LazySet};
-use regex_automata::meta::Regex;
 use serde::Deserialize;
 use std::collections::HashMap;
 use std::ops::Range;
@@ -462,15 +461,15 @@ impl Senses {
         // finds something.
         let before = &clause[..at.start];
         let clause_start = if n.breaks.may_match(before) {
-            let breaks = n.breaks.get().find_iter(before);
-            breaks.last().map_or(0, |m| m.end())
+            let breaks = n.breaks.find_all(before);
+            breaks.last().map_or(0, |m| m.end)
         } else {
             0
         };
         let after = &clause[at.end..];
         let clause_end = at.end
             + if n.breaks.may_match(after) {
-                first_break(n.breaks.get(), after)
+                n.breaks.find(after).map_or(after.len(), |m| m.start)
             } else {
                 after.len()
             };
@@ -483,17 +482,18 @@ impl Senses {
                 return false;
             }
             let exceptions: Vec<Range<usize>> = match &n.not_cues {
-                Some(re) => re
-                    .get()
-                    .find_iter(&clause[scope.clone()])
-                    .map(|m| scope.start + m.start()..scope.start + m.end())
+                Some(re) => (re.find_all(&clause[scope.clone()]).into_iter())
+                    .map(|m| scope.start + m.start..scope.start + m.end)
                     .collect(),
                 None => Vec::new(),
             };
-            n.before.get().find_iter(&clause[range.clone()]).any(|m| {
-                let at = range.start + m.start();
-                !exceptions.iter().any(|e| e.contains(&at))
-            })
+            n.before
+                .find_all(&clause[range.clone()])
+                .into_iter()
+                .any(|m| {
+                    let at = range.start + m.start;
+                    !exceptions.iter().any(|e| e.contains(&at))
+                })
         };
         // A cue among the last words before the match, or inside a match that spans
         // words ("payments will not be withheld").
@@ -523,7 +523,7 @@ impl Senses {
         if cued.is_empty() {
             return None;
         }
-        let triggered: Vec<usize> = self.triggers.matching(matched).collect();
+        let triggered: Vec<usize> = self.triggers.matching(matched);
         (cued.into_iter())
             .find(|i| triggered.contains(i))
             .map(|i| self.other[i].name.as_str())
@@ -538,10 +538,6 @@ impl Senses {
         out.extend(self.triggers.sources().iter().map(String::as_str));
         out
     }
-}
-
-fn first_break(breaks: &Regex, text: &str) -> usize {
-    breaks.find(text).map_or(text.len(), |m| m.start())
 }
 
 /// The offset in `text` where its last `n` words begin, but not before `floor`.

@@ -13,7 +13,7 @@ use crate::document::{
     BlockKind, Document, Scope,
 };
 use crate::line_index::LineIndex;
-use crate::matcher::{Found, LazyRegex};
+use crate::matcher::{Found, LazyRegex, Plan};
 use crate::metrics::{self, Evidence, Ingredient, Metrics};
 use crate::par::prelude::*;
 use crate::rules::{Check, Context, Filter, Group, Measure, Rule, RuleSet, With};
@@ -517,25 +517,6 @@ struct Hit {
     end: usize,
 }
 
-/// Searches block `i`'s `text` with each group (None: a group that cannot match),
-/// adding to that group's hits.
-fn search<'r>(
-    i: usize,
-    text: &str,
-    groups: impl Iterator<Item = Option<&'r Regex>>,
-    hits: &mut [Vec<Hit>],
-) {
-    for (m, re) in groups.enumerate() {
-        for found in re.into_iter().flat_map(|re| re.find_iter(text)) {
-            hits[m].push(Hit {
-                block: i,
-                start: found.start(),
-                end: found.end(),
-            });
-        }
-    }
-}
-
 /// The state of linting one document: every group's hits, found in one pass.
 struct Pass<'d> {
     doc: &'d Document<'d>,
@@ -601,16 +582,20 @@ impl<'d> Pass<'d> {
             let texts: Vec<&str> = doc.blocks.iter().map(|b| b.text.as_str()).collect();
             let bytes = texts.iter().map(|t| t.len()).sum();
             let places = words.places(&texts);
-            let wanted: Vec<Vec<bool>> = (rules.matchers.par_iter().zip(&places))
-                .map(|(m, places)| m.possible(places, &texts))
+            let plans: Vec<Plan> = (rules.matchers.par_iter().zip(&places))
+                .map(|(m, places)| m.plan(places, &texts, bytes))
                 .collect();
-            let compiled: Vec<Option<Arc<Regex>>> = (rules.matchers.par_iter().zip(&wanted))
-                .map(|(m, wanted)| m.subset(wanted, bytes))
-                .collect();
-            let mut hits = vec![Vec::new(); compiled.len()];
-            for (i, block) in doc.blocks.iter().enumerate() {
-                let groups = compiled.iter().map(|re| re.as_deref());
-                search(i, &block.text, groups, &mut hits);
+            let mut hits = vec![Vec::new(); plans.len()];
+            let mut found = Vec::new();
+            for (i, text) in texts.iter().enumerate() {
+                for (plan, hits) in plans.iter().zip(&mut hits) {
+                    plan.search(i, text, &mut found);
+                    hits.extend(found.drain(..).map(|m| Hit {
+                        block: i,
+                        start: m.start,
+                        end: m.end,
+                    }));
+                }
             }
             hits
         };
@@ -933,7 +918,7 @@ impl<'d> Pass<'d> {
             } => {
                 let counted = limits.iter().any(|l| l.measure != Measure::Words);
                 let (sentences, requirements) = if counted {
-                    self.requirement_sentences(requirement.get())
+                    self.requirement_sentences(requirement)
                 } else {
                     (0, 0)
                 };
@@ -952,7 +937,7 @@ impl<'d> Pass<'d> {
     /// A sentence has at least [`SENTENCE_WORDS`] words and is not a heading: the labels
     /// of a requirements table ("DIMR_EU_1", "End user computing", "Yes") are not
     /// sentences, and counting them would dilute the table's requirements.
-    fn requirement_sentences(&mut self, requirement: &Regex) -> (usize, usize) {
+    fn requirement_sentences(&mut self, requirement: &LazyRegex) -> (usize, usize) {
         let (mut total, mut matching) = (0usize, 0usize);
         for i in 0..self.doc.blocks.len() {
             if matches!(self.doc.blocks[i].kind, BlockKind::Heading { .. }) {

@@ -11,7 +11,8 @@
 //! 3. [`engine`]: one pass applying every rule of a [`rules::RuleSet`] (loaded from
 //!    [`builtin`] packs and user files, written in the shared vocabulary of [`concepts`],
 //!    configured by [`config`]; its patterns compiled on first use, as far as each
-//!    document needs, by [`matcher`]); negation and other senses apply to every match;
+//!    document needs, by [`matcher`], or searched with automata built with the program,
+//!    [`exact`] and [`supersets`]); negation and other senses apply to every match;
 //! 4. [`diagnostic`]: the findings, with exact spans ([`line_index`]), and
 //!    [`metrics`]: figures about each document (outcome focus);
 //! 5. [`report`]: findings -> human, machine-readable or HTML output ([`history`] dates
@@ -34,6 +35,7 @@ pub mod document;
 pub mod docx;
 pub mod engine;
 pub mod error;
+pub mod exact;
 pub mod excerpt;
 pub mod files;
 pub mod history;

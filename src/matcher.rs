@@ -19,12 +19,14 @@
 //! language finds nothing, cannot match anywhere in the text, and dropping a branch
 //! that never matches from a leftmost-first alternation changes no match.
 
+use crate::exact::{self, Exact};
 use aho_corasick::{AhoCorasick, AhoCorasickKind};
 use regex_automata::meta::{self, BuildError, Regex};
 use regex_automata::util::syntax;
 use regex_automata::MatchKind;
 use regex_syntax::hir::{Hir, HirKind, Look};
 use std::collections::HashMap;
+use std::ops::Range;
 use std::sync::{Arc, Mutex, OnceLock, Weak};
 
 /// A regex compiled the first time it is used. Clones share the compiled regex.
@@ -39,6 +41,9 @@ struct LazyInner {
     /// Shared, not cloned: a cloned regex starts with empty search caches, and its lazy
     /// DFA is built again (three times slower over the benchmark corpus).
     regex: OnceLock<Arc<Regex>>,
+    /// Whether the built-in regex has exact automata, whole or in pieces (see
+    /// [`crate::exact`]), looked up on first use.
+    exact: OnceLock<bool>,
 }
 
 impl std::fmt::Debug for LazyRegex {
@@ -77,6 +82,7 @@ impl LazyRegex {
             size_limit,
             prefilter,
             regex: OnceLock::new(),
+            exact: OnceLock::new(),
         });
         live.insert(key, Arc::downgrade(&inner));
         LazyRegex(inner)
@@ -95,24 +101,68 @@ impl LazyRegex {
         Ok(self.0.regex.get_or_init(|| Arc::new(re)))
     }
 
-    /// Whether the regex matches somewhere in `text`. Until it is compiled, a built-in
-    /// regex asks its automaton first (see [`crate::supersets`]): where that finds
-    /// nothing, the regex cannot match, and is not compiled for the answer.
+    /// The regex's exact automata, whole, to search `text` with: a built-in regex's,
+    /// until it is compiled (then the compiled regex answers), and over short texts only.
+    fn exact_for(&self, text: &str) -> Option<&'static Exact> {
+        if self.0.regex.get().is_some() || text.len() > exact::MAX_SEARCHED {
+            return None;
+        }
+        exact::get(&self.0.source)
+    }
+
+    /// Whether the regex matches somewhere in `text`. A built-in regex is searched with
+    /// its exact automata (see [`crate::exact`]) if it has them; else, until it is
+    /// compiled, it asks its superset's automaton first (see [`crate::supersets`]):
+    /// where that finds nothing, the regex cannot match, and is not compiled for the
+    /// answer.
     pub fn is_match(&self, text: &str) -> bool {
+        if let Some(found) = self.answer(text) {
+            return found;
+        }
         self.may_match(text) && self.get().is_match(text)
     }
 
-    /// False if the regex surely does not match in `text`: its automaton (see
-    /// [`crate::supersets`]) finds nothing there. Asked only until the regex is
+    /// Whether the regex matches in `text`, answered by its exact automata (whole or
+    /// in pieces) until it is compiled; None if they cannot answer.
+    fn answer(&self, text: &str) -> Option<bool> {
+        if self.0.regex.get().is_some() || !*self.0.exact.get_or_init(|| exact::has(&self.0.source))
+        {
+            return None;
+        }
+        exact::answer(&self.0.source, text)
+    }
+
+    /// False if the regex surely does not match in `text`: its exact automata or its
+    /// superset's automaton find nothing there. Asked only until the regex is
     /// compiled, which then answers itself.
     pub fn may_match(&self, text: &str) -> bool {
+        if let Some(found) = self.answer(text) {
+            return found;
+        }
         self.0.regex.get().is_some() || crate::supersets::may_match(&self.0.source, &[text])
     }
 
-    /// Whether the regex has an automaton built with the program, which answers most
-    /// `is_match` questions without compiling it.
+    /// Every match in `text`, in order, as `find_iter` gives them: searched with the
+    /// exact automata where the regex has them (see [`LazyRegex::is_match`]).
+    pub fn find_all(&self, text: &str) -> Vec<Range<usize>> {
+        if let Some(Ok(found)) = self.exact_for(text).map(|re| exact::find_all(re, text)) {
+            return found;
+        }
+        self.get().find_iter(text).map(|m| m.range()).collect()
+    }
+
+    /// The first match in `text`, as [`LazyRegex::find_all`] finds it.
+    pub fn find(&self, text: &str) -> Option<Range<usize>> {
+        if let Some(Ok(found)) = self.exact_for(text).map(|re| exact::find_at(re, text, 0)) {
+            return found;
+        }
+        self.get().find(text).map(|m| m.range())
+    }
+
+    /// Whether the regex has automata built with the program, exact or of a superset,
+    /// which answer most questions without compiling it.
     pub fn has_automaton(&self) -> bool {
-        crate::supersets::has(&self.0.source)
+        exact::has(&self.0.source) || crate::supersets::has(&self.0.source)
     }
 
     /// The regex, compiled on first use.
@@ -156,20 +206,37 @@ impl LazySet {
         }
     }
 
-    /// The indices of the regexes that match somewhere in `text`, in order.
-    pub fn matching(&self, text: &str) -> impl Iterator<Item = usize> {
-        self.get().matches(text).into_iter()
+    /// The indices of the regexes that match somewhere in `text`, in order. Until the
+    /// set is compiled, a short text is searched with the regexes' exact automata (see
+    /// [`crate::exact`]) if every one has them, and the set is not compiled for it.
+    pub fn matching(&self, text: &str) -> Vec<usize> {
+        if self.set.get().is_none() && text.len() <= exact::MAX_SEARCHED {
+            let found: Option<Vec<bool>> = (self.sources.iter())
+                .map(|s| exact::answer(s, text))
+                .collect();
+            if let Some(found) = found {
+                return (found.iter().enumerate().filter(|(_, f)| **f))
+                    .map(|(i, _)| i)
+                    .collect();
+            }
+        }
+        self.get().matches(text).into_iter().collect()
     }
 
     /// The indices of the regexes that may match somewhere in `text`, in order: all
-    /// that do, and, until the set is compiled, those whose automaton (see
-    /// [`crate::supersets`]) finds something there or that have none.
+    /// that do, and, until the set is compiled, those whose exact automata find a match
+    /// there, or whose superset's automaton (see [`crate::supersets`]) finds something
+    /// there, or that have neither.
     pub fn maybe_matching(&self, text: &str) -> Vec<usize> {
         if self.set.get().is_some() {
-            return self.matching(text).collect();
+            return self.matching(text);
         }
+        let maybe = |source: &str| {
+            exact::answer(source, text)
+                .unwrap_or_else(|| crate::supersets::may_match(source, &[text]))
+        };
         (self.sources.iter().enumerate())
-            .filter(|(_, s)| crate::supersets::may_match(s, &[text]))
+            .filter(|(_, s)| maybe(s))
             .map(|(i, _)| i)
             .collect()
     }
@@ -183,6 +250,9 @@ impl LazySet {
     pub fn get(&self) -> &regex::RegexSet {
         self.set.get_or_init(|| {
             // Each pattern was checked when its file loaded (see `LazyRegex::shared`).
+            if std::env::var_os("TL_TRACE").is_some() {
+                eprintln!("SET {}", self.sources.len());
+            }
             let set = regex::RegexSetBuilder::new(&self.sources)
                 .size_limit(self.size_limit.saturating_mul(self.sources.len().max(1)))
                 .build();
@@ -197,16 +267,42 @@ impl LazySet {
 /// groups): it pays only over many documents. `size_limit` bounds both the compiled
 /// program and the lazy DFA's memory.
 fn build(source: &str, size_limit: usize, prefilter: bool) -> Result<Regex, Box<BuildError>> {
-    let config = meta::Config::new()
+    if std::env::var_os("TL_TRACE").is_some() {
+        eprintln!("BUILD {} {}", source.len(), &source[..source.len().min(70)]);
+    }
+    meta::Builder::new()
+        .configure(config(size_limit, prefilter))
+        .syntax(syntax::Config::new().utf8(true))
+        .build(source)
+        .map_err(Box::new)
+}
+
+/// The configuration of [`build`] and [`build_many`].
+fn config(size_limit: usize, prefilter: bool) -> meta::Config {
+    meta::Config::new()
         .match_kind(MatchKind::LeftmostFirst)
         .utf8_empty(true)
         .nfa_size_limit(Some(size_limit))
         .hybrid_cache_capacity(size_limit)
-        .auto_prefilter(prefilter);
+        .auto_prefilter(prefilter)
+}
+
+/// Compiles `sources` as [`build`] does, as one regex of a pattern each: its
+/// leftmost-first match is the alternation's, and says which pattern matched.
+fn build_many(
+    sources: &[&str],
+    size_limit: usize,
+    prefilter: bool,
+) -> Result<Regex, Box<BuildError>> {
+    if std::env::var_os("TL_TRACE").is_some() {
+        for s in sources {
+            eprintln!("MANY {} {}", s.len(), &s[..s.len().min(70)]);
+        }
+    }
     meta::Builder::new()
-        .configure(config)
+        .configure(config(size_limit, prefilter))
         .syntax(syntax::Config::new().utf8(true))
-        .build(source)
+        .build_many(sources)
         .map_err(Box::new)
 }
 
@@ -228,8 +324,8 @@ struct MatcherInner {
     subsets: Mutex<HashMap<SubsetKey, Arc<Regex>>>,
 }
 
-/// Which parts a subset holds, and whether it has the prefilter.
-type SubsetKey = (Vec<bool>, bool);
+/// Which parts and pieces a subset holds, and whether it has the prefilter.
+type SubsetKey = (Vec<Key>, bool);
 
 /// Text longer than this is searched with the literal prefilter: it skips most of a
 /// long text quickly, and repays its compile time (a re-lint of 1 MiB took 43 ms
@@ -292,53 +388,247 @@ impl Matcher {
         self.0.whole.as_str()
     }
 
-    /// Which parts can match in `texts`, given where their words are (see
-    /// [`Words::places`]): not those whose words no block holds, nor those whose
-    /// automaton (see [`crate::supersets`]) finds nothing in the blocks that hold them.
-    pub fn possible(&self, places: &[Place], texts: &[&str]) -> Vec<bool> {
-        (self.0.parts.iter().zip(places))
-            .map(|(part, place)| {
-                let searched: Vec<&str> = match place {
-                    Place::In(blocks) if blocks.is_empty() => return false,
-                    Place::In(blocks) => blocks.iter().map(|&b| texts[b]).collect(),
-                    Place::Anywhere => texts.to_vec(),
-                };
-                crate::supersets::may_match(part, &searched)
-            })
-            .collect()
+    /// How the group searches one document's blocks `texts` (`bytes` in all), given
+    /// where its parts' words are (see [`Words::places`]). A part whose words no block
+    /// holds is left out. The others are searched with their exact automata (see
+    /// [`crate::exact`]), whole or in pieces, in the blocks that hold their words, if
+    /// those blocks are short; the rest (parts, or pieces without automata), but for
+    /// those whose superset's automaton (see [`crate::supersets`]) finds nothing in
+    /// those blocks, are compiled together.
+    pub fn plan(&self, places: &[Place], texts: &[&str], bytes: usize) -> Plan {
+        self.plan_where(places, texts, bytes, |_| true)
     }
 
-    /// A regex of the `wanted` parts only (see [`Matcher::possible`]) to search `bytes`
-    /// of text; None when no part is wanted. Only a long text gets the prefilter.
-    pub fn subset(&self, wanted: &[bool], bytes: usize) -> Option<Arc<Regex>> {
+    /// [`Matcher::plan`], searching with the automata of only the parts and pieces
+    /// `exact_ok` allows, by their place (part, piece).
+    pub(crate) fn plan_where(
+        &self,
+        places: &[Place],
+        texts: &[&str],
+        bytes: usize,
+        exact_ok: impl Fn(Key) -> bool,
+    ) -> Plan {
         let m = &*self.0;
-        if !wanted.contains(&true) {
-            return None;
+        let mut exact = Vec::new();
+        let mut rest: Vec<(Key, String)> = Vec::new();
+        let mut rest_blocks = Some(Vec::new());
+        for (p, (part, place)) in m.parts.iter().zip(places).enumerate() {
+            let blocks = match place {
+                Place::In(blocks) if blocks.is_empty() => continue,
+                Place::In(blocks) => Some(blocks),
+                Place::Anywhere => None,
+            };
+            let searched: Vec<&str> = match blocks {
+                Some(blocks) => blocks.iter().map(|&b| texts[b]).collect(),
+                None => texts.to_vec(),
+            };
+            let source = format!("{}{part}", m.flags);
+            // The part whole, or its pieces; each with its automata, if it is searched
+            // with them.
+            let short = searched.iter().map(|t| t.len()).sum::<usize>() <= exact::MAX_SEARCHED;
+            let pieces: Vec<(Key, String, Option<&'static Exact>)> =
+                match (short, exact::get(&source), exact::pieces(&source)) {
+                    (true, Some(re), _) => vec![((p, 0), source, Some(re))],
+                    (true, None, Some(list)) => (list.iter().enumerate())
+                        .map(|(k, piece)| ((p, k), piece.to_string(), exact::get(piece)))
+                        .collect(),
+                    _ => vec![((p, 0), source, None)],
+                };
+            let pieces: Vec<_> = (pieces.into_iter())
+                .map(|(key, source, re)| (key, source, re.filter(|_| exact_ok(key))))
+                .collect();
+            if pieces.iter().any(|(_, _, re)| re.is_none())
+                && !crate::supersets::may_match(part, &searched)
+            {
+                continue;
+            }
+            for (key, source, re) in pieces {
+                match re {
+                    Some(re) => exact.push((key, re, blocks.cloned())),
+                    None => {
+                        rest.push((key, source));
+                        rest_blocks = match (rest_blocks, blocks) {
+                            (Some(mut all), Some(blocks)) => {
+                                all.extend(blocks);
+                                Some(all)
+                            }
+                            _ => None,
+                        };
+                    }
+                }
+            }
         }
-        let key = (wanted.to_vec(), bytes > PREFILTER_BYTES);
+        let rest = match rest.is_empty() {
+            true => None,
+            false => {
+                let Some(re) = self.compiled(&rest, bytes) else {
+                    return Plan::Whole(m.whole.shared().clone());
+                };
+                let blocks = rest_blocks.map(|mut blocks| {
+                    blocks.sort_unstable();
+                    blocks.dedup();
+                    blocks
+                });
+                Some(Rest {
+                    re,
+                    keys: rest.into_iter().map(|(key, _)| key).collect(),
+                    blocks,
+                })
+            }
+        };
+        Plan::Parts {
+            matcher: self.clone(),
+            exact,
+            rest,
+        }
+    }
+
+    /// The patterns `wanted` compiled as one regex of a pattern each, to search `bytes`
+    /// of text (only a long text gets the prefilter); None if it does not compile
+    /// within the group's size limit.
+    fn compiled(&self, wanted: &[(Key, String)], bytes: usize) -> Option<Arc<Regex>> {
+        let m = &*self.0;
+        let key = (
+            wanted.iter().map(|(k, _)| *k).collect(),
+            bytes > PREFILTER_BYTES,
+        );
         let subsets = || m.subsets.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(re) = subsets().get(&key) {
             return Some(re.clone());
         }
-        let source: Vec<&str> = m
-            .parts
-            .iter()
-            .zip(wanted)
-            .filter(|(_, w)| **w)
-            .map(|(p, _)| p.as_str())
-            .collect();
-        let source = format!("{}{}", m.flags, source.join("|"));
-        // No larger than the whole group, which compiled within the same limit.
-        let re = match build(&source, m.whole.0.size_limit, key.1) {
-            Ok(re) => Arc::new(re),
-            Err(_) => m.whole.shared().clone(),
-        };
+        let sources: Vec<&str> = wanted.iter().map(|(_, s)| s.as_str()).collect();
+        let re = Arc::new(build_many(&sources, m.whole.0.size_limit, key.1).ok()?);
         let mut kept = subsets();
         if kept.len() < SUBSETS_KEPT {
             kept.insert(key, re.clone());
         }
         Some(re)
     }
+}
+
+/// A part's place in its group, and a piece's in its part (0 for a part searched whole).
+type Key = (usize, usize);
+
+/// How one group searches one document checked alone (see [`Matcher::plan`]).
+pub enum Plan {
+    /// Each block searched with the whole group, compiled (the parts that could match
+    /// did not compile within the size limit).
+    Whole(Arc<Regex>),
+    /// The parts that can match, searched with their exact automata or compiled.
+    Parts {
+        matcher: Matcher,
+        /// Each part or piece with automata: its place, its automata, and the blocks
+        /// that can hold a match (None: all).
+        exact: Vec<(Key, &'static Exact, Option<Vec<usize>>)>,
+        /// The other parts and pieces, compiled together.
+        rest: Option<Rest>,
+    },
+}
+
+/// The parts and pieces of a [`Plan`] without automata, compiled together.
+pub struct Rest {
+    /// A pattern for each.
+    re: Arc<Regex>,
+    /// Each pattern's place.
+    keys: Vec<Key>,
+    /// The blocks that can hold a match of one of them (None: all).
+    blocks: Option<Vec<usize>>,
+}
+
+/// Where a search of one part or piece (or of the compiled rest) will next match: not
+/// searched yet, no match, or its match and its place.
+#[derive(Clone, Copy)]
+enum Next {
+    Unknown,
+    Never,
+    At(usize, usize, Key),
+}
+
+impl Plan {
+    /// How many patterns are compiled to search the document (the maximum for the
+    /// whole group).
+    pub fn compiled(&self) -> usize {
+        match self {
+            Plan::Whole(_) => usize::MAX,
+            Plan::Parts { rest, .. } => rest.as_ref().map_or(0, |r| r.keys.len()),
+        }
+    }
+
+    /// Adds to `out` the group's matches in block `block`, whose text is `text`: the
+    /// matches the whole group's `find_iter` gives, in order.
+    ///
+    /// A leftmost-first alternation's match is the one that starts first over its
+    /// parts, the earliest part winning a tie, and the next is looked for from its end
+    /// (and so for a part's pieces). So each part's or piece's (or the compiled rest's)
+    /// next match is kept, and looked for again only once the search has passed its
+    /// start.
+    pub fn search(&self, block: usize, text: &str, out: &mut Vec<Range<usize>>) {
+        let (matcher, exact, rest) = match self {
+            Plan::Whole(re) => return out.extend(re.find_iter(text).map(|m| m.range())),
+            Plan::Parts {
+                matcher,
+                exact,
+                rest,
+            } => (matcher, exact, rest),
+        };
+        let here = |blocks: &Option<Vec<usize>>| {
+            blocks
+                .as_ref()
+                .is_none_or(|b| b.binary_search(&block).is_ok())
+        };
+        let exact: Vec<&(Key, &Exact, _)> = exact.iter().filter(|e| here(&e.2)).collect();
+        let rest = rest.as_ref().filter(|r| here(&r.blocks));
+        if exact.is_empty() && rest.is_none() {
+            return;
+        }
+        let mut next = vec![Next::Unknown; exact.len() + 1];
+        if rest.is_none() {
+            next[exact.len()] = Next::Never;
+        }
+        let start = out.len();
+        let mut at = 0;
+        loop {
+            let mut first: Option<(usize, usize, Key)> = None;
+            for (i, n) in next.iter_mut().enumerate() {
+                if matches!(*n, Next::At(s, _, _) if s < at) || matches!(n, Next::Unknown) {
+                    let found = match (exact.get(i), rest) {
+                        (Some((key, re, _)), _) => match exact::find_at(re, text, at) {
+                            Ok(m) => m.map(|m| (m.start, m.end, *key)),
+                            // The automaton gave up: the whole group searches the block.
+                            Err(_) => return whole(matcher, text, start, out),
+                        },
+                        (None, Some(rest)) => rest
+                            .re
+                            .search(&regex_automata::Input::new(text).range(at..))
+                            .map(|m| (m.start(), m.end(), rest.keys[m.pattern().as_usize()])),
+                        (None, None) => None,
+                    };
+                    *n = found.map_or(Next::Never, |(s, e, key)| Next::At(s, e, key));
+                }
+                if let Next::At(s, e, key) = *n {
+                    if first.is_none_or(|(fs, _, fkey)| (s, key) < (fs, fkey)) {
+                        first = Some((s, e, key));
+                    }
+                }
+            }
+            let Some((s, e, _)) = first else {
+                return;
+            };
+            if e == s {
+                // An empty match (no built-in part has one): the whole group decides
+                // how the search steps over it.
+                return whole(matcher, text, start, out);
+            }
+            out.push(s..e);
+            at = e;
+        }
+    }
+}
+
+/// The whole group's matches in `text`, in place of those found from `start` of `out`.
+fn whole(matcher: &Matcher, text: &str, start: usize, out: &mut Vec<Range<usize>>) {
+    out.truncate(start);
+    out.extend(matcher.whole().get().find_iter(text).map(|m| m.range()));
 }
 
 /// Every word that some part of some group needs, found in a text in one pass: which
@@ -657,12 +947,6 @@ mod tests {
         let words = Words::new(&[m.clone(), none.clone()]);
         let text = ["The SERVICE Credits apply.", "Fees rise 5%."];
         let places = words.places(&text);
-        let wanted: Vec<Vec<bool>> = [&m, &none]
-            .iter()
-            .zip(&places)
-            .map(|(m, places)| m.possible(places, &text))
-            .collect();
-        assert_eq!(wanted, [vec![true, false, true], vec![false, false]]);
         assert_eq!(
             places,
             [
@@ -670,18 +954,46 @@ mod tests {
                 vec![Place::In(vec![]), Place::In(vec![])]
             ]
         );
-        let re = m.subset(&wanted[0], 100).expect("can match");
+        let plan = m.plan(&places[0], &text, 100);
         // The liquidated damages part was left out.
-        assert!(!re.is_match("Liquidated damages"));
-        assert!(re.is_match(text[0]) && re.is_match(text[1]));
-        // The same subset comes from the cache.
-        let again = m.subset(&wanted[0], 100).expect("can match");
-        assert!(Arc::ptr_eq(&again, &re));
-        assert!(none.subset(&wanted[1], 100).is_none());
+        assert_eq!(plan.compiled(), 2);
+        let found = |plan: &Plan, block: usize, text: &str| {
+            let mut out = Vec::new();
+            plan.search(block, text, &mut out);
+            out.iter().map(|r| (r.start, r.end)).collect::<Vec<_>>()
+        };
+        assert_eq!(found(&plan, 0, text[0]), [(4, 19)]);
+        assert_eq!(found(&plan, 1, text[1]), [(10, 12)]);
+        assert!(found(&plan, 0, "Liquidated damages").is_empty());
+        // The same compiled patterns come from the cache.
+        let again = m.plan(&places[0], &text, 100);
+        let rest = |plan: &Plan| match plan {
+            Plan::Parts {
+                rest: Some(rest), ..
+            } => rest.re.clone(),
+            _ => panic!("compiles some parts"),
+        };
+        assert!(Arc::ptr_eq(&rest(&plan), &rest(&again)));
+        assert_eq!(none.plan(&places[1], &text, 100).compiled(), 0);
         // Words spread over two blocks: no block can hold a match.
         let spread = ["The service is new.", "Credits apply."];
         let places = &words.places(&spread)[0];
-        assert_eq!(m.possible(places, &spread), [false, false, true]);
+        assert_eq!(m.plan(places, &spread, 100).compiled(), 1);
+    }
+
+    /// A group's matches in a block are its parts' in order, the earliest part winning
+    /// a tie, each looked for again from the end of the last: as the alternation finds
+    /// them.
+    #[test]
+    fn a_plan_finds_the_alternations_matches() {
+        let m = matcher(&[r"credit\s+points", r"service\s+credit", r"credit"]);
+        let text = "service credit points; credit points and service credits";
+        let plan = m.plan(&vec![Place::Anywhere; 3], &[text], text.len());
+        let mut got = Vec::new();
+        plan.search(0, text, &mut got);
+        let want: Vec<Range<usize>> = m.whole().get().find_iter(text).map(|m| m.range()).collect();
+        assert_eq!(got, want);
+        assert_eq!(got, [0..14, 23..36, 41..55]);
     }
 
     #[test]
