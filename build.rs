@@ -104,6 +104,7 @@ fn main() {
         }
     }
     supersets.write(&out, "supersets");
+    needed_words_table(&out);
     exact.write(&out, "exact");
     pieces.sort();
     let mut table = String::from("&[\n");
@@ -112,6 +113,23 @@ fn main() {
     }
     table.push(']');
     std::fs::write(out.join("exact_pieces.rs"), table).expect("OUT_DIR is writable");
+}
+
+/// Writes `needed_words.rs`: src/builtin_needed_words.json as a table sorted by part,
+/// of `(part, &[&[word, ...], ...])`, read by `builtin::needed_words` without parsing
+/// JSON at each start (a seventh of the start-up's instructions).
+fn needed_words_table(out: &std::path::Path) {
+    let list = std::fs::read_to_string("src/builtin_needed_words.json")
+        .expect("src/builtin_needed_words.json is readable");
+    let parts: std::collections::BTreeMap<String, Vec<Vec<String>>> =
+        serde_json::from_str(&list).expect("src/builtin_needed_words.json maps parts to words");
+    let mut table = String::from("&[\n");
+    for (part, needs) in &parts {
+        let needs: Vec<String> = needs.iter().map(|words| format!("&{words:?}")).collect();
+        writeln!(table, "    ({part:?}, &[{}]),", needs.join(", ")).expect("writes to a String");
+    }
+    table.push(']');
+    std::fs::write(out.join("needed_words.rs"), table).expect("OUT_DIR is writable");
 }
 
 /// Serialised automata, one after another, and for each regex (its source) where its

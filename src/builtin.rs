@@ -3,8 +3,6 @@
 
 use crate::error::TomlFile;
 use crate::matcher::Needs;
-use std::collections::HashMap;
-use std::sync::OnceLock;
 
 /// Every file in `rules/`. A test checks that this list and the directory agree.
 pub const PACKS: &[(&str, &str)] = &[
@@ -28,19 +26,21 @@ pub const PACKS: &[(&str, &str)] = &[
 ];
 
 /// The words each part of the built-in rules' pattern groups needs (see
-/// [`crate::matcher::needed_words`]), by the part's regex: what loading found by parsing
-/// every pattern at every start. Written by the test `needed_words_are_current`, which
-/// fails when the packs change until it is run with `TENDERLINT_BLESS=1`. A part that is
-/// not listed is parsed, as a user's pattern is, so a stale list costs time, not findings.
-const NEEDED_WORDS: &str = include_str!("builtin_needed_words.json");
+/// [`crate::matcher::needed_words`]), by the part's regex, sorted: what loading found by
+/// parsing every pattern at every start. `src/builtin_needed_words.json` holds them,
+/// written by the test `needed_words_are_current`, which fails when the packs change
+/// until it is run with `TENDERLINT_BLESS=1`; build.rs makes this table of it. A part
+/// that is not listed is parsed, as a user's pattern is, so a stale list costs time, not
+/// findings.
+static NEEDED_WORDS: &[(&str, &[&[&str]])] = include!(concat!(env!("OUT_DIR"), "/needed_words.rs"));
 
 /// The words the built-in part `source` needs, if listed.
 pub fn needed_words(source: &str) -> Option<Needs> {
-    static TABLE: OnceLock<HashMap<String, Needs>> = OnceLock::new();
-    TABLE
-        .get_or_init(|| serde_json::from_str(NEEDED_WORDS).unwrap_or_default())
-        .get(source)
-        .cloned()
+    let i = NEEDED_WORDS
+        .binary_search_by(|(s, _)| (*s).cmp(source))
+        .ok()?;
+    let words = |list: &&[&str]| list.iter().map(|w| w.to_string()).collect();
+    Some(NEEDED_WORDS[i].1.iter().map(words).collect())
 }
 
 pub fn files() -> Vec<TomlFile> {
@@ -128,12 +128,15 @@ mod tests {
             return;
         }
         assert!(
-            NEEDED_WORDS == json,
+            include_str!("builtin_needed_words.json") == json,
             "src/builtin_needed_words.json is not what the rules need now: run \
              `TENDERLINT_BLESS=1 cargo test --lib builtin::tests`"
         );
-        let table: HashMap<String, Needs> = serde_json::from_str(NEEDED_WORDS).unwrap_or_default();
-        assert_eq!(table.len(), parts.len());
+        // And the table build.rs made of it says the same.
+        assert_eq!(NEEDED_WORDS.len(), parts.len());
+        for (source, needs) in parts {
+            assert_eq!(needed_words(source).as_ref(), Some(needs), "{source}");
+        }
     }
 
     /// The list of the built-in rules' filters (`unless`, `with`, sections, table

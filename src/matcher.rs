@@ -425,7 +425,7 @@ impl Matcher {
             let source = format!("{}{part}", m.flags);
             // The part whole, or its pieces; each with its automata, if it is searched
             // with them.
-            let short = searched.iter().map(|t| t.len()).sum::<usize>() <= exact::MAX_SEARCHED;
+            let short = searched.iter().map(|t| t.len()).sum::<usize>() <= exact::MAX_PLANNED;
             let pieces: Vec<(Key, String, Option<&'static Exact>)> =
                 match (short, exact::get(&source), exact::pieces(&source)) {
                     (true, Some(re), _) => vec![((p, 0), source, Some(re))],
