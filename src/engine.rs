@@ -577,8 +577,9 @@ impl<'d> Pass<'d> {
                 whole.iter().enumerate().map(search_group).collect()
             }
         } else {
-            // Alone, a document compiles only the parts of each group that can match it:
-            // one block holds their words, and their automaton finds something there.
+            // Alone, a document searches only the parts of each group whose words one
+            // of its blocks holds, in those blocks, with their exact automata where they
+            // have them; it compiles the others (see `Matcher::plan`).
             let texts: Vec<&str> = doc.blocks.iter().map(|b| b.text.as_str()).collect();
             let bytes = texts.iter().map(|t| t.len()).sum();
             let places = words.places(&texts);

@@ -2,22 +2,25 @@
 //!
 //! Compiling regexes was most of tenderlint's start-up: the built-in rules take about
 //! 15 ms of CPU to compile whole, against 2 ms to lint a 10 KB document. So nothing is
-//! compiled when the rules load. A [`LazyRegex`] compiles the first time it is used.
+//! compiled when the rules load. A [`LazyRegex`] compiles the first time it is used,
+//! unless the automata built with the program answer for it (see [`crate::exact`]).
 //! A [`Matcher`] is one pattern group: the alternation of its patterns and phrases.
 //! [`Words`] knows, for each part of each group, words that any match must contain,
 //! and finds them all in a text in one Aho-Corasick pass. It decides:
 //!
 //! - for a document checked alone, which parts of each group may match, and in which
-//!   blocks; of those, the built-in parts whose automaton (built with the program, see
-//!   [`crate::supersets`]) finds nothing in those blocks are not compiled either. On
-//!   two real tenders, 20 and 6 parts compiled where the words alone wanted 88 and 51;
+//!   blocks. A [`Plan`] searches those blocks with the built-in parts' exact automata
+//!   ([`crate::exact`]), and compiles only the other parts, less those whose superset's
+//!   automaton ([`crate::supersets`]) finds nothing there: on the bench's 10 KB tender,
+//!   6 parts or pieces where 42 regexes were compiled before the exact automata;
 //! - over many documents, where every group is compiled whole once, which groups
 //!   search each block (this replaced a combined regex of all groups, which cost 10 ms
 //!   to compile and 13 MB of search caches, and skipped fewer blocks).
 //!
 //! All are exact: a part missing a needed word, or whose automaton of a superset of its
 //! language finds nothing, cannot match anywhere in the text, and dropping a branch
-//! that never matches from a leftmost-first alternation changes no match.
+//! that never matches from a leftmost-first alternation changes no match; a [`Plan`]
+//! merges its parts' matches as the alternation finds them.
 
 use crate::exact::{self, Exact};
 use aho_corasick::{AhoCorasick, AhoCorasickKind};
@@ -250,9 +253,6 @@ impl LazySet {
     pub fn get(&self) -> &regex::RegexSet {
         self.set.get_or_init(|| {
             // Each pattern was checked when its file loaded (see `LazyRegex::shared`).
-            if std::env::var_os("TL_TRACE").is_some() {
-                eprintln!("SET {}", self.sources.len());
-            }
             let set = regex::RegexSetBuilder::new(&self.sources)
                 .size_limit(self.size_limit.saturating_mul(self.sources.len().max(1)))
                 .build();
@@ -267,9 +267,6 @@ impl LazySet {
 /// groups): it pays only over many documents. `size_limit` bounds both the compiled
 /// program and the lazy DFA's memory.
 fn build(source: &str, size_limit: usize, prefilter: bool) -> Result<Regex, Box<BuildError>> {
-    if std::env::var_os("TL_TRACE").is_some() {
-        eprintln!("BUILD {} {}", source.len(), &source[..source.len().min(70)]);
-    }
     meta::Builder::new()
         .configure(config(size_limit, prefilter))
         .syntax(syntax::Config::new().utf8(true))
@@ -294,11 +291,6 @@ fn build_many(
     size_limit: usize,
     prefilter: bool,
 ) -> Result<Regex, Box<BuildError>> {
-    if std::env::var_os("TL_TRACE").is_some() {
-        for s in sources {
-            eprintln!("MANY {} {}", s.len(), &s[..s.len().min(70)]);
-        }
-    }
     meta::Builder::new()
         .configure(config(size_limit, prefilter))
         .syntax(syntax::Config::new().utf8(true))
