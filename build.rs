@@ -3,9 +3,10 @@
 //! so that checking one document compiles few regexes or none. Two kinds:
 //!
 //! - exact: the forward and reverse DFAs that `regex_automata::dfa::regex::Regex`
-//!   searches with, where both together stay under `EXACT_SIZE_LIMIT` (see `exact_dfas`). At run
-//!   time (`src/exact.rs`) the regex is searched with them and never compiled; they
-//!   find what the compiled regex finds;
+//!   searches with, where both together stay under `EXACT_SIZE_LIMIT` (see
+//!   `exact_dfas`), whole or in pieces (see `exact_automata`). At run time
+//!   (`src/exact.rs`) the regex is searched with them and never compiled; they find
+//!   what the compiled regex finds;
 //! - for the rest, a DFA of a superset of the regex's language, loosened so that it
 //!   stays small (see `loosen`). At run time (`src/supersets.rs`) a regex whose
 //!   automaton finds nothing in a text is not compiled to say so; one that finds
@@ -56,11 +57,12 @@ fn main() {
     let mut supersets = Blob::default();
     let mut exact = Blob::default();
     let mut pieces: Vec<(String, Vec<String>)> = Vec::new();
+    // Each part of the built-in groups, and the words it needs.
+    let list = std::fs::read_to_string("src/builtin_needed_words.json")
+        .expect("src/builtin_needed_words.json is readable");
+    let parts: std::collections::BTreeMap<String, Vec<Vec<String>>> =
+        serde_json::from_str(&list).expect("src/builtin_needed_words.json maps parts to words");
     if std::env::var_os("CARGO_FEATURE_AUTOMATA").is_some() {
-        let list = std::fs::read_to_string("src/builtin_needed_words.json")
-            .expect("src/builtin_needed_words.json is readable");
-        let parts: serde_json::Map<String, serde_json::Value> =
-            serde_json::from_str(&list).expect("src/builtin_needed_words.json is a JSON object");
         let list = std::fs::read_to_string("src/builtin_regexes.json")
             .expect("src/builtin_regexes.json is readable");
         let filters: Vec<String> =
@@ -104,7 +106,7 @@ fn main() {
         }
     }
     supersets.write(&out, "supersets");
-    needed_words_table(&out);
+    needed_words_table(&parts, &out);
     exact.write(&out, "exact");
     pieces.sort();
     let mut table = String::from("&[\n");
@@ -115,16 +117,15 @@ fn main() {
     std::fs::write(out.join("exact_pieces.rs"), table).expect("OUT_DIR is writable");
 }
 
-/// Writes `needed_words.rs`: src/builtin_needed_words.json as a table sorted by part,
-/// of `(part, &[&[word, ...], ...])`, read by `builtin::needed_words` without parsing
-/// JSON at each start (a seventh of the start-up's instructions).
-fn needed_words_table(out: &std::path::Path) {
-    let list = std::fs::read_to_string("src/builtin_needed_words.json")
-        .expect("src/builtin_needed_words.json is readable");
-    let parts: std::collections::BTreeMap<String, Vec<Vec<String>>> =
-        serde_json::from_str(&list).expect("src/builtin_needed_words.json maps parts to words");
+/// Writes `needed_words.rs`: `parts` (src/builtin_needed_words.json) as a table
+/// sorted by part, of `(part, &[&[word, ...], ...])`, read by `builtin::needed_words`
+/// without parsing JSON at each start (a seventh of the start-up's instructions).
+fn needed_words_table(
+    parts: &std::collections::BTreeMap<String, Vec<Vec<String>>>,
+    out: &std::path::Path,
+) {
     let mut table = String::from("&[\n");
-    for (part, needs) in &parts {
+    for (part, needs) in parts {
         let needs: Vec<String> = needs.iter().map(|words| format!("&{words:?}")).collect();
         writeln!(table, "    ({part:?}, &[{}]),", needs.join(", ")).expect("writes to a String");
     }

@@ -213,7 +213,7 @@ impl LazySet {
     /// set is compiled, a short text is searched with the regexes' exact automata (see
     /// [`crate::exact`]) if every one has them, and the set is not compiled for it.
     pub fn matching(&self, text: &str) -> Vec<usize> {
-        if self.set.get().is_none() && text.len() <= exact::MAX_SEARCHED {
+        if self.set.get().is_none() {
             let found: Option<Vec<bool>> = (self.sources.iter())
                 .map(|s| exact::answer(s, text))
                 .collect();
@@ -418,14 +418,17 @@ impl Matcher {
             // The part whole, or its pieces; each with its automata, if it is searched
             // with them.
             let short = searched.iter().map(|t| t.len()).sum::<usize>() <= exact::MAX_PLANNED;
-            let pieces: Vec<(Key, String, Option<&'static Exact>)> =
-                match (short, exact::get(&source), exact::pieces(&source)) {
-                    (true, Some(re), _) => vec![((p, 0), source, Some(re))],
-                    (true, None, Some(list)) => (list.iter().enumerate())
-                        .map(|(k, piece)| ((p, k), piece.to_string(), exact::get(piece)))
-                        .collect(),
-                    _ => vec![((p, 0), source, None)],
-                };
+            let whole = short.then(|| exact::get(&source)).flatten();
+            let list = (short && whole.is_none())
+                .then(|| exact::pieces(&source))
+                .flatten();
+            let pieces: Vec<(Key, String, Option<&'static Exact>)> = match (whole, list) {
+                (Some(re), _) => vec![((p, 0), source, Some(re))],
+                (None, Some(list)) => (list.iter().enumerate())
+                    .map(|(k, piece)| ((p, k), piece.to_string(), exact::get(piece)))
+                    .collect(),
+                (None, None) => vec![((p, 0), source, None)],
+            };
             let pieces: Vec<_> = (pieces.into_iter())
                 .map(|(key, source, re)| (key, source, re.filter(|_| exact_ok(key))))
                 .collect();
